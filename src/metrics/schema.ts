@@ -1,0 +1,165 @@
+// The result document (result.json): the contract between the engine and everything that reads a run.
+// Keys are snake_case with units in their names because users' scripts read this file directly.
+
+export const RESULT_SCHEMA = 'llmperf/result@1';
+
+/** A latency distribution summary, every field in milliseconds. */
+export interface DistributionSummary {
+  mean: number;
+  stdev: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+  /** How many values the distribution holds. */
+  count: number;
+}
+
+/** An HDR histogram as it travels between processes and files. Values were recorded in `unit`. */
+export interface EncodedHistogram {
+  unit: 'us' | 'count';
+  /** hdr-histogram-js `encodeIntoCompressedBase64` output. */
+  encoded: string;
+}
+
+/** The names of every distribution llmperf records; each is both a summary key and a histogram key. */
+export const DISTRIBUTION_KEYS = [
+  'latency_ms',
+  'ttft_ms',
+  'tpot_ms',
+  'itl_ms',
+  'queue_ms',
+  'latency_from_intended_ms',
+  'ttft_from_intended_ms',
+  'ttfrt_ms',
+  'ttfat_ms',
+] as const;
+export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
+
+export interface Summary {
+  /** Wall time from the first request sent to the last response ended. */
+  duration_s: number;
+  /** What the run was asked to send (null for a duration-bounded run). */
+  expected_requests: number | null;
+  concurrency: number;
+  /** Requests sent (every one ends as succeeded, failed or cancelled). */
+  sent: number;
+  /** Requests that ended, successfully or not. */
+  completed: number;
+  succeeded: number;
+  failed: number;
+  /** Requests stopped by an interruption before they ended. */
+  cancelled: number;
+  /** Failure count per error kind. */
+  errors: Record<string, number>;
+  /** One sample message per error kind (secrets redacted). */
+  error_samples: Record<string, string>;
+  /** Requests resent once because the connection closed before any byte of the response arrived. */
+  reconnects: number;
+  /** succeeded / duration_s */
+  qps: number;
+  error_rate: number;
+  output_tokens_per_s: number;
+  total_tokens_per_s: number;
+  input_tokens_per_s: number;
+  /** Mean SSE chunks with content per successful request. */
+  packages_per_request: number;
+  input_tokens_per_request: number;
+  output_tokens_per_request: number;
+  total_input_tokens: number;
+  total_output_tokens: number;
+  /** True when some token counts came from the client, not the server's `usage`. */
+  token_counts_estimated: boolean;
+  /** Distributions; present keys only where at least one value was recorded. */
+  latency_ms: DistributionSummary;
+  ttft_ms: DistributionSummary;
+  tpot_ms: DistributionSummary;
+  itl_ms: DistributionSummary;
+  queue_ms: DistributionSummary;
+  latency_from_intended_ms?: DistributionSummary;
+  ttft_from_intended_ms?: DistributionSummary;
+  /** Time to first reasoning token and to first answer token (reasoning models). */
+  ttfrt_ms?: DistributionSummary;
+  ttfat_ms?: DistributionSummary;
+  reasoning_tokens_per_request?: number;
+  /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
+  goodput?: number | null;
+  [extra: string]: unknown;
+}
+
+export interface ToolInfo {
+  name: 'llmperf';
+  version: string;
+  node: string;
+  platform: string;
+  cpus: number;
+}
+
+/** Everything needed to rerun, never a secret. Header values are redacted. */
+export interface RunConfigDocument {
+  url: string;
+  model: string;
+  api: string;
+  concurrency: number;
+  requests: number | null;
+  duration_s: number | null;
+  rate: number | null;
+  seed: number;
+  timeout_ms: number;
+  [extra: string]: unknown;
+}
+
+/** One second of the run (bucket starts at `t_s` after the first send). */
+export interface TimeseriesPoint {
+  t_s: number;
+  started: number;
+  finished: number;
+  failed: number;
+  in_flight: number;
+  output_tokens: number;
+}
+
+/** Client health: whether the load generator itself kept up. */
+export interface ClientHealth {
+  event_loop_delay_ms: DistributionSummary | null;
+  schedule_lag_ms: DistributionSummary | null;
+  saturated: boolean;
+  message: string | null;
+}
+
+export interface ResultDocument {
+  schema: typeof RESULT_SCHEMA;
+  tool: ToolInfo;
+  started_at: string;
+  ended_at: string;
+  interrupted: boolean;
+  simulated: boolean;
+  config: RunConfigDocument;
+  summary: Summary;
+  histograms: Partial<Record<DistributionKey, EncodedHistogram>>;
+  timeseries: TimeseriesPoint[];
+  client: ClientHealth;
+  [extra: string]: unknown;
+}
+
+/** One finished request, as written to requests.csv / requests.jsonl and kept for reports. */
+export interface RequestRecord {
+  index: number;
+  /** ms since the run's first send */
+  start_ms: number;
+  intended_ms: number | null;
+  queue_ms: number;
+  ttft_ms: number | null;
+  latency_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  packages: number;
+  status: number;
+  ok: boolean;
+  error: string | null;
+  reconnected: boolean;
+}
