@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The llmperf command line: commands, the default `run`, and the one place errors become exit codes.
+import { Command, CommanderError } from 'commander';
+import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
+import { VERSION } from '../engine/result.js';
+import { mockCommand } from './mock.js';
+import { addRunOptions, type RunFlags } from './run-options.js';
+import { runAction } from './run.js';
+
+const debug = process.argv.includes('--debug');
+
+function fail(error: unknown): never {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`llmperf: ${message}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+  if (error instanceof UsageError) process.exit(EXIT_USAGE);
+  if (error instanceof TargetError) process.exit(EXIT_RUNTIME);
+  if (!debug) process.stderr.write('llmperf: (run with --debug for the stack trace)\n');
+  process.exit(EXIT_RUNTIME);
+}
+
+function buildProgram(): Command {
+  const program = new Command('llmperf')
+    .description('Load testing and accuracy evaluation for OpenAI-compatible LLM endpoints')
+    .version(VERSION)
+    .option('--debug', 'print stack traces on errors')
+    .exitOverride()
+    .showSuggestionAfterError();
+
+  const run = addRunOptions(new Command('run').description('run a load test (the default command)'));
+  run.action(async (flags: RunFlags) => {
+    process.exitCode = await runAction(flags);
+  });
+  program.addCommand(run, { isDefault: true });
+  program.addCommand(mockCommand());
+  for (const command of program.commands) command.exitOverride().option('--debug', 'print stack traces on errors');
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch(fail);

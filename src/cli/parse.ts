@@ -1,0 +1,67 @@
+// Flag value parsers shared by every command: each turns text into a typed value or a one-line UsageError.
+import { UsageError } from '../errors.js';
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** `30s`, `1.5m`, `500ms`, `2h`; a bare number means seconds. */
+export function parseDurationMs(text: string, flag: string): number {
+  const match = DURATION.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} ${text}: not a duration; use forms like 30s, 500ms, 5m`);
+  const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's'];
+  if (!(ms > 0)) throw new UsageError(`${flag} ${text}: must be greater than zero`);
+  return ms;
+}
+
+export function parsePositiveInt(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} ${text}: must be a whole number of at least 1`);
+  return value;
+}
+
+export function parseNonNegativeInt(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) throw new UsageError(`${flag} ${text}: must be a whole number of at least 0`);
+  return value;
+}
+
+export function parsePositiveNumber(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} ${text}: must be a number greater than zero`);
+  return value;
+}
+
+/** `--header "Name: value"`; repeated flags collect into one record. The value is never echoed back. */
+export function parseHeader(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const colon = text.indexOf(':');
+  const name = colon > 0 ? text.slice(0, colon).trim() : '';
+  if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(name)) {
+    throw new UsageError(`--header: expected "Name: value" (got a value without a valid header name)`);
+  }
+  return { ...previous, [name]: text.slice(colon + 1).trim() };
+}
+
+export function parseJsonObject(text: string, flag: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${flag}: not valid JSON; pass an object such as '{"temperature": 0}'`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new UsageError(`${flag}: must be a JSON object such as '{"temperature": 0}'`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export function parseChoice<T extends string>(text: string, flag: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) {
+    throw new UsageError(`${flag} ${text}: must be one of ${choices.join(', ')}`);
+  }
+  return text as T;
+}
+
+/** Collects a repeatable string flag. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,190 @@
+// The `run` command's flags, and their validation into a typed run plan (everything checked before any request).
+import { existsSync, readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { UsageError } from '../errors.js';
+import type { ApiKind } from '../engine/target.js';
+import { normalizeBaseUrl } from '../engine/target.js';
+import { DEFAULT_PROMPTS_FILE, loadPromptFile, syntheticPrompts, type Prompt } from '../workload/prompts.js';
+import {
+  collect,
+  parseChoice,
+  parseDurationMs,
+  parseHeader,
+  parseJsonObject,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parsePositiveNumber,
+} from './parse.js';
+
+/** Raw flag values as commander hands them over. */
+export interface RunFlags {
+  url?: string;
+  model?: string;
+  api: string;
+  concurrency?: string;
+  requests?: string;
+  duration?: string;
+  rate?: string;
+  prompts?: string;
+  inputTokens?: string;
+  outputTokens?: string;
+  header: string[];
+  apiKeyEnv: string;
+  apiKeyFile?: string;
+  timeout: string;
+  idleTimeout?: string;
+  out?: string;
+  json?: boolean;
+  seed: string;
+  quiet?: boolean;
+  stream: boolean;
+  extraBody?: string;
+  warmup: string;
+  insecure?: boolean;
+  grace: string;
+  simTtft?: string;
+  simItl?: string;
+  simOutputTokens?: string;
+  simSlots?: string;
+}
+
+/** The validated plan of a run: what the engine needs, plus where and how to report. */
+export interface RunPlan {
+  /** null: start the built-in simulator. */
+  baseUrl: string | null;
+  model: string | undefined;
+  api: ApiKind;
+  stream: boolean;
+  concurrency: number;
+  requests: number | null;
+  durationMs: number | null;
+  ratePerS: number | null;
+  prompts: Prompt[];
+  promptSource: string;
+  outputTokens: number | null;
+  headers: Record<string, string>;
+  apiKey: string | undefined;
+  apiKeyEnv: string;
+  timeoutMs: number;
+  idleTimeoutMs: number;
+  outDir: string | undefined;
+  json: boolean;
+  quiet: boolean;
+  seed: number;
+  extraBody: Record<string, unknown>;
+  warmupRequests: number;
+  rejectUnauthorized: boolean;
+  graceMs: number;
+  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number };
+}
+
+export const DEFAULT_OUTPUT_TOKENS = 128;
+
+/** Declares the run flags on a command (the default command and `run` share them). */
+export function addRunOptions(command: Command): Command {
+  return command
+    .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
+    .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
+    .option('--api <kind>', 'chat or completions', 'chat')
+    .option('-c, --concurrency <n>', 'requests in flight (closed loop), or the cap with --rate (default 1)')
+    .option('-n, --requests <n>', 'requests to send (default: 100, or 2x concurrency if larger)')
+    .option('--duration <time>', 'send for this long instead of a count (e.g. 30s, 5m)')
+    .option('--rate <r>', 'open loop: Poisson arrivals at r requests/s (seeded), --concurrency caps in-flight requests')
+    .option('--prompts <file>', 'prompt file: one prompt a line, or JSONL with "prompt" or "messages"')
+    .option('--input-tokens <n>', 'synthetic prompts of about n tokens each')
+    .option('--output-tokens <n>', `max_tokens per request (default ${DEFAULT_OUTPUT_TOKENS})`)
+    .option('--header <"K: V">', 'extra request header (repeatable); values never appear in results', collect, [])
+    .option('--api-key-env <var>', 'environment variable holding the API key', 'OPENAI_API_KEY')
+    .option('--api-key-file <file>', 'read the API key from a file instead')
+    .option('--timeout <time>', 'per-request timeout', '60s')
+    .option('--idle-timeout <time>', 'end a request when no bytes arrive for this long (default: the timeout)')
+    .option('--out <dir>', 'output folder (default reports/<timestamp>-<model>/)')
+    .option('--json', 'print the result document to stdout')
+    .option('--seed <n>', 'seed for prompt order and arrivals', '0')
+    .option('-q, --quiet', 'no progress line and no tables')
+    .option('--no-stream', 'non-streaming requests (TTFT then equals latency)')
+    .option('--extra-body <json>', 'JSON object merged into every request body')
+    .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
+    .option('--insecure', 'do not verify TLS certificates')
+    .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
+    .option('--sim-ttft <ms>', 'built-in simulator: time to first token')
+    .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
+    .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')
+    .option('--sim-slots <n>', 'built-in simulator: sequences decoded at once');
+}
+
+function readApiKey(flags: RunFlags): string | undefined {
+  if (flags.apiKeyFile) {
+    if (!existsSync(flags.apiKeyFile)) throw new UsageError(`--api-key-file ${flags.apiKeyFile}: no such file`);
+    const key = readFileSync(flags.apiKeyFile, 'utf8').trim();
+    if (!key) throw new UsageError(`--api-key-file ${flags.apiKeyFile}: the file is empty`);
+    return key;
+  }
+  const value = process.env[flags.apiKeyEnv];
+  return value && value.length > 0 ? value : undefined;
+}
+
+function loadPrompts(flags: RunFlags, count: number, seed: number): { prompts: Prompt[]; source: string } {
+  if (flags.prompts && flags.inputTokens) throw new UsageError('--prompts and --input-tokens: choose one prompt source');
+  if (flags.inputTokens) {
+    const tokens = parsePositiveInt(flags.inputTokens, '--input-tokens');
+    return { prompts: syntheticPrompts(Math.min(count, 10_000), tokens, seed), source: `synthetic:${tokens}` };
+  }
+  if (flags.prompts) return { prompts: loadPromptFile(flags.prompts), source: flags.prompts };
+  return { prompts: loadPromptFile(DEFAULT_PROMPTS_FILE), source: 'prompts/default.txt' };
+}
+
+const optionalInt = (text: string | undefined, flag: string) => (text === undefined ? undefined : parsePositiveInt(text, flag));
+const optionalNumber = (text: string | undefined, flag: string) =>
+  text === undefined ? undefined : text === '0' ? 0 : parsePositiveNumber(text, flag);
+
+export function toRunPlan(flags: RunFlags): RunPlan {
+  const api = parseChoice(flags.api, '--api', ['chat', 'completions'] as const);
+  if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');
+  const ratePerS = flags.rate === undefined ? null : parsePositiveNumber(flags.rate, '--rate');
+  const concurrency =
+    flags.concurrency !== undefined ? parsePositiveInt(flags.concurrency, '--concurrency') : ratePerS !== null ? 10_000 : 1;
+  const durationMs = flags.duration ? parseDurationMs(flags.duration, '--duration') : null;
+  const requests = flags.requests
+    ? parsePositiveInt(flags.requests, '--requests')
+    : durationMs === null
+      ? Math.max(100, 2 * concurrency)
+      : null;
+  const seed = parseNonNegativeInt(flags.seed, '--seed');
+  const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
+  const { prompts, source } = loadPrompts(flags, requests ?? 1000, seed);
+  let headers: Record<string, string> = {};
+  for (const header of flags.header) headers = parseHeader(header, headers);
+  return {
+    baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
+    model: flags.model,
+    api,
+    stream: flags.stream,
+    concurrency,
+    requests,
+    durationMs,
+    ratePerS,
+    prompts,
+    promptSource: source,
+    outputTokens: flags.outputTokens === undefined ? DEFAULT_OUTPUT_TOKENS : parsePositiveInt(flags.outputTokens, '--output-tokens'),
+    headers,
+    apiKey: readApiKey(flags),
+    apiKeyEnv: flags.apiKeyEnv,
+    timeoutMs,
+    idleTimeoutMs: flags.idleTimeout ? parseDurationMs(flags.idleTimeout, '--idle-timeout') : timeoutMs,
+    outDir: flags.out,
+    json: Boolean(flags.json),
+    quiet: Boolean(flags.quiet),
+    seed,
+    extraBody: flags.extraBody ? parseJsonObject(flags.extraBody, '--extra-body') : {},
+    warmupRequests: parseNonNegativeInt(flags.warmup, '--warmup'),
+    rejectUnauthorized: !flags.insecure,
+    graceMs: parseDurationMs(flags.grace, '--grace'),
+    simulator: {
+      ttftMs: optionalNumber(flags.simTtft, '--sim-ttft'),
+      itlMs: optionalNumber(flags.simItl, '--sim-itl'),
+      outputTokens: optionalInt(flags.simOutputTokens, '--sim-output-tokens'),
+      slots: optionalInt(flags.simSlots, '--sim-slots'),
+    },
+  };
+}

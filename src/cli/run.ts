@@ -1,0 +1,117 @@
+// `llmperf run` (the default command): resolve the target, run the load, write and print the result.
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { LoadRun, type LoadConfig } from '../engine/run.js';
+import { buildResult } from '../engine/result.js';
+import { RequestLog } from '../engine/request-log.js';
+import { discoverModel, type Target } from '../engine/target.js';
+import type { ResultDocument } from '../metrics/schema.js';
+import { startMockInWorker, type MockServer } from '../mock/index.js';
+import { consoleReport } from '../report/console.js';
+import { writeJsonAtomic } from '../util/files.js';
+import { startProgress } from './progress.js';
+import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
+
+/** Prints to stderr, so stdout stays clean for --json. */
+const say = (plan: RunPlan, text: string) => {
+  if (!plan.quiet) process.stderr.write(text + '\n');
+};
+
+function defaultOutDir(model: string, startedAt: Date): string {
+  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join('reports', `${stamp}-${model.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60)}`);
+}
+
+/** Starts the built-in simulator in a worker thread when no --url was given. */
+async function resolveServer(plan: RunPlan): Promise<{ baseUrl: string; simulator: MockServer | null }> {
+  if (plan.baseUrl !== null) return { baseUrl: plan.baseUrl, simulator: null };
+  const simulator = await startMockInWorker({ port: 0, seed: plan.seed, ...definedOnly(plan.simulator) });
+  say(plan, `No --url given: running against the built-in simulator at ${simulator.url} (a simulated server, not a model).`);
+  return { baseUrl: simulator.url, simulator };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** First SIGINT/SIGTERM: stop sending and give in-flight requests the grace period; second: cancel at once. */
+function handleSignals(run: LoadRun, plan: RunPlan): () => void {
+  let count = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    count++;
+    if (count === 1) {
+      process.stderr.write(`\n${signal}: stopping; waiting up to ${plan.graceMs / 1000}s for requests in flight (again to abort)\n`);
+      run.stop(plan.graceMs);
+    } else {
+      run.cancelAll();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
+}
+
+export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocument; outDir: string }> {
+  const { baseUrl, simulator } = await resolveServer(plan);
+  try {
+    const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
+    // Model discovery doubles as the pre-flight check: an unreachable server fails here, before any load.
+    const model = plan.model ?? (await discoverModel(partial));
+    const config: LoadConfig = {
+      target: { ...partial, model },
+      api: plan.api,
+      stream: plan.stream,
+      concurrency: plan.concurrency,
+      requests: plan.requests,
+      durationMs: plan.durationMs,
+      ratePerS: plan.ratePerS,
+      prompts: plan.prompts,
+      outputTokens: plan.outputTokens,
+      extraBody: plan.extraBody,
+      timeoutMs: plan.timeoutMs,
+      idleTimeoutMs: plan.idleTimeoutMs,
+      seed: plan.seed,
+      warmupRequests: plan.warmupRequests,
+      rejectUnauthorized: plan.rejectUnauthorized,
+    };
+    const startedAt = new Date();
+    const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
+    mkdirSync(outDir, { recursive: true });
+    const requestLog = new RequestLog(join(outDir, 'requests.csv'));
+    const run = new LoadRun(config, { onRecord: (record) => requestLog.append(record) });
+    const expected = plan.requests === null ? null : plan.requests + plan.warmupRequests;
+    say(plan, `llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
+    const progress = startProgress(run.recorder, expected, !plan.quiet);
+    const releaseSignals = handleSignals(run, plan);
+    let outcome;
+    try {
+      outcome = await run.run();
+    } finally {
+      progress.stop();
+      releaseSignals();
+      requestLog.close();
+    }
+    const result = buildResult(config, outcome, {
+      startedAt,
+      endedAt: new Date(),
+      simulated: simulator !== null,
+      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv },
+    });
+    writeJsonAtomic(join(outDir, 'result.json'), result);
+    return { result, outDir };
+  } finally {
+    await simulator?.close();
+  }
+}
+
+export async function runAction(flags: RunFlags): Promise<number> {
+  const plan = toRunPlan(flags);
+  const { result, outDir } = await executeRun(plan);
+  if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  else if (!plan.quiet) process.stdout.write(consoleReport(result) + '\n');
+  say(plan, `Result written to ${join(outDir, 'result.json')}`);
+  return result.interrupted ? 130 : 0;
+}

@@ -1,0 +1,181 @@
+// Records finished requests into HDR histograms, counters and a per-second time series; nothing else.
+import { performance } from 'node:perf_hooks';
+import { createHistogram, encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
+import type { RunTotals } from '../metrics/summary.js';
+import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
+import { DISTRIBUTION_KEYS } from '../metrics/schema.js';
+import { estimateTokensFromChars } from '../workload/tokens.js';
+import type { PackageGapSink, RequestState } from './stream.js';
+
+/** Converts a performance.now() reading to epoch milliseconds (comparable across processes and shards). */
+export const toEpochMs = (monotonicMs: number): number => performance.timeOrigin + monotonicMs;
+
+export class Recorder implements PackageGapSink {
+  private readonly histograms = new Map<DistributionKey, Histogram>();
+  private readonly itl: Histogram;
+  private readonly totals: RunTotals;
+  /** Per-second buckets, indexed by whole seconds since the run's first send. */
+  private readonly series = { started: [] as number[], finished: [] as number[], failed: [] as number[], outputTokens: [] as number[] };
+  private runStartMs = NaN;
+  private inFlight = 0;
+  /** Requests below this index are warm-up: sent and accounted, but kept out of the statistics. */
+  constructor(
+    expectedRequests: number | null,
+    concurrency: number,
+    private readonly warmupRequests = 0,
+  ) {
+    for (const key of DISTRIBUTION_KEYS) this.histograms.set(key, createHistogram());
+    this.itl = this.histograms.get('itl_ms')!;
+    this.totals = {
+      expected_requests: expectedRequests,
+      concurrency,
+      sent: 0,
+      succeeded: 0,
+      failed: 0,
+      cancelled: 0,
+      warmup: 0,
+      errors: {},
+      error_samples: {},
+      reconnects: 0,
+      packages: 0,
+      input_tokens: 0,
+      output_tokens: 0,
+      reasoning_tokens: 0,
+      estimated_token_requests: 0,
+      first_send_epoch_ms: null,
+      last_end_epoch_ms: null,
+      max_in_flight: 0,
+    };
+  }
+
+  /** Hot path: one pooled inter-package gap. */
+  recordItlUs(gapUs: number): void {
+    recordUs(this.itl, gapUs);
+  }
+
+  recordSend(state: RequestState): void {
+    if (Number.isNaN(this.runStartMs)) {
+      this.runStartMs = state.sendMs;
+      this.totals.first_send_epoch_ms = toEpochMs(state.sendMs);
+    }
+    this.totals.sent++;
+    this.inFlight++;
+    if (this.inFlight > this.totals.max_in_flight) this.totals.max_in_flight = this.inFlight;
+    bump(this.series.started, this.secondOf(state.sendMs), 1);
+  }
+
+  /** Records a finished request and returns its per-request record. */
+  recordEnd(state: RequestState): RequestRecord {
+    const totals = this.totals;
+    this.inFlight--;
+    totals.last_end_epoch_ms = toEpochMs(state.endMs);
+    const second = this.secondOf(state.endMs);
+    bump(this.series.finished, second, 1);
+    if (state.reconnected) totals.reconnects++;
+
+    const ok = state.errorKind === null;
+    const estimated = state.completionTokens < 0;
+    const outputTokens = estimated ? estimateTokensFromChars(state.contentChars + state.reasoningChars) : state.completionTokens;
+    const inputTokens = state.promptTokens >= 0 ? state.promptTokens : state.inputTokensEstimate;
+    const reasoningTokens =
+      state.reasoningTokens >= 0 ? state.reasoningTokens : estimateTokensFromChars(state.reasoningChars);
+    const ttftMs = Number.isNaN(state.firstPackageMs) ? null : state.firstPackageMs - state.sendMs;
+    const latencyMs = Number.isNaN(state.lastPackageMs) ? null : state.lastPackageMs - state.sendMs;
+    const queueMs = Number.isNaN(state.intendedMs) ? 0 : Math.max(0, state.sendMs - state.intendedMs);
+    const warmup = state.index < this.warmupRequests;
+
+    if (warmup) totals.warmup++;
+    else if (state.errorKind === 'cancelled') totals.cancelled++;
+    else if (!ok) {
+      totals.failed++;
+      const kind = state.errorKind as string;
+      totals.errors[kind] = (totals.errors[kind] ?? 0) + 1;
+      totals.error_samples[kind] ??= (state.errorMessage ?? kind).slice(0, 300);
+      bump(this.series.failed, second, 1);
+    } else {
+      totals.succeeded++;
+      totals.packages += state.packages;
+      totals.input_tokens += inputTokens;
+      totals.output_tokens += outputTokens;
+      totals.reasoning_tokens += reasoningTokens;
+      if (estimated || state.promptTokens < 0) totals.estimated_token_requests++;
+      bump(this.series.outputTokens, second, outputTokens);
+      this.recordDistributions(state, ttftMs as number, latencyMs as number, queueMs, outputTokens);
+    }
+    return {
+      index: state.index,
+      start_ms: round3(state.sendMs - this.runStartMs),
+      intended_ms: Number.isNaN(state.intendedMs) ? null : round3(state.intendedMs - this.runStartMs),
+      queue_ms: round3(queueMs),
+      ttft_ms: ttftMs === null ? null : round3(ttftMs),
+      latency_ms: latencyMs === null ? null : round3(latencyMs),
+      input_tokens: inputTokens,
+      output_tokens: outputTokens,
+      reasoning_tokens: reasoningTokens,
+      packages: state.packages,
+      status: state.status,
+      ok,
+      error: state.errorKind,
+      reconnected: state.reconnected,
+    };
+  }
+
+  private recordDistributions(state: RequestState, ttftMs: number, latencyMs: number, queueMs: number, outputTokens: number): void {
+    const h = this.histograms;
+    recordUs(h.get('ttft_ms')!, ttftMs * 1000);
+    recordUs(h.get('latency_ms')!, latencyMs * 1000);
+    if (outputTokens > 1) recordUs(h.get('tpot_ms')!, ((latencyMs - ttftMs) / (outputTokens - 1)) * 1000);
+    if (!Number.isNaN(state.intendedMs)) {
+      recordUs(h.get('queue_ms')!, queueMs * 1000);
+      recordUs(h.get('ttft_from_intended_ms')!, (ttftMs + queueMs) * 1000);
+      recordUs(h.get('latency_from_intended_ms')!, (latencyMs + queueMs) * 1000);
+    }
+    if (!Number.isNaN(state.firstReasoningMs)) {
+      recordUs(h.get('ttfrt_ms')!, (state.firstReasoningMs - state.sendMs) * 1000);
+      if (!Number.isNaN(state.firstAnswerMs)) recordUs(h.get('ttfat_ms')!, (state.firstAnswerMs - state.sendMs) * 1000);
+    }
+  }
+
+  private secondOf(ms: number): number {
+    return Math.max(0, Math.floor((ms - this.runStartMs) / 1000));
+  }
+
+  get currentInFlight(): number {
+    return this.inFlight;
+  }
+
+  get counts(): Readonly<RunTotals> {
+    return this.totals;
+  }
+
+  /** The run's plain-data outcome: totals, encoded histograms (non-empty only) and the time series. */
+  snapshot(): { totals: RunTotals; histograms: Partial<Record<DistributionKey, EncodedHistogram>>; timeseries: TimeseriesPoint[] } {
+    const histograms: Partial<Record<DistributionKey, EncodedHistogram>> = {};
+    for (const [key, histogram] of this.histograms) {
+      if (histogram.totalCount > 0) histograms[key] = encodeHistogram(histogram);
+    }
+    const { started, finished, failed, outputTokens } = this.series;
+    const seconds = Math.max(started.length, finished.length);
+    const timeseries: TimeseriesPoint[] = [];
+    let inFlight = 0;
+    for (let t = 0; t < seconds; t++) {
+      inFlight += (started[t] ?? 0) - (finished[t] ?? 0);
+      timeseries.push({
+        t_s: t,
+        started: started[t] ?? 0,
+        finished: finished[t] ?? 0,
+        failed: failed[t] ?? 0,
+        in_flight: inFlight,
+        output_tokens: outputTokens[t] ?? 0,
+      });
+    }
+    return { totals: structuredClone(this.totals), histograms, timeseries };
+  }
+}
+
+function bump(buckets: number[], index: number, by: number): void {
+  while (buckets.length <= index) buckets.push(0);
+  buckets[index] += by;
+}
+
+const round3 = (value: number): number => Math.round(value * 1000) / 1000;

@@ -1,0 +1,94 @@
+// Assembles the result document from a run's plain outcome: config (no secrets), summary, histograms, health.
+import { cpus } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { encodeHistogram, summarizeUs } from '../metrics/histogram.js';
+import { RESULT_SCHEMA, type ClientHealth, type ResultDocument, type RunConfigDocument } from '../metrics/schema.js';
+import { buildSummary } from '../metrics/summary.js';
+import type { LoadConfig, RunOutcome } from './run.js';
+
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+export const VERSION: string = packageJson.version;
+
+/** Client saturation: beyond these the numbers may be the client's slowness, not the server's. */
+const LOOP_DELAY_P99_LIMIT_MS = 20;
+const SCHEDULE_LAG_P99_LIMIT_MS = 10;
+
+/** The parts of the configuration that let a user rerun the test; header values never appear. */
+export function configDocument(config: LoadConfig, extra: Record<string, unknown> = {}): RunConfigDocument {
+  return {
+    url: config.target.baseUrl,
+    model: config.target.model,
+    api: config.api,
+    stream: config.stream,
+    concurrency: config.concurrency,
+    requests: config.requests,
+    duration_s: config.durationMs === null ? null : config.durationMs / 1000,
+    rate: config.ratePerS,
+    output_tokens: config.outputTokens,
+    prompt_count: config.prompts.length,
+    warmup_requests: config.warmupRequests,
+    seed: config.seed,
+    timeout_ms: config.timeoutMs,
+    idle_timeout_ms: config.idleTimeoutMs,
+    extra_body: config.extraBody,
+    header_names: Object.keys(config.target.headers ?? {}),
+    api_key: config.target.apiKey ? 'redacted' : null,
+    ...extra,
+  };
+}
+
+export function clientHealth(outcome: RunOutcome): ClientHealth {
+  const lag = outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0 ? summarizeUs(outcome.scheduleLagUs) : null;
+  const loop = outcome.eventLoopDelayMs;
+  const reasons: string[] = [];
+  if (loop.p99 > LOOP_DELAY_P99_LIMIT_MS) reasons.push(`event-loop delay p99 ${loop.p99.toFixed(1)} ms (limit ${LOOP_DELAY_P99_LIMIT_MS} ms)`);
+  if (lag && lag.p99 > SCHEDULE_LAG_P99_LIMIT_MS) reasons.push(`schedule lag p99 ${lag.p99.toFixed(1)} ms (limit ${SCHEDULE_LAG_P99_LIMIT_MS} ms)`);
+  return {
+    event_loop_delay_ms: {
+      mean: 0,
+      stdev: 0,
+      min: 0,
+      p50: loop.p50,
+      p90: 0,
+      p95: 0,
+      p99: loop.p99,
+      p999: 0,
+      max: loop.max,
+      count: 0,
+    },
+    schedule_lag_ms: lag,
+    saturated: reasons.length > 0,
+    message:
+      reasons.length > 0
+        ? `the client may have been the bottleneck: ${reasons.join('; ')}; latencies include client delay — try --workers or a lower load`
+        : null,
+  };
+}
+
+export interface ResultMeta {
+  startedAt: Date;
+  endedAt: Date;
+  simulated: boolean;
+  extraConfig?: Record<string, unknown>;
+}
+
+export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: ResultMeta): ResultDocument {
+  const histograms = { ...outcome.histograms };
+  if (outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0) {
+    (histograms as Record<string, unknown>).schedule_lag_ms = encodeHistogram(outcome.scheduleLagUs);
+  }
+  return {
+    schema: RESULT_SCHEMA,
+    tool: { name: 'llmperf', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },
+    started_at: meta.startedAt.toISOString(),
+    ended_at: meta.endedAt.toISOString(),
+    interrupted: outcome.interrupted,
+    simulated: meta.simulated,
+    config: configDocument(config, meta.extraConfig),
+    summary: buildSummary(outcome.totals, outcome.histograms),
+    totals: outcome.totals,
+    histograms,
+    timeseries: outcome.timeseries,
+    client: clientHealth(outcome),
+  };
+}

@@ -1,0 +1,144 @@
+// Decides when each request is sent: closed loop (N in flight) or open loop (an arrival schedule with a cap).
+import { performance } from 'node:perf_hooks';
+import { createHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
+
+/** What the scheduler asks of the run: send request `index`, intended at `intendedMs` (NaN in closed loop). */
+export type Launch = (index: number, intendedMs: number) => void;
+
+export interface Scheduler {
+  /** Starts sending; `onIdle` fires once when nothing is in flight and nothing more will be sent. */
+  start(onIdle: () => void): void;
+  /** A request ended: the scheduler may send the next one. */
+  requestEnded(): void;
+  /** Stop sending new requests (interruption or deadline). */
+  stop(): void;
+  readonly inFlight: number;
+  /** Timer lateness of open-loop arrivals (µs), the client's own scheduling delay. */
+  readonly scheduleLagUs: Histogram | null;
+}
+
+/** Closed loop: exactly `concurrency` requests in flight until `total` are sent or the deadline passes. */
+export class ClosedLoop implements Scheduler {
+  private next = 0;
+  private active = 0;
+  private stopped = false;
+  private onIdle: () => void = () => {};
+  private deadlineMs = Infinity;
+  readonly scheduleLagUs = null;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly total: number,
+    private readonly durationMs: number | null,
+    private readonly launch: Launch,
+  ) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  start(onIdle: () => void): void {
+    this.onIdle = onIdle;
+    if (this.durationMs !== null) this.deadlineMs = performance.now() + this.durationMs;
+    for (let i = 0; i < this.concurrency; i++) this.sendNext();
+    if (this.active === 0) onIdle();
+  }
+
+  requestEnded(): void {
+    this.active--;
+    this.sendNext();
+    if (this.active === 0) this.onIdle();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private sendNext(): void {
+    if (this.stopped || this.next >= this.total || performance.now() >= this.deadlineMs) return;
+    this.active++;
+    this.launch(this.next++, NaN);
+  }
+}
+
+/**
+ * Open loop: arrivals at absolute offsets computed up front; at most `cap` in flight. An arrival
+ * that finds the cap full waits in a FIFO, and that wait is measured (queue_ms), never hidden.
+ */
+export class OpenLoop implements Scheduler {
+  private next = 0;
+  private active = 0;
+  private stopped = false;
+  private readonly waiting: number[] = [];
+  private waitingHead = 0;
+  private startMs = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private onIdle: () => void = () => {};
+  readonly scheduleLagUs: Histogram = createHistogram();
+
+  constructor(
+    private readonly offsetsMs: Float64Array,
+    private readonly cap: number,
+    private readonly launch: Launch,
+  ) {}
+
+  get inFlight(): number {
+    return this.active;
+  }
+
+  start(onIdle: () => void): void {
+    this.onIdle = onIdle;
+    this.startMs = performance.now();
+    this.tick();
+  }
+
+  requestEnded(): void {
+    this.active--;
+    this.drain();
+    this.checkIdle();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.waiting.length = 0;
+    this.waitingHead = 0;
+    this.checkIdle();
+  }
+
+  private tick(): void {
+    this.timer = null;
+    if (this.stopped) return;
+    const elapsedMs = performance.now() - this.startMs;
+    const offsets = this.offsetsMs;
+    while (this.next < offsets.length && offsets[this.next] <= elapsedMs) {
+      recordUs(this.scheduleLagUs, (elapsedMs - offsets[this.next]) * 1000);
+      this.waiting.push(this.next++);
+    }
+    this.drain();
+    if (this.next < offsets.length) {
+      const delayMs = offsets[this.next] - (performance.now() - this.startMs);
+      this.timer = setTimeout(() => this.tick(), Math.max(0, delayMs));
+    } else {
+      this.checkIdle();
+    }
+  }
+
+  private drain(): void {
+    while (this.waitingHead < this.waiting.length && this.active < this.cap && !this.stopped) {
+      const index = this.waiting[this.waitingHead++];
+      this.active++;
+      this.launch(index, this.startMs + this.offsetsMs[index]);
+    }
+    if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.waitingHead);
+      this.waitingHead = 0;
+    }
+  }
+
+  private checkIdle(): void {
+    const nothingLeft = this.stopped || (this.next >= this.offsetsMs.length && this.waitingHead >= this.waiting.length);
+    if (nothingLeft && this.active === 0) this.onIdle();
+  }
+}

@@ -1,0 +1,83 @@
+// Builds the `summary` of a result from plain totals and encoded histograms (also what merge uses).
+import { summarizeEncoded } from './histogram.js';
+import type { DistributionKey, DistributionSummary, EncodedHistogram, Summary } from './schema.js';
+import { DISTRIBUTION_KEYS } from './schema.js';
+
+/** Counters of a run, summable across workers and shards. Stored in result.json as `totals`. */
+export interface RunTotals {
+  expected_requests: number | null;
+  concurrency: number;
+  sent: number;
+  succeeded: number;
+  failed: number;
+  cancelled: number;
+  /** Warm-up requests: sent, but kept out of every statistic. */
+  warmup: number;
+  errors: Record<string, number>;
+  error_samples: Record<string, string>;
+  reconnects: number;
+  /** Content packages of succeeded requests. */
+  packages: number;
+  input_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  /** Succeeded requests whose token counts came from the client's estimate. */
+  estimated_token_requests: number;
+  first_send_epoch_ms: number | null;
+  last_end_epoch_ms: number | null;
+  max_in_flight: number;
+}
+
+const EMPTY: DistributionSummary = { mean: 0, stdev: 0, min: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0 };
+const ALWAYS_PRESENT: DistributionKey[] = ['latency_ms', 'ttft_ms', 'tpot_ms', 'itl_ms', 'queue_ms'];
+
+const round = (value: number, digits = 3): number => {
+  const factor = 10 ** digits;
+  return Math.round(value * factor) / factor;
+};
+
+export function buildSummary(totals: RunTotals, histograms: Partial<Record<DistributionKey, EncodedHistogram>>): Summary {
+  const durationS =
+    totals.first_send_epoch_ms !== null && totals.last_end_epoch_ms !== null
+      ? Math.max(0, (totals.last_end_epoch_ms - totals.first_send_epoch_ms) / 1000)
+      : 0;
+  const perSecond = (value: number) => (durationS > 0 ? round(value / durationS) : 0);
+  const perRequest = (value: number) => (totals.succeeded > 0 ? round(value / totals.succeeded) : 0);
+  const ended = totals.succeeded + totals.failed;
+
+  const distributions: Partial<Record<DistributionKey, DistributionSummary>> = {};
+  for (const key of DISTRIBUTION_KEYS) {
+    const encoded = histograms[key];
+    if (encoded) distributions[key] = summarizeEncoded(encoded);
+    else if (ALWAYS_PRESENT.includes(key)) distributions[key] = { ...EMPTY };
+  }
+
+  return {
+    duration_s: round(durationS),
+    expected_requests: totals.expected_requests,
+    concurrency: totals.concurrency,
+    sent: totals.sent - totals.warmup,
+    completed: ended,
+    succeeded: totals.succeeded,
+    failed: totals.failed,
+    cancelled: totals.cancelled,
+    errors: { ...totals.errors },
+    error_samples: { ...totals.error_samples },
+    reconnects: totals.reconnects,
+    qps: perSecond(totals.succeeded),
+    error_rate: ended > 0 ? round(totals.failed / ended, 6) : 0,
+    output_tokens_per_s: perSecond(totals.output_tokens),
+    total_tokens_per_s: perSecond(totals.output_tokens + totals.input_tokens),
+    input_tokens_per_s: perSecond(totals.input_tokens),
+    packages_per_request: perRequest(totals.packages),
+    input_tokens_per_request: perRequest(totals.input_tokens),
+    output_tokens_per_request: perRequest(totals.output_tokens),
+    reasoning_tokens_per_request: perRequest(totals.reasoning_tokens),
+    total_input_tokens: totals.input_tokens,
+    total_output_tokens: totals.output_tokens,
+    token_counts_estimated: totals.estimated_token_requests > 0,
+    max_in_flight: totals.max_in_flight,
+    warmup_requests: totals.warmup,
+    ...(distributions as Pick<Summary, 'latency_ms' | 'ttft_ms' | 'tpot_ms' | 'itl_ms' | 'queue_ms'>),
+  };
+}

@@ -1,0 +1,78 @@
+// The console view of a result: the metric table with the user's row names, and a percentile table.
+import Table from 'cli-table3';
+import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
+
+/** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+const style = () => (process.stdout.isTTY ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
+
+const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const ms = (summary: DistributionSummary | undefined, field: keyof DistributionSummary = 'mean'): string =>
+  summary && summary.count > 0 ? fixed(summary[field]) : '-';
+
+/** The metric table: one row per metric the user named, with the result's key beside it. */
+export function metricTable(result: ResultDocument): string {
+  const s = result.summary;
+  const table = new Table({ head: ['Metric', 'Value', 'Key in summary'], chars: COMPACT, style: style() });
+  const errorText = Object.entries(s.errors)
+    .map(([kind, count]) => `${kind}: ${count}`)
+    .join(', ');
+  const rows: Array<[string, string, string]> = [
+    ['Time (s)', fixed(s.duration_s), 'duration_s'],
+    ['Expected number of requests', s.expected_requests === null ? '-' : String(s.expected_requests), 'expected_requests'],
+    ['Concurrency', String(s.concurrency), 'concurrency'],
+    ['Completed', String(s.completed), 'completed'],
+    ['Succeed', String(s.succeeded), 'succeeded'],
+    ['Failed', errorText ? `${s.failed} (${errorText})` : String(s.failed), 'failed'],
+    ['QPS (req/s)', fixed(s.qps), 'qps'],
+    ['Latency, mean (ms)', ms(s.latency_ms), 'latency_ms'],
+    ['Time to first token, mean (ms)', ms(s.ttft_ms), 'ttft_ms'],
+    ['Throughput (output tokens/s)', fixed(s.output_tokens_per_s), 'output_tokens_per_s'],
+    ['Total throughput (tokens/s)', fixed(s.total_tokens_per_s), 'total_tokens_per_s'],
+    ['Time per output token, mean (ms)', ms(s.tpot_ms), 'tpot_ms'],
+    ['Packages per request', fixed(s.packages_per_request), 'packages_per_request'],
+    ['Time per package, mean (ms)', ms(s.itl_ms), 'itl_ms'],
+    ['Input tokens per request', fixed(s.input_tokens_per_request, 1), 'input_tokens_per_request'],
+    ['Output tokens per request', fixed(s.output_tokens_per_request, 1), 'output_tokens_per_request'],
+  ];
+  if (s.cancelled > 0) rows.splice(6, 0, ['Cancelled', String(s.cancelled), 'cancelled']);
+  if (s.reconnects > 0) rows.push(['Reconnects (resent once)', String(s.reconnects), 'reconnects']);
+  if (typeof s.goodput === 'number') rows.push(['Goodput (req/s meeting every SLO)', fixed(s.goodput), 'goodput']);
+  table.push(...rows);
+  return table.toString();
+}
+
+const PERCENTILE_ROWS: Array<[string, string]> = [
+  ['TTFT', 'ttft_ms'],
+  ['Latency', 'latency_ms'],
+  ['TPOT', 'tpot_ms'],
+  ['Time per package (ITL)', 'itl_ms'],
+  ['Queue wait', 'queue_ms'],
+  ['TTFT from intended send', 'ttft_from_intended_ms'],
+  ['Latency from intended send', 'latency_from_intended_ms'],
+  ['Time to first reasoning token', 'ttfrt_ms'],
+  ['Time to first answer token', 'ttfat_ms'],
+];
+
+/** Percentiles of every recorded distribution, in ms; empty distributions are left out. */
+export function percentileTable(result: ResultDocument): string {
+  const head = ['Percentiles (ms)', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'];
+  const table = new Table({ head, chars: COMPACT, style: style() });
+  for (const [label, key] of PERCENTILE_ROWS) {
+    const summary = result.summary[key] as DistributionSummary | undefined;
+    if (!summary || summary.count === 0) continue;
+    table.push([label, ...(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((field) => ms(summary, field))]);
+  }
+  return table.toString();
+}
+
+/** Everything the run command prints after a run (stdout), notes included. */
+export function consoleReport(result: ResultDocument): string {
+  const lines = [metricTable(result), percentileTable(result)];
+  if (result.summary.token_counts_estimated) {
+    lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');
+  }
+  if (result.interrupted) lines.push('Note: the run was interrupted; the numbers cover what finished before it stopped.');
+  if (result.client.message) lines.push(`Warning: ${result.client.message}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,92 @@
+// Prompt sources: a prompt file (plain lines or JSONL), synthetic prompts of a given length, or the shipped default set.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../errors.js';
+import { seededRandom } from './random.js';
+import { CHARS_PER_TOKEN, estimateTokens } from './tokens.js';
+
+export interface ChatMessage {
+  role: string;
+  content: string;
+}
+
+/** One prompt, ready for either API: chat uses `messages`, completions uses `text`. */
+export interface Prompt {
+  messages: ChatMessage[];
+  text: string;
+  /** The client's own estimate; the server's usage replaces it when given. */
+  inputTokensEstimate: number;
+}
+
+export const DEFAULT_PROMPTS_FILE = fileURLToPath(new URL('../../prompts/default.txt', import.meta.url));
+
+function fromText(text: string): Prompt {
+  return { messages: [{ role: 'user', content: text }], text, inputTokensEstimate: estimateTokens(text) };
+}
+
+function fromMessages(messages: ChatMessage[]): Prompt {
+  const text = messages.map((message) => message.content).join('\n');
+  return { messages, text, inputTokensEstimate: estimateTokens(text) };
+}
+
+function parseJsonLine(line: string, where: string): Prompt {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw new UsageError(`${where}: not valid JSON; each line must be {"prompt": "..."} or {"messages": [...]}`);
+  }
+  const record = value as { prompt?: unknown; messages?: unknown };
+  if (typeof record.prompt === 'string' && record.prompt.length > 0) return fromText(record.prompt);
+  if (Array.isArray(record.messages) && record.messages.length > 0) {
+    const ok = record.messages.every(
+      (m) => m && typeof m === 'object' && typeof m.role === 'string' && typeof m.content === 'string',
+    );
+    if (ok) return fromMessages(record.messages as ChatMessage[]);
+  }
+  throw new UsageError(`${where}: needs a non-empty "prompt" string or a "messages" array of {role, content}`);
+}
+
+/**
+ * Reads a prompt file: JSONL when the name ends in .jsonl or the first line starts with `{`,
+ * otherwise one prompt per non-empty line. Bad lines are errors with file:line, never skipped silently.
+ */
+export function loadPromptFile(path: string): Prompt[] {
+  let content: string;
+  try {
+    content = readFileSync(path, 'utf8');
+  } catch {
+    throw new UsageError(`--prompts ${path}: cannot read the file; check the path`);
+  }
+  const lines = content.split(/\r?\n/);
+  const firstLine = lines.find((line) => line.trim().length > 0) ?? '';
+  const jsonl = path.endsWith('.jsonl') || firstLine.trimStart().startsWith('{');
+  const prompts: Prompt[] = [];
+  lines.forEach((line, index) => {
+    if (line.trim().length === 0) return;
+    prompts.push(jsonl ? parseJsonLine(line, `${path}:${index + 1}`) : fromText(line.trim()));
+  });
+  if (prompts.length === 0) throw new UsageError(`--prompts ${path}: the file holds no prompt; add one prompt per line`);
+  return prompts;
+}
+
+const WORDS = (
+  'the model serves tokens fast when batches stay full and memory holds every sequence while ' +
+  'schedulers admit new requests as old ones finish so latency depends on load cache and length'
+).split(' ');
+
+/**
+ * Synthetic prompts of about `inputTokens` tokens each (by the default 4-characters rule),
+ * every one different so a prefix cache cannot serve them, and the same for the same seed.
+ */
+export function syntheticPrompts(count: number, inputTokens: number, seed: number): Prompt[] {
+  const random = seededRandom(seed);
+  const targetChars = inputTokens * CHARS_PER_TOKEN;
+  const prompts: Prompt[] = [];
+  for (let i = 0; i < count; i++) {
+    let text = `Request ${i}:`;
+    while (text.length < targetChars) text += ' ' + WORDS[Math.floor(random() * WORDS.length)];
+    prompts.push(fromText(text.slice(0, Math.max(1, targetChars))));
+  }
+  return prompts;
+}
