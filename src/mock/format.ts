@@ -1,0 +1,114 @@
+// Wire formats: SSE frames and full response objects exactly as vLLM / OpenAI send them.
+//
+// Streams build each frame's fixed head and tail once per request, so writing a token is one string
+// concatenation and one res.write.
+
+export type ApiKind = 'chat' | 'completions';
+
+/** Per-response identity shared by every frame of it. */
+export interface ResponseMeta {
+  kind: ApiKind;
+  id: string;
+  /** Unix seconds. */
+  created: number;
+  model: string;
+  includeUsage: boolean;
+}
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  completion_tokens_details?: { reasoning_tokens: number };
+}
+
+export const DONE_FRAME = 'data: [DONE]\n\n';
+
+/** JSON string body without the quotes (what goes between "..." in a frame). */
+export function jsonFragment(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
+}
+
+/** Precomputed frame pieces of one streamed response. */
+export class FrameWriter {
+  private readonly head: string;
+  private readonly contentHead: string;
+  private readonly reasoningHead: string;
+  private readonly tail: string;
+
+  constructor(private readonly meta: ResponseMeta) {
+    const object = meta.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
+    this.head = `data: {"id":"${meta.id}","object":"${object}","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[`;
+    const usageNull = meta.includeUsage ? ',"usage":null' : '';
+    if (meta.kind === 'chat') {
+      this.contentHead = `${this.head}{"index":0,"delta":{"content":"`;
+      this.reasoningHead = `${this.head}{"index":0,"delta":{"reasoning_content":"`;
+      this.tail = `"},"logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
+    } else {
+      this.contentHead = `${this.head}{"index":0,"text":"`;
+      this.reasoningHead = this.contentHead;
+      this.tail = `","logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
+    }
+  }
+
+  /** The role-only chunk vLLM sends before the first token of a chat stream ("" for completions). */
+  roleFrame(): string {
+    if (this.meta.kind !== 'chat') return '';
+    const usageNull = this.meta.includeUsage ? ',"usage":null' : '';
+    return `${this.head}{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
+  }
+
+  /** One content token; `fragment` is already JSON-escaped. */
+  contentFrame(fragment: string): string {
+    return this.contentHead + fragment + this.tail;
+  }
+
+  /** One reasoning token (chat: delta.reasoning_content). */
+  reasoningFrame(fragment: string): string {
+    return this.reasoningHead + fragment + this.tail;
+  }
+
+  /** The closing chunk: empty delta (chat) or empty text (completions) with the finish reason. */
+  finishFrame(finishReason: string): string {
+    const usageNull = this.meta.includeUsage ? ',"usage":null' : '';
+    const choice =
+      this.meta.kind === 'chat'
+        ? `{"index":0,"delta":{},"logprobs":null,"finish_reason":"${finishReason}","stop_reason":null}`
+        : `{"index":0,"text":"","logprobs":null,"finish_reason":"${finishReason}","stop_reason":null}`;
+    return `${this.head}${choice}]${usageNull}}\n\n`;
+  }
+
+  /** The usage chunk sent when stream_options.include_usage is true: empty choices, then usage. */
+  usageFrame(usage: Usage): string {
+    return `${this.head}],"usage":${JSON.stringify(usage)}}\n\n`;
+  }
+}
+
+/** A complete non-streamed response object. */
+export function fullResponse(meta: ResponseMeta, text: string, reasoningText: string | null, finishReason: string, usage: Usage): unknown {
+  if (meta.kind === 'chat') {
+    const message: Record<string, unknown> = { role: 'assistant', content: text };
+    if (reasoningText !== null) message.reasoning_content = reasoningText;
+    return {
+      id: meta.id,
+      object: 'chat.completion',
+      created: meta.created,
+      model: meta.model,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: finishReason, stop_reason: null }],
+      usage,
+    };
+  }
+  return {
+    id: meta.id,
+    object: 'text_completion',
+    created: meta.created,
+    model: meta.model,
+    choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason, stop_reason: null }],
+    usage,
+  };
+}
+
+/** An OpenAI-style error body. */
+export function errorBody(message: string, type: string, code: number | string | null = null): string {
+  return JSON.stringify({ error: { message, type, param: null, code } });
+}

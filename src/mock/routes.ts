@@ -1,0 +1,72 @@
+// Request routing: path table, body reading, JSON errors. Paths are served with and without the /v1 prefix.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { handleCompletion, type MockContext } from './completion.js';
+import { errorBody } from './format.js';
+
+/** Request bodies above this are refused (413): a guard, not a limit any real prompt reaches. */
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+function sendJson(res: ServerResponse, status: number, payload: string): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
+  res.end(payload);
+}
+
+/** Reads the whole body; resolves null (after answering 413) when it is too large. */
+function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        if (!tooLarge) sendJson(res, 413, errorBody('request body too large', 'BadRequestError', 413));
+        tooLarge = true;
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(tooLarge ? null : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', () => resolve(null));
+  });
+}
+
+function modelsPayload(ctx: MockContext): string {
+  return JSON.stringify({
+    object: 'list',
+    data: [{ id: ctx.config.model, object: 'model', created: 0, owned_by: 'llmperf', root: ctx.config.model, parent: null, max_model_len: 32768 }],
+  });
+}
+
+/** The whole request handler; never throws (a handler bug answers 500 instead of killing the server). */
+export async function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const rawPath = (req.url ?? '/').split('?')[0]!;
+    const path = rawPath.startsWith('/v1/') ? rawPath.slice(3) : rawPath;
+    const method = req.method ?? 'GET';
+
+    if (method === 'GET' && path === '/models') return sendJson(res, 200, modelsPayload(ctx));
+    if (method === 'GET' && (path === '/health' || rawPath === '/health')) return sendJson(res, 200, '{}');
+
+    const kind = path === '/chat/completions' ? 'chat' : path === '/completions' ? 'completions' : null;
+    if (kind === null || method !== 'POST') {
+      req.resume();
+      return sendJson(res, 404, errorBody(`${method} ${rawPath} is not served by the simulator`, 'NotFoundError', 404));
+    }
+    const text = await readBody(req, res);
+    if (text === null) return;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (err) {
+      return sendJson(res, 400, errorBody(`request body is not valid JSON: ${(err as Error).message}`, 'BadRequestError', 400));
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      return sendJson(res, 400, errorBody('request body must be a JSON object', 'BadRequestError', 400));
+    }
+    handleCompletion(ctx, kind, body as Record<string, unknown>, req, res);
+  } catch (err) {
+    if (!res.headersSent) sendJson(res, 500, errorBody(`simulator error: ${(err as Error).message}`, 'InternalServerError', 500));
+    else res.destroy();
+  }
+}

@@ -1,0 +1,159 @@
+// What the simulator saw and how well it kept its own schedule: counters, bounded samples, lag percentiles.
+
+/** A snapshot of the simulator's counters. Plain data: it crosses worker boundaries by structured clone. */
+export interface MockStats {
+  /** Requests received on any completion route (including ones later failed or cancelled). */
+  requests: number;
+  /** Requests whose response has not ended yet. */
+  inFlight: number;
+  maxInFlight: number;
+  /** Sequences holding a slot (prefilling or decoding). */
+  active: number;
+  maxActive: number;
+  /** Requests waiting for a slot. */
+  queued: number;
+  maxQueued: number;
+  /** Responses ended normally. */
+  completed: number;
+  /** Responses whose client went away before the end. */
+  cancelled: number;
+  /** Requests answered with an error status (bad body, injected HTTP errors). */
+  rejected: number;
+  /** Content (and reasoning) tokens written, over all responses. */
+  tokensSent: number;
+  /** Requests carrying `ignore_eos: true` / a `min_tokens` field. */
+  ignoreEosRequests: number;
+  minTokensRequests: number;
+  /** How late tokens were written versus their schedule (ms). Large values mean the simulator, not the client, lagged. */
+  lagMs: { p50: number; p99: number; max: number; count: number };
+  /** The last (up to) 1000 parsed request bodies, oldest first. */
+  recentBodies: unknown[];
+  /** Arrival time of each request (ms since the server started), the first 100,000. */
+  arrivalTimesMs: number[];
+  /** In-flight count right after each arrival (the arriving request included), parallel to arrivalTimesMs. */
+  inFlightAtArrival: number[];
+}
+
+const MAX_BODIES = 1000;
+const MAX_ARRIVALS = 100_000;
+/** Lag histogram: 0.1 ms buckets up to 2 s; beyond goes into the last bucket (max is kept exactly). */
+const LAG_BUCKET_MS = 0.1;
+const LAG_BUCKETS = 20_000;
+
+export class StatsCollector {
+  requests = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+  active = 0;
+  maxActive = 0;
+  queued = 0;
+  maxQueued = 0;
+  completed = 0;
+  cancelled = 0;
+  rejected = 0;
+  tokensSent = 0;
+  ignoreEosRequests = 0;
+  minTokensRequests = 0;
+  private bodies: unknown[] = [];
+  private bodiesStart = 0;
+  private arrivals: number[] = [];
+  private inFlightAtArrival: number[] = [];
+  private lag = new Uint32Array(LAG_BUCKETS);
+  private lagCount = 0;
+  private lagMax = 0;
+
+  constructor(private readonly startMs: number) {}
+
+  /** A request arrived; it counts as in flight until `ended`. */
+  arrived(nowMs: number, body: unknown): void {
+    this.requests++;
+    this.inFlight++;
+    if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;
+    if (this.arrivals.length < MAX_ARRIVALS) {
+      this.arrivals.push(Math.round((nowMs - this.startMs) * 1000) / 1000);
+      this.inFlightAtArrival.push(this.inFlight);
+    }
+    // A ring buffer: overwrite the oldest once full.
+    if (this.bodies.length < MAX_BODIES) this.bodies.push(body);
+    else {
+      this.bodies[this.bodiesStart] = body;
+      this.bodiesStart = (this.bodiesStart + 1) % MAX_BODIES;
+    }
+  }
+
+  ended(outcome: 'completed' | 'cancelled' | 'rejected'): void {
+    this.inFlight--;
+    this[outcome]++;
+  }
+
+  setActive(active: number, queued: number): void {
+    this.active = active;
+    this.queued = queued;
+    if (active > this.maxActive) this.maxActive = active;
+    if (queued > this.maxQueued) this.maxQueued = queued;
+  }
+
+  /** Records how late an event was written (negative: written early within the timer's slack). */
+  recordLag(lagMs: number): void {
+    const v = lagMs > 0 ? lagMs : 0;
+    const i = Math.min(LAG_BUCKETS - 1, Math.floor(v / LAG_BUCKET_MS));
+    this.lag[i]!++;
+    this.lagCount++;
+    if (v > this.lagMax) this.lagMax = v;
+  }
+
+  private lagPercentile(p: number): number {
+    if (this.lagCount === 0) return 0;
+    const rank = Math.ceil((p / 100) * this.lagCount);
+    let seen = 0;
+    for (let i = 0; i < LAG_BUCKETS; i++) {
+      seen += this.lag[i]!;
+      if (seen >= rank) return Math.min(this.lagMax, (i + 1) * LAG_BUCKET_MS);
+    }
+    return this.lagMax;
+  }
+
+  /** Forgets counters and samples (gauges such as inFlight, active and queued are kept). */
+  reset(): void {
+    this.requests = 0;
+    this.maxInFlight = this.inFlight;
+    this.maxActive = this.active;
+    this.maxQueued = this.queued;
+    this.completed = 0;
+    this.cancelled = 0;
+    this.rejected = 0;
+    this.tokensSent = 0;
+    this.ignoreEosRequests = 0;
+    this.minTokensRequests = 0;
+    this.bodies = [];
+    this.bodiesStart = 0;
+    this.arrivals = [];
+    this.inFlightAtArrival = [];
+    this.lag.fill(0);
+    this.lagCount = 0;
+    this.lagMax = 0;
+  }
+
+  snapshot(): MockStats {
+    const round = (x: number) => Math.round(x * 1000) / 1000;
+    return {
+      requests: this.requests,
+      inFlight: this.inFlight,
+      maxInFlight: this.maxInFlight,
+      active: this.active,
+      maxActive: this.maxActive,
+      queued: this.queued,
+      maxQueued: this.maxQueued,
+      completed: this.completed,
+      cancelled: this.cancelled,
+      rejected: this.rejected,
+      tokensSent: this.tokensSent,
+      ignoreEosRequests: this.ignoreEosRequests,
+      minTokensRequests: this.minTokensRequests,
+      lagMs: { p50: round(this.lagPercentile(50)), p99: round(this.lagPercentile(99)), max: round(this.lagMax), count: this.lagCount },
+      recentBodies: [...this.bodies.slice(this.bodiesStart), ...this.bodies.slice(0, this.bodiesStart)],
+      arrivalTimesMs: [...this.arrivals],
+      inFlightAtArrival: [...this.inFlightAtArrival],
+    };
+  }
+}
