@@ -1,0 +1,55 @@
+// `llmperf compare BASE.json NEW.json [--fail-on EXPR]... [--format table|md|json]`: regression checks between two runs.
+import { Command, Option } from 'commander';
+import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.js';
+import { compareResults, comparisonMarkdown, comparisonTable, type Comparison } from '../metrics/compare.js';
+import { parseFailOn } from '../metrics/fail-on.js';
+import { loadResult } from '../report/load.js';
+import { handleUsage, usageExit } from './report.js';
+
+export interface CompareCommandOptions {
+  failOn: string[];
+  format: 'table' | 'md' | 'json';
+  confidence: string;
+  minEffect: string;
+}
+
+function fraction(text: string, flag: string, low: number, high: number): number {
+  const value = Number(text.replace(/%$/, ''));
+  if (!Number.isFinite(value) || value < low || value > high) throw new UsageError(`${flag} "${text}": expected a number from ${low} to ${high}`);
+  return value;
+}
+
+/** Compares two saved runs; returns the comparison and the exit code it calls for. Throws UsageError on bad input. */
+export function runCompare(basePath: string, newPath: string, options: CompareCommandOptions, print: (text: string) => void = console.log): { comparison: Comparison; exitCode: number } {
+  const failOn = options.failOn.map(parseFailOn);
+  const confidence = fraction(options.confidence, '--confidence', 0.5, 0.999);
+  const minEffectPct = fraction(options.minEffect, '--min-effect', 0, 1000);
+  const base = loadResult(basePath);
+  const next = loadResult(newPath);
+  const comparison = compareResults(base.result, next.result, {
+    baseRecords: base.records ?? undefined, newRecords: next.records ?? undefined, failOn, confidence, minEffectPct,
+  });
+  if (options.format === 'json') print(JSON.stringify({ base: base.path, new: next.path, ...comparison }, null, 2));
+  else if (options.format === 'md') print(comparisonMarkdown(comparison));
+  else print(comparisonTable(comparison));
+  return { comparison, exitCode: comparison.failed ? EXIT_THRESHOLD : EXIT_OK };
+}
+
+export function compareCommand(): Command {
+  return usageExit(
+    new Command('compare')
+      .description('compare two runs: every metric with its change, whether latency changes exceed noise, and --fail-on gates for CI')
+      .argument('<base>', 'the baseline result.json (or its folder)')
+      .argument('<new>', 'the new result.json (or its folder)')
+      .option('--fail-on <expr>', 'exit 1 when this holds, e.g. "ttft_ms.p99 > +10%", "output_tokens_per_s < -5%", "failed > 0" (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+      .addOption(new Option('--format <format>', 'output format').choices(['table', 'md', 'json']).default('table'))
+      .option('--confidence <level>', 'confidence of the change intervals', '0.95')
+      .option('--min-effect <percent>', 'smallest change (percent) ever called beyond noise', '5')
+      .action(async (basePath: string, newPath: string, options: CompareCommandOptions) => {
+        await handleUsage(async () => {
+          const { exitCode } = runCompare(basePath, newPath, options);
+          if (exitCode !== EXIT_OK) process.exitCode = exitCode;
+        });
+      }),
+  );
+}

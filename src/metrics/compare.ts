@@ -1,0 +1,199 @@
+// `llmperf compare`: every summary metric side by side, with change, and for latencies whether it exceeds run-to-run noise.
+import Table from 'cli-table3';
+import { decodeHistogram } from './histogram.js';
+import { weightedFromHistogram, weightedFromSamples, type WeightedValues } from './histogram-values.js';
+import { evaluateFailOn, relativeChangePct, type FailOn, type FailOnOutcome } from './fail-on.js';
+import { metricValue, SCALAR_METRICS } from './metric-value.js';
+import { DISTRIBUTION_KEYS, type DistributionKey, type RequestRecord, type ResultDocument } from './schema.js';
+import { bootstrapQuantileDiff, mannWhitney, meanDiffInterval } from './significance.js';
+import { formatNumber } from './slo.js';
+
+/** Whether a change of this statistic is larger than run-to-run noise. */
+export interface Significance {
+  /** `bootstrap` for percentiles, `welch` (normal interval) for means. */
+  method: 'bootstrap' | 'welch';
+  /** Per-request samples from requests.csv, or the result's histograms. */
+  source: 'samples' | 'histogram';
+  ci_low: number;
+  ci_high: number;
+  significant: boolean;
+}
+
+export interface CompareRow {
+  metric: string;
+  base: number | null;
+  new: number | null;
+  delta: number | null;
+  delta_pct: number | null;
+  /** Which direction is an improvement, when there is one. */
+  better: 'lower' | 'higher' | null;
+  significance: Significance | null;
+}
+
+/** Mann-Whitney U test of a whole latency distribution. */
+export interface DistributionShift {
+  metric: DistributionKey;
+  source: 'samples' | 'histogram';
+  base_count: number;
+  new_count: number;
+  p_value: number;
+  prob_new_greater: number;
+}
+
+export interface Comparison {
+  schema: 'llmperf/compare@1';
+  confidence: number;
+  min_effect_pct: number;
+  rows: CompareRow[];
+  shifts: DistributionShift[];
+  fail_on: FailOnOutcome[];
+  /** True when any --fail-on condition was crossed. */
+  failed: boolean;
+}
+
+export interface CompareOptions {
+  baseRecords?: readonly RequestRecord[];
+  newRecords?: readonly RequestRecord[];
+  failOn?: readonly FailOn[];
+  /** Confidence of the intervals, default 0.95. */
+  confidence?: number;
+  /** A change smaller than this (percent) is never called significant: tiny shifts are real but not news. Default 5. */
+  minEffectPct?: number;
+  seed?: number;
+}
+
+const STATS = ['mean', 'p50', 'p90', 'p95', 'p99', 'max'] as const;
+const TESTED_STATS: Record<string, number | 'mean'> = { mean: 'mean', p50: 0.5, p90: 0.9, p95: 0.95, p99: 0.99 };
+/** Record fields that are the same quantity as the distribution of that name. */
+const SAMPLE_FIELDS: Partial<Record<DistributionKey, 'ttft_ms' | 'latency_ms' | 'queue_ms'>> = { ttft_ms: 'ttft_ms', latency_ms: 'latency_ms', queue_ms: 'queue_ms' };
+const HIGHER_IS_BETTER = new Set(['qps', 'goodput', 'succeeded', 'output_tokens_per_s', 'total_tokens_per_s', 'input_tokens_per_s']);
+const LOWER_IS_BETTER = new Set(['failed', 'cancelled', 'error_rate', 'reconnects']);
+
+function samplesOf(records: readonly RequestRecord[] | undefined, field: 'ttft_ms' | 'latency_ms' | 'queue_ms'): number[] | null {
+  if (!records) return null;
+  const values: number[] = [];
+  for (const record of records) {
+    const value = record[field];
+    if (record.ok && value !== null) values.push(value);
+  }
+  return values.length > 0 ? values : null;
+}
+
+function distributionValues(key: DistributionKey, base: ResultDocument, next: ResultDocument, options: CompareOptions) {
+  const field = SAMPLE_FIELDS[key];
+  if (field) {
+    const a = samplesOf(options.baseRecords, field);
+    const b = samplesOf(options.newRecords, field);
+    if (a && b) return { source: 'samples' as const, base: weightedFromSamples(a), next: weightedFromSamples(b) };
+  }
+  const encodedA = base.histograms?.[key];
+  const encodedB = next.histograms?.[key];
+  if (!encodedA || !encodedB) return null;
+  const a = weightedFromHistogram(decodeHistogram(encodedA));
+  const b = weightedFromHistogram(decodeHistogram(encodedB));
+  return a.total > 0 && b.total > 0 ? { source: 'histogram' as const, base: a, next: b } : null;
+}
+
+function row(metric: string, baseValue: number | null, newValue: number | null, better: CompareRow['better']): CompareRow {
+  const both = baseValue !== null && newValue !== null;
+  return {
+    metric, base: baseValue, new: newValue, better, significance: null,
+    delta: both ? newValue - baseValue : null,
+    delta_pct: both ? relativeChangePct(baseValue, newValue) : null,
+  };
+}
+
+export function compareResults(base: ResultDocument, next: ResultDocument, options: CompareOptions = {}): Comparison {
+  const confidence = options.confidence ?? 0.95;
+  const minEffectPct = options.minEffectPct ?? 5;
+  const rows: CompareRow[] = [];
+  const shifts: DistributionShift[] = [];
+  for (const metric of SCALAR_METRICS) {
+    const a = metricValue(base, metric, null);
+    const b = metricValue(next, metric, null);
+    if (a === null && b === null) continue;
+    rows.push(row(metric, a, b, HIGHER_IS_BETTER.has(metric) ? 'higher' : LOWER_IS_BETTER.has(metric) ? 'lower' : null));
+  }
+  for (const key of DISTRIBUTION_KEYS) {
+    if (metricValue(base, key, 'count') === null && metricValue(next, key, 'count') === null) continue;
+    const values = distributionValues(key, base, next, options);
+    if (values) {
+      const test = mannWhitney(values.base, values.next);
+      shifts.push({ metric: key, source: values.source, base_count: values.base.total, new_count: values.next.total, p_value: test.p_value, prob_new_greater: test.prob_new_greater });
+    }
+    for (const stat of STATS) {
+      const r = row(`${key}.${stat}`, metricValue(base, key, stat), metricValue(next, key, stat), 'lower');
+      const tested = TESTED_STATS[stat];
+      if (values && tested !== undefined && r.delta_pct !== null) r.significance = significance(values.base, values.next, tested, values.source, r.delta_pct, confidence, minEffectPct, options.seed);
+      rows.push(r);
+    }
+  }
+  const failOn = (options.failOn ?? []).map((condition) => evaluateFailOn(condition, base, next));
+  return { schema: 'llmperf/compare@1', confidence, min_effect_pct: minEffectPct, rows, shifts, fail_on: failOn, failed: failOn.some((o) => o.crossed) };
+}
+
+function significance(
+  a: WeightedValues, b: WeightedValues, stat: number | 'mean', source: Significance['source'],
+  deltaPct: number, confidence: number, minEffectPct: number, seed = 1,
+): Significance {
+  const interval = stat === 'mean' ? meanDiffInterval(a, b, confidence) : bootstrapQuantileDiff(a, b, stat, { confidence, seed });
+  const excludesZero = interval.low > 0 || interval.high < 0;
+  return {
+    method: stat === 'mean' ? 'welch' : 'bootstrap', source, ci_low: interval.low, ci_high: interval.high,
+    significant: excludesZero && Math.abs(deltaPct) >= minEffectPct,
+  };
+}
+
+export function formatPct(pct: number | null): string {
+  if (pct === null || Number.isNaN(pct)) return 'n/a';
+  if (!Number.isFinite(pct)) return pct > 0 ? '+inf%' : '-inf%';
+  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
+}
+
+function signed(value: number | null): string {
+  if (value === null) return 'n/a';
+  return `${value > 0 ? '+' : ''}${formatNumber(value)}`;
+}
+
+/** The verdict cell: "worse", "better", "changed" (no preferred direction) or "noise". */
+export function verdict(r: CompareRow): string {
+  if (!r.significance) return '';
+  if (!r.significance.significant) return 'noise';
+  const up = (r.delta ?? 0) > 0;
+  if (r.better === null) return 'changed';
+  return up === (r.better === 'higher') ? 'better' : 'worse';
+}
+
+function intervalText(r: CompareRow): string {
+  return r.significance ? `[${signed(r.significance.ci_low)}, ${signed(r.significance.ci_high)}]` : '';
+}
+
+export function comparisonTable(c: Comparison): string {
+  const table = new Table({ head: ['metric', 'base', 'new', 'change', 'change %', `${Math.round(c.confidence * 100)}% CI of change`, 'beyond noise'], style: { head: [], border: [] } });
+  for (const r of c.rows) table.push([r.metric, formatNumber(r.base), formatNumber(r.new), signed(r.delta), formatPct(r.delta_pct), intervalText(r), verdict(r)]);
+  return [table.toString(), ...failOnLines(c)].join('\n');
+}
+
+function failOnLines(c: Comparison): string[] {
+  return c.fail_on.map((o) => `${o.crossed ? 'FAIL' : 'ok  '}  ${o.expression}  (base ${formatNumber(o.base)}, new ${formatNumber(o.new)})`);
+}
+
+const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function comparisonMarkdown(c: Comparison): string {
+  const lines = ['## llmperf compare', ''];
+  if (c.fail_on.length > 0) {
+    lines.push(c.failed ? '**Result: FAILED**' : '**Result: passed**', '', '| condition | base | new | result |', '|---|---:|---:|---|');
+    for (const o of c.fail_on) lines.push(`| \`${escapeCell(o.expression)}\` | ${formatNumber(o.base)} | ${formatNumber(o.new)} | ${o.crossed ? 'FAIL' : 'ok'} |`);
+    lines.push('');
+  }
+  lines.push(`| metric | base | new | change | change % | ${Math.round(c.confidence * 100)}% CI of change | beyond noise |`, '|---|---:|---:|---:|---:|---|---|');
+  for (const r of c.rows) lines.push(`| ${r.metric} | ${formatNumber(r.base)} | ${formatNumber(r.new)} | ${signed(r.delta)} | ${formatPct(r.delta_pct)} | ${intervalText(r)} | ${verdict(r)} |`);
+  if (c.shifts.length > 0) {
+    lines.push('', 'Distribution shift (Mann-Whitney U, two-sided):', '', '| distribution | source | base n | new n | p-value | P(new > base) |', '|---|---|---:|---:|---:|---:|');
+    for (const s of c.shifts) lines.push(`| ${s.metric} | ${s.source} | ${s.base_count} | ${s.new_count} | ${s.p_value.toPrecision(3)} | ${s.prob_new_greater.toFixed(3)} |`);
+  }
+  lines.push('', `A change is "beyond noise" when its ${Math.round(c.confidence * 100)}% interval excludes zero and it is at least ${c.min_effect_pct}%.`);
+  return lines.join('\n') + '\n';
+}
+

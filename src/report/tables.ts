@@ -1,0 +1,70 @@
+// The rows every format shows: summary metrics and percentiles, named as --slo and --fail-on name them.
+import Table from 'cli-table3';
+import { SCALAR_METRICS } from '../metrics/metric-value.js';
+import { DISTRIBUTION_KEYS, type DistributionKey, type DistributionSummary, type ResultDocument } from '../metrics/schema.js';
+import { formatNumber } from '../metrics/slo.js';
+
+export interface MetricRow {
+  /** The name as summary.csv, --slo and --fail-on spell it. */
+  key: string;
+  label: string;
+  value: number;
+}
+
+const LABELS: Record<string, string> = {
+  duration_s: 'Duration (s)', expected_requests: 'Requests asked for', concurrency: 'Concurrency', sent: 'Requests sent',
+  completed: 'Completed', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', reconnects: 'Reconnects',
+  qps: 'Requests/s', goodput: 'Goodput (requests/s meeting every per-request SLO)', error_rate: 'Error rate',
+  output_tokens_per_s: 'Output tokens/s', total_tokens_per_s: 'Total tokens/s', input_tokens_per_s: 'Input tokens/s',
+  packages_per_request: 'Packages (chunks) per request', input_tokens_per_request: 'Input tokens per request',
+  output_tokens_per_request: 'Output tokens per request', reasoning_tokens_per_request: 'Reasoning tokens per request',
+  total_input_tokens: 'Total input tokens', total_output_tokens: 'Total output tokens',
+};
+
+export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
+  ttft_ms: 'TTFT (ms)', tpot_ms: 'TPOT (ms)', itl_ms: 'ITL, time per package (ms)', latency_ms: 'Latency (ms)',
+  queue_ms: 'Client queue (ms)', latency_from_intended_ms: 'Latency from intended start (ms)',
+  ttft_from_intended_ms: 'TTFT from intended start (ms)', ttfrt_ms: 'Time to first reasoning token (ms)',
+  ttfat_ms: 'Time to first answer token (ms)',
+};
+
+export const PERCENTILE_COLUMNS = ['mean', 'stdev', 'min', 'p50', 'p90', 'p95', 'p99', 'p999', 'max', 'count'] as const;
+
+/** Scalar summary values present in the result, in a fixed reading order. */
+export function summaryRows(result: ResultDocument): MetricRow[] {
+  const summary = result.summary as Record<string, unknown>;
+  const rows: MetricRow[] = [];
+  for (const key of SCALAR_METRICS) {
+    const value = summary[key];
+    if (typeof value === 'number' && Number.isFinite(value)) rows.push({ key, label: LABELS[key] ?? key, value });
+  }
+  return rows;
+}
+
+/** Distributions holding at least one value. */
+export function distributionRows(result: ResultDocument): Array<{ key: DistributionKey; label: string; summary: DistributionSummary }> {
+  const summary = result.summary as Record<string, unknown>;
+  return DISTRIBUTION_KEYS.flatMap((key) => {
+    const distribution = summary[key] as DistributionSummary | undefined;
+    return distribution && distribution.count > 0 ? [{ key, label: DISTRIBUTION_LABELS[key], summary: distribution }] : [];
+  });
+}
+
+/** Every value flattened to `metric[.stat]` names (summary.csv). */
+export function flatMetrics(result: ResultDocument): Array<[string, number]> {
+  const flat: Array<[string, number]> = summaryRows(result).map((row) => [row.key, row.value]);
+  for (const { key, summary } of distributionRows(result)) {
+    for (const stat of PERCENTILE_COLUMNS) flat.push([`${key}.${stat}`, summary[stat]]);
+  }
+  for (const [kind, count] of Object.entries(result.summary.errors ?? {})) flat.push([`errors.${kind}`, count]);
+  return flat;
+}
+
+/** A plain console rendering for `llmperf report` (the run itself prints the lead's richer table). */
+export function summaryConsoleTable(result: ResultDocument): string {
+  const metrics = new Table({ head: ['metric', 'value'], style: { head: [], border: [] } });
+  for (const row of summaryRows(result)) metrics.push([row.label, formatNumber(row.value)]);
+  const percentiles = new Table({ head: ['distribution', ...PERCENTILE_COLUMNS], style: { head: [], border: [] } });
+  for (const { label, summary } of distributionRows(result)) percentiles.push([label, ...PERCENTILE_COLUMNS.map((stat) => formatNumber(summary[stat]))]);
+  return `${metrics.toString()}\n${percentiles.toString()}`;
+}
