@@ -1,0 +1,156 @@
+// `llmperf eval`: accuracy benchmarks through the load engine's client, against a server or the built-in simulator.
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command, Option } from 'commander';
+import { resolveTarget, type Target } from '../engine/jobs.js';
+import { UsageError } from '../errors.js';
+import { startMockInWorker, type MockOptions, type MockServer } from '../mock/index.js';
+import { writeJsonAtomic } from '../util/files.js';
+import { buildAnswerKey } from '../eval/answer-key.js';
+import { NoCache, ResponseCache } from '../eval/cache.js';
+import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
+import { parseDatasets } from '../eval/registry.js';
+import { runEval, type EvalDocument } from '../eval/runner.js';
+import { renderScoreTable } from '../eval/table.js';
+import type { EvalMode, SimAnswer } from '../eval/types.js';
+import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
+
+export interface EvalFlags {
+  datasets: string;
+  url?: string;
+  model?: string;
+  apiKeyEnv?: string;
+  dataDir?: string;
+  limit?: string;
+  fewShot?: string;
+  concurrency: string;
+  mode: string;
+  seed: string;
+  allowCodeExecution?: boolean;
+  out?: string;
+  cache: boolean;
+  samples: string;
+  codeTimeout: string;
+  simAccuracy: string;
+  quiet?: boolean;
+}
+
+/** The validated flags. */
+export interface EvalPlan {
+  datasets: ReturnType<typeof parseDatasets>;
+  url: string | null;
+  model: string | undefined;
+  apiKeyEnv: string | undefined;
+  dataDir: string | null;
+  limit: number | null;
+  fewShot: number | null;
+  concurrency: number;
+  mode: EvalMode;
+  seed: number;
+  allowCodeExecution: boolean;
+  outDir: string;
+  cache: boolean;
+  samples: number;
+  codeTimeoutMs: number;
+  simAccuracy: number;
+  quiet: boolean;
+}
+
+export function toEvalPlan(flags: EvalFlags): EvalPlan {
+  const simAccuracy = Number(flags.simAccuracy);
+  if (!Number.isFinite(simAccuracy) || simAccuracy < 0 || simAccuracy > 1) throw new UsageError(`--sim-accuracy ${flags.simAccuracy}: must be a probability between 0 and 1`);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return {
+    datasets: parseDatasets(flags.datasets),
+    url: flags.url ?? null,
+    model: flags.model,
+    apiKeyEnv: flags.apiKeyEnv,
+    dataDir: flags.dataDir ?? null,
+    limit: flags.limit === undefined ? null : parsePositiveInt(flags.limit, '--limit'),
+    fewShot: flags.fewShot === undefined ? null : parseNonNegativeInt(flags.fewShot, '--few-shot'),
+    concurrency: parsePositiveInt(flags.concurrency, '--concurrency'),
+    mode: parseChoice(flags.mode, '--mode', ['generate', 'loglikelihood'] as const),
+    seed: parseNonNegativeInt(flags.seed, '--seed'),
+    allowCodeExecution: flags.allowCodeExecution === true,
+    outDir: flags.out ?? join('reports', `eval-${stamp}`),
+    cache: flags.cache,
+    samples: parsePositiveInt(flags.samples, '--samples'),
+    codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
+    simAccuracy,
+    quiet: flags.quiet === true,
+  };
+}
+
+/** The answer key the simulator serves for these items; exported so tests can start their own simulator. */
+export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPlan, 'mode' | 'fewShot' | 'seed' | 'samples'>): SimAnswer[] {
+  return buildAnswerKey(sets.map((s) => ({ benchmark: s.benchmark, items: s.loaded.items })), plan.mode, { fewShot: plan.fewShot ?? 0, seed: plan.seed, samples: plan.samples });
+}
+
+/** Loads, runs and writes eval.json + eval-samples.jsonl; returns the document. Used by the command and by tests. */
+export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
+  const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed });
+  let simulator: MockServer | null = null;
+  let target: Target;
+  try {
+    if (plan.url === null) {
+      const answerKey = simulatorAnswerKey(sets, plan);
+      const options = { port: 0, seed: plan.seed, answerKey, answerAccuracy: plan.simAccuracy } as Partial<MockOptions>;
+      simulator = await startMockInWorker(options);
+      log(`No --url given: evaluating the built-in simulator at ${simulator.url}, a test double that answers correctly with probability ${plan.simAccuracy} (--sim-accuracy); these scores say nothing about any real model.`);
+      target = await resolveTarget(simulator.url, plan.model);
+    } else {
+      target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
+    }
+    mkdirSync(plan.outDir, { recursive: true });
+    const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
+    writeFileSync(reviewFile, '');
+    // The simulator's settings salt the cache, so a changed test double is never answered from stale entries.
+    const salt = simulator ? `simulator:${plan.simAccuracy}:${plan.seed}` : '';
+    const cache = plan.cache ? new ResponseCache(join(plan.outDir, 'cache'), salt) : new NoCache();
+    const doc = await runEval(
+      sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
+      {
+        target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples,
+        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, cache, simulated: simulator !== null, log,
+        onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
+      },
+    );
+    writeJsonAtomic(join(plan.outDir, 'eval.json'), doc);
+    return { doc, outDir: plan.outDir };
+  } finally {
+    await simulator?.close();
+  }
+}
+
+export function evalCommand(): Command {
+  return new Command('eval')
+    .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
+    .requiredOption('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic')
+    .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
+    .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')
+    .option('--api-key-env <VAR>', 'environment variable holding the API key (default OPENAI_API_KEY)')
+    .option('--data-dir <dir>', 'one sub-folder per benchmark holding its files as distributed (default: the shipped samples)')
+    .option('--limit <n>', 'at most n items per benchmark, spread over its subsets')
+    .option('--few-shot <k>', 'few-shot examples per prompt (default: each benchmark\'s standard)')
+    .option('--concurrency <n>', 'requests in flight', '8')
+    .addOption(new Option('--mode <mode>', 'generate (chat, answer parsed from text) or loglikelihood (completions echo+logprobs, multiple choice)').default('generate'))
+    .option('--seed <n>', 'seed for shuffles, generated items and the simulator', '0')
+    .option('--allow-code-execution', 'let HumanEval run model-written Python (subprocess, time and memory limit, no secrets)')
+    .option('--out <dir>', 'output folder for eval.json, eval-samples.jsonl and the response cache')
+    .option('--no-cache', 'do not read or write the response cache')
+    .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
+    .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
+    .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
+    .option('--quiet', 'print only the score table')
+    .action(async (flags: EvalFlags) => {
+      const plan = toEvalPlan(flags);
+      const log = (line: string): void => {
+        if (!plan.quiet) process.stderr.write(`${line}\n`);
+      };
+      const { doc, outDir } = await executeEval(plan, log);
+      process.stdout.write(`${renderScoreTable(doc)}\n`);
+      for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
+      if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');
+      log(`Wrote ${join(outDir, 'eval.json')} and ${join(outDir, 'eval-samples.jsonl')}`);
+    });
+}

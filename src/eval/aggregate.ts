@@ -1,0 +1,74 @@
+// Per-sample values -> benchmark score, per-subset and per-category scores, extra metrics, all with standard errors.
+import { meanWithStderr, macroAverage, weightedAverage, type ScoreWithError } from './metrics/accuracy.js';
+import { bootstrap } from './metrics/bootstrap.js';
+import type { Benchmark, EvalItem, SampleScore } from './types.js';
+
+export interface SubsetScore {
+  name: string;
+  score: number;
+  stderr: number;
+  n: number;
+}
+
+export interface ScoredSample {
+  item: EvalItem;
+  score: SampleScore;
+  texts: string[];
+}
+
+export interface Aggregated {
+  score: number;
+  stderr: number;
+  n: number;
+  subsets: SubsetScore[];
+  categories: SubsetScore[];
+  metrics: Record<string, number>;
+  /** Standard errors of the extra metrics (bootstrap for corpus-level ones). */
+  metrics_stderr: Record<string, number>;
+}
+
+function groupBy(samples: readonly ScoredSample[], key: (s: ScoredSample) => string | undefined): Map<string, ScoredSample[]> {
+  const groups = new Map<string, ScoredSample[]>();
+  for (const s of samples) {
+    const k = key(s);
+    if (k === undefined) continue;
+    (groups.get(k) ?? groups.set(k, []).get(k)!).push(s);
+  }
+  return groups;
+}
+
+const toSubset = (name: string, r: ScoreWithError): SubsetScore => ({ name, score: r.score, stderr: r.stderr, n: r.n });
+
+/**
+ * The headline score is the mean of per-sample primary values over every item: for accuracy that is the
+ * weighted (by subset size) average MMLU reports. When `aggregate` returns the primary metric itself
+ * (corpus perplexity), that value is the score and a seeded bootstrap gives its standard error.
+ */
+export function aggregateSamples(benchmark: Benchmark, primary: string, samples: readonly ScoredSample[], seed: number): Aggregated {
+  const subsets = [...groupBy(samples, (s) => s.item.subset)].map(([name, list]) => toSubset(name, meanWithStderr(list.map((s) => s.score.value))));
+  const categories = [...groupBy(samples, (s) => s.item.category)].map(([name, list]) => toSubset(name, meanWithStderr(list.map((s) => s.score.value))));
+  const overall = weightedAverage(subsets.map((s) => ({ score: s.score, stderr: s.stderr, n: s.n })));
+  const metrics: Record<string, number> = {};
+  const metricsStderr: Record<string, number> = {};
+  const names = new Set(samples.flatMap((s) => Object.keys(s.score.values ?? {})));
+  for (const name of names) {
+    const r = meanWithStderr(samples.map((s) => s.score.values?.[name] ?? 0));
+    metrics[name] = r.score;
+    metricsStderr[name] = r.stderr;
+  }
+  if (subsets.length > 1) metrics.macro_average = macroAverage(subsets);
+  let { score, stderr } = overall;
+  if (benchmark.aggregate && samples.length > 0) {
+    const corpus = benchmark.aggregate(samples);
+    for (const [name, value] of Object.entries(corpus)) {
+      metrics[name] = value;
+      const interval = bootstrap(samples.length, (idx) => benchmark.aggregate!(idx.map((i) => samples[i]!))[name] ?? 0, { seed, resamples: 200 });
+      metricsStderr[name] = interval.stderr;
+      if (name === primary) {
+        score = value;
+        stderr = interval.stderr;
+      }
+    }
+  }
+  return { score, stderr, n: samples.length, subsets, categories, metrics, metrics_stderr: metricsStderr };
+}

@@ -1,0 +1,86 @@
+// Runs model-written Python in a child process: own temp folder, time limit, memory limit, no inherited secrets.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../errors.js';
+
+export interface SandboxOptions {
+  /** Wall-clock limit per program; the whole process group is killed when it passes. */
+  timeoutMs: number;
+  /** Address-space limit (RLIMIT_AS) in MiB. */
+  memoryMb: number;
+  python?: string;
+}
+
+export interface SandboxResult {
+  status: 'passed' | 'failed' | 'timeout';
+  exitCode: number | null;
+  /** The last lines of stderr, for the review file. */
+  stderrTail: string;
+  durationMs: number;
+}
+
+export const CODE_EXECUTION_REFUSAL =
+  'humaneval runs model-written Python on this machine; it is refused unless you pass --allow-code-execution ' +
+  '(each program then runs in its own subprocess with a time and memory limit, a temporary folder and no secrets in its environment)';
+
+/**
+ * A prelude that sets the memory limit from inside Python (resource.setrlimit, the same limit `ulimit -v`
+ * sets, without needing a shell) and disables core dumps, before any model-written line runs.
+ */
+function prelude(memoryMb: number): string {
+  const bytes = memoryMb * 1024 * 1024;
+  return [
+    'import resource as _r, sys as _s',
+    `try:\n    _r.setrlimit(_r.RLIMIT_AS, (${bytes}, ${bytes}))\nexcept Exception:\n    pass`,
+    'try:\n    _r.setrlimit(_r.RLIMIT_CORE, (0, 0))\nexcept Exception:\n    pass',
+    'del _r, _s',
+    '',
+  ].join('\n');
+}
+
+/** The environment a program sees: nothing from ours but a PATH and a UTF-8 locale (no API keys, no tokens). */
+export function sandboxEnv(workDir: string): NodeJS.ProcessEnv {
+  return { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', HOME: workDir, TMPDIR: workDir, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' };
+}
+
+/** Runs one program. Refuses (UsageError) unless `allowCodeExecution` is true. */
+export async function runPython(program: string, allowCodeExecution: boolean, options: SandboxOptions): Promise<SandboxResult> {
+  if (!allowCodeExecution) throw new UsageError(CODE_EXECUTION_REFUSAL);
+  const workDir = mkdtempSync(join(tmpdir(), 'llmperf-sandbox-'));
+  const file = join(workDir, 'program.py');
+  writeFileSync(file, prelude(options.memoryMb) + program);
+  const started = performance.now();
+  try {
+    return await new Promise<SandboxResult>((resolve) => {
+      // -I: isolated mode (ignores PYTHON* variables and the user's site-packages); detached: own process group.
+      const child = spawn(options.python ?? 'python3', ['-I', file], { cwd: workDir, env: sandboxEnv(workDir), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      let timedOut = false;
+      child.stderr!.on('data', (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString('utf8')).slice(-4000);
+      });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        try {
+          process.kill(-child.pid!, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }, options.timeoutMs);
+      const finish = (exitCode: number | null): void => {
+        clearTimeout(timer);
+        const status = timedOut ? 'timeout' : exitCode === 0 ? 'passed' : 'failed';
+        resolve({ status, exitCode, stderrTail: stderr.split('\n').slice(-6).join('\n').trim(), durationMs: performance.now() - started });
+      };
+      child.on('error', (error) => {
+        stderr += String(error.message);
+        finish(null);
+      });
+      child.on('close', (code) => finish(code));
+    });
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}

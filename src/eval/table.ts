@@ -1,0 +1,28 @@
+// The console score table: one row per benchmark, then its subsets, with standard errors beside every score.
+import Table from 'cli-table3';
+import type { EvalDocument } from './runner.js';
+
+function fmt(value: number | null, metric: string): string {
+  if (value === null || !Number.isFinite(value)) return '-';
+  return metric === 'perplexity' || metric === 'bleu' ? value.toFixed(2) : value.toFixed(4);
+}
+
+/** Renders eval.json as a text table; subsets are listed only when there is more than one. */
+export function renderScoreTable(doc: EvalDocument, options: { maxSubsets?: number } = {}): string {
+  const table = new Table({ head: ['benchmark', 'subset', 'mode', 'metric', 'score', '± stderr', 'n'], style: { head: [], border: [] } });
+  const maxSubsets = options.maxSubsets ?? 20;
+  for (const [name, b] of Object.entries(doc.benchmarks)) {
+    if (b.refused) {
+      table.push([name, '', b.mode, b.metric, 'refused', '', '0']);
+      continue;
+    }
+    table.push([name, 'all', b.mode, b.metric, fmt(b.score, b.metric), fmt(b.stderr, b.metric), String(b.n)]);
+    const groups = [...b.categories.map((c) => ({ ...c, name: `[${c.name}]` })), ...(b.subsets.length > 1 ? b.subsets : [])];
+    for (const s of groups.slice(0, maxSubsets)) table.push(['', s.name, '', '', fmt(s.score, b.metric), fmt(s.stderr, b.metric), String(s.n)]);
+    if (groups.length > maxSubsets) table.push(['', `... ${groups.length - maxSubsets} more in eval.json`, '', '', '', '', '']);
+    for (const [metric, value] of Object.entries(b.metrics)) {
+      if (metric !== b.metric) table.push(['', '', '', metric, fmt(value, metric), fmt(b.metrics_stderr[metric] ?? null, metric), '']);
+    }
+  }
+  return table.toString();
+}
