@@ -8,6 +8,11 @@ export function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/`/g, '\\`');
 }
 
+/** Inside a code span HTML is not interpreted, so only pipes, backticks and newlines need care. */
+export function mdCode(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')}\``;
+}
+
 export function renderMarkdown(result: ResultDocument, _records: readonly RequestRecord[] | null = null): string {
   const lines: string[] = [];
   const config = result.config;
@@ -18,7 +23,7 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
   const slo = result.slo as SloOutcome[] | undefined;
   if (Array.isArray(slo) && slo.length > 0) {
     lines.push('| SLO | actual | result |', '|---|---:|---|');
-    for (const outcome of slo) lines.push(`| \`${mdCell(outcome.expression)}\` | ${formatNumber(outcome.actual)} | ${outcome.passed ? 'PASS' : '**FAIL**'} |`);
+    for (const outcome of slo) lines.push(`| ${mdCode(outcome.expression)} | ${formatNumber(outcome.actual)} | ${outcome.passed ? 'PASS' : '**FAIL**'} |`);
     lines.push('');
   }
   lines.push('| metric | value |', '|---|---:|');
