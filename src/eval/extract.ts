@@ -44,16 +44,17 @@ export function extractChoice(text: string, labels: readonly string[]): string |
     if (f) markers.push(f);
   };
   // A parenthesised or boxed letter may be lower case; a bare one must be upper case ("the answer is a lot").
-  push(lastMatch(body, /answer\s*(?:is|:)\s*(?:option\s*)?[:\s]*[(\[]([A-Za-z])[)\]]/gi, accept));
-  push(lastMatch(body, /answer\s*(?:is|:)\s*(?:option\s*)?[:\s*]*([A-Z])(?![A-Za-z'’])/gi, acceptUpper));
-  push(lastMatch(body, /答案(?:是|为|應為|应为)?\s*[:：]?\s*[(（]?([A-Za-z])(?![A-Za-z])/g, accept));
-  push(lastMatch(body, /\\boxed\{\s*(?:\\text\{)?\(?([A-Za-z])\)?\}?\s*\}/g, accept));
+  // Labels may also be digits (some ARC items use 1-4).
+  push(lastMatch(body, /answer\s*(?:is|:)\s*(?:option\s*)?[:\s]*[(\[]([A-Za-z0-9])[)\]]/gi, accept));
+  push(lastMatch(body, /answer\s*(?:is|:)\s*(?:option\s*)?[:\s*]*([A-Z0-9])(?![A-Za-z0-9'’])/gi, acceptUpper));
+  push(lastMatch(body, /答案(?:是|为|應為|应为)?\s*[:：]?\s*[(（]?([A-Za-z0-9])(?![A-Za-z0-9])/g, accept));
+  push(lastMatch(body, /\\boxed\{\s*(?:\\text\{)?\(?([A-Za-z0-9])\)?\}?\s*\}/g, accept));
   if (markers.length > 0) return markers.reduce((a, b) => (b.index >= a.index ? b : a)).value;
-  const only = /^\s*[(\[]?([A-Za-z])[)\]]?\s*[.:)]?\s*$/.exec(body);
+  const only = /^\s*[(\[]?([A-Za-z0-9])[)\]]?\s*[.:)]?\s*$/.exec(body);
   if (only && accept(only[1]!)) return accept(only[1]!);
-  const leading = /^\s*[(\[]?([A-Z])[)\].:](?:\s|$)/.exec(body);
+  const leading = /^\s*[(\[]?([A-Z0-9])[)\].:](?:\s|$)/.exec(body);
   if (leading && acceptUpper(leading[1]!)) return leading[1]!;
-  const bare = lastMatch(body, /(?:^|[\s(\[*])([A-Z])(?=$|[\s).,:;\]*])/g, acceptUpper);
+  const bare = lastMatch(body, /(?:^|[\s(\[*])([A-Z0-9])(?=$|[\s).,:;\]*])/g, acceptUpper);
   return bare ? bare.value : null;
 }
 
