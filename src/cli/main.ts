@@ -3,7 +3,9 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
 import { VERSION } from '../engine/result.js';
+import { compareCommand } from './compare.js';
 import { mockCommand } from './mock.js';
+import { reportCommand } from './report.js';
 import { addRunOptions, type RunFlags } from './run-options.js';
 import { runAction } from './run.js';
 
@@ -34,6 +36,8 @@ function buildProgram(): Command {
   });
   program.addCommand(run, { isDefault: true });
   program.addCommand(mockCommand());
+  program.addCommand(reportCommand());
+  program.addCommand(compareCommand());
   for (const command of program.commands) command.exitOverride().option('--debug', 'print stack traces on errors');
   return program;
 }

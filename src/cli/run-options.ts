@@ -4,6 +4,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import type { ApiKind } from '../engine/target.js';
 import { normalizeBaseUrl } from '../engine/target.js';
+import { parseSlo, type Slo } from '../metrics/slo.js';
+import { DEFAULT_FORMATS, parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { DEFAULT_PROMPTS_FILE, loadPromptFile, syntheticPrompts, type Prompt } from '../workload/prompts.js';
 import {
   collect,
@@ -46,6 +48,8 @@ export interface RunFlags {
   simItl?: string;
   simOutputTokens?: string;
   simSlots?: string;
+  format: string;
+  slo: string[];
 }
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
@@ -76,6 +80,8 @@ export interface RunPlan {
   rejectUnauthorized: boolean;
   graceMs: number;
   simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number };
+  formats: ReportFormat[];
+  slos: Slo[];
 }
 
 export const DEFAULT_OUTPUT_TOKENS = 128;
@@ -107,6 +113,8 @@ export function addRunOptions(command: Command): Command {
     .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
     .option('--insecure', 'do not verify TLS certificates')
     .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
+    .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
+    .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
     .option('--sim-ttft <ms>', 'built-in simulator: time to first token')
     .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
     .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')
@@ -186,5 +194,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       outputTokens: optionalInt(flags.simOutputTokens, '--sim-output-tokens'),
       slots: optionalInt(flags.simSlots, '--sim-slots'),
     },
+    formats: parseFormats(flags.format),
+    slos: flags.slo.map(parseSlo),
   };
 }

@@ -1,5 +1,5 @@
 // `llmperf run` (the default command): resolve the target, run the load, write and print the result.
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { LoadRun, type LoadConfig } from '../engine/run.js';
 import { buildResult } from '../engine/result.js';
@@ -8,7 +8,9 @@ import { discoverModel, type Target } from '../engine/target.js';
 import type { ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import { consoleReport } from '../report/console.js';
-import { writeJsonAtomic } from '../util/files.js';
+import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
+import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } from '../metrics/slo.js';
+import { writeReports } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
 
@@ -54,7 +56,7 @@ function handleSignals(run: LoadRun, plan: RunPlan): () => void {
   };
 }
 
-export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocument; outDir: string }> {
+export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocument; outDir: string; files: string[] }> {
   const { baseUrl, simulator } = await resolveServer(plan);
   try {
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
@@ -81,7 +83,17 @@ export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocumen
     const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
     mkdirSync(outDir, { recursive: true });
     const requestLog = new RequestLog(join(outDir, 'requests.csv'));
-    const run = new LoadRun(config, { onRecord: (record) => requestLog.append(record) });
+    // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
+    const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
+    let metEverySlo = 0;
+    const run = new LoadRun(config, {
+      onRecord: (record) => {
+        requestLog.append(record);
+        if (record.ok && record.index >= plan.warmupRequests && perRequestSlos.length > 0 && requestMeetsSlos(record, perRequestSlos)) {
+          metEverySlo++;
+        }
+      },
+    });
     const expected = plan.requests === null ? null : plan.requests + plan.warmupRequests;
     say(plan, `llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
     const progress = startProgress(run.recorder, expected, !plan.quiet);
@@ -100,8 +112,14 @@ export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocumen
       simulated: simulator !== null,
       extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv },
     });
-    writeJsonAtomic(join(outDir, 'result.json'), result);
-    return { result, outDir };
+    if (perRequestSlos.length > 0) {
+      result.summary.goodput = result.summary.duration_s > 0 ? Math.round((metEverySlo / result.summary.duration_s) * 1000) / 1000 : 0;
+    }
+    if (plan.slos.length > 0) result.slo = evaluateSlos(result, plan.slos);
+    // result.json always: it is the contract every other command reads.
+    const formats = plan.formats.includes('json') ? plan.formats : [...plan.formats, 'json' as const];
+    const files = await writeReports(outDir, result, formats);
+    return { result, outDir, files };
   } finally {
     await simulator?.close();
   }
@@ -109,9 +127,14 @@ export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocumen
 
 export async function runAction(flags: RunFlags): Promise<number> {
   const plan = toRunPlan(flags);
-  const { result, outDir } = await executeRun(plan);
+  const { result, outDir, files } = await executeRun(plan);
+  const outcomes = (result.slo as SloOutcome[] | undefined) ?? [];
   if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else if (!plan.quiet) process.stdout.write(consoleReport(result) + '\n');
-  say(plan, `Result written to ${join(outDir, 'result.json')}`);
-  return result.interrupted ? 130 : 0;
+  else if (!plan.quiet) {
+    if (plan.formats.includes('table')) process.stdout.write(consoleReport(result) + '\n');
+    if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
+  }
+  say(plan, `Written to ${outDir}: ${files.map((file) => relative(outDir, file)).join(', ')}`);
+  if (result.interrupted) return EXIT_INTERRUPTED;
+  return allPassed(outcomes) ? EXIT_OK : EXIT_THRESHOLD;
 }
