@@ -1,153 +1,199 @@
-// POST /v1/chat/completions and /v1/completions: validate the body, decide the response, drive it through the model.
+// POST /v1/chat/completions and /v1/completions: validate, decide the reply, drive it through the model.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { FrameWriter, DONE_FRAME, errorBody, fullResponse, type ApiKind, type ResponseMeta, type Usage } from './format.js';
+import { scriptedReply } from './content.js';
+import { pickFault, type FaultEnv, type FaultWrite } from './faults/index.js';
+import { DONE_FRAME, FrameWriter, fullResponse, jsonFragment, type ApiKind, type ResponseMeta, type Usage } from './format.js';
+import { echoLogprobs } from './logprobs.js';
+import type { MetricTotals } from './metrics.js';
 import type { MockConfig } from './options.js';
+import { planOutput } from './plan.js';
+import type { SendTimes } from './send-times.js';
 import type { Sequence, Simulation } from './simulation.js';
 import type { StatsCollector } from './stats.js';
-import { countPromptTokens, hash32, mulberry32, promptText, VOCABULARY } from './tokens.js';
+import { countPromptTokens, hash32, mulberry32, promptText, tokenizeSimple, VOCABULARY } from './tokens.js';
 
 /** What the HTTP side shares with every handler. */
 export interface MockContext {
   config: MockConfig;
   sim: Simulation;
   stats: StatsCollector;
-  /** Numbers responses (chatcmpl-<n>), in arrival order. */
+  sendTimes: SendTimes;
+  totals: MetricTotals;
+  /** Numbers responses (chatcmpl-<n>) in arrival order; also the fault draw's index. */
   nextId: number;
 }
 
-/** The length decision for one request, exported so tests compute the same answer. */
-export interface OutputPlan {
-  tokens: number;
-  finishReason: 'stop' | 'length';
-}
-
-function optionalInt(body: Record<string, unknown>, key: string): number | undefined | string {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) return `${key} must be a non-negative integer`;
-  return v;
-}
-
-/**
- * How many tokens a request gets. The simulated model "emits EOS" after `outputTokens`:
- *   n = min(outputTokens, max_tokens)                  normally
- *   n = max_tokens (or outputTokens if absent)         with ignore_eos: true
- *   n = max(n, min(min_tokens, max_tokens))            when min_tokens is given
- * finish_reason is "length" when n reached max_tokens, else "stop".
- * `max_completion_tokens` takes precedence over `max_tokens`. Returns an error message for bad values.
- */
-export function planOutput(config: Pick<MockConfig, 'outputTokens'>, body: Record<string, unknown>): OutputPlan | string {
-  const maxCompletion = optionalInt(body, 'max_completion_tokens');
-  const maxTokens = optionalInt(body, 'max_tokens');
-  const minTokens = optionalInt(body, 'min_tokens');
-  for (const v of [maxCompletion, maxTokens, minTokens]) if (typeof v === 'string') return v;
-  const max = (maxCompletion ?? maxTokens) as number | undefined;
-  if (max === 0) return 'max_tokens must be at least 1';
-  const cap = max ?? Infinity;
-  let n = body.ignore_eos === true ? (max ?? config.outputTokens) : Math.min(config.outputTokens, cap);
-  if (typeof minTokens === 'number') n = Math.max(n, Math.min(minTokens, cap));
-  return { tokens: n, finishReason: max !== undefined && n >= max ? 'length' : 'stop' };
-}
-
-function sendError(res: ServerResponse, status: number, message: string, type: string): void {
-  const payload = errorBody(message, type, status);
+export function sendJsonError(res: ServerResponse, status: number, message: string): void {
+  const payload = JSON.stringify({ error: { message, type: 'BadRequestError', param: null, code: status } });
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
   res.end(payload);
 }
 
 /** Ends the response; in llama.cpp mode also closes the connection although keep-alive was advertised. */
-function endResponse(ctx: MockContext, res: ServerResponse, data: string): void {
+function endResponse(ctx: MockContext, res: ServerResponse, data: string | Buffer): void {
   const socket = res.socket;
   if (ctx.config.closeAfterResponse && socket) res.end(data, () => socket.end());
   else res.end(data);
 }
 
+/** A TCP reset where the platform offers it (RST, as a crashed proxy gives), else a plain destroy. */
+function resetConnection(res: ServerResponse): void {
+  const socket = res.socket as (ServerResponse['socket'] & { resetAndDestroy?: () => void }) | null;
+  if (socket?.resetAndDestroy) socket.resetAndDestroy();
+  else socket?.destroy();
+}
+
+function validate(kind: ApiKind, body: Record<string, unknown>): string | null {
+  if (kind === 'chat') return Array.isArray(body.messages) && body.messages.length > 0 ? null : 'messages must be a non-empty array';
+  return body.prompt === undefined || body.prompt === null ? 'prompt is required' : null;
+}
+
 export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+  const { config, stats, sim } = ctx;
   const arrivalMs = performance.now();
-  ctx.stats.arrived(arrivalMs, body);
-  if (body.ignore_eos === true) ctx.stats.ignoreEosRequests++;
-  if (body.min_tokens !== undefined && body.min_tokens !== null) ctx.stats.minTokensRequests++;
+  stats.arrived(arrivalMs, body);
+  if (body.ignore_eos === true) stats.ignoreEosRequests++;
+  if (body.min_tokens !== undefined && body.min_tokens !== null) stats.minTokensRequests++;
   let ended = false;
   const endStats = (outcome: 'completed' | 'cancelled' | 'rejected') => {
     if (ended) return;
     ended = true;
-    ctx.stats.ended(outcome);
+    stats.ended(outcome);
   };
+  let seq: Sequence | null = null;
+  res.on('close', () => {
+    if (ended) return;
+    endStats('cancelled');
+    if (seq) sim.cancel(seq, performance.now());
+  });
 
-  const invalid =
-    kind === 'chat'
-      ? !Array.isArray(body.messages) || body.messages.length === 0
-        ? 'messages must be a non-empty array'
-        : null
-      : body.prompt === undefined || body.prompt === null
-        ? 'prompt is required'
-        : null;
-  const plan = invalid ?? planOutput(ctx.config, body);
+  // Echo scoring (log-likelihood evals) asks for no new tokens at all.
+  const echo = kind === 'completions' && body.echo === true;
+  const scripted = scriptedReply(config, body);
+  const scriptedTokens = scripted === null ? null : tokenizeSimple(scripted).map((t) => t.text);
+  const plan = validate(kind, body) ?? planOutput(config, body, { allowZero: echo, scriptedTokens: scriptedTokens?.length });
   if (typeof plan === 'string') {
-    sendError(res, 400, plan, 'BadRequestError');
+    sendJsonError(res, 400, plan);
     endStats('rejected');
     return;
   }
 
-  const seqNo = ctx.nextId++;
+  const requestNo = ctx.nextId++;
+  const streaming = body.stream === true;
+  const picked = pickFault(config.faults, config.seed, requestNo);
+  const fault = picked?.fault ?? null;
+  const env: FaultEnv = { res, streaming, rand: picked?.rand ?? Math.random, slowHeadersMs: config.slowHeadersMs };
+  if (fault) stats.faultInjected(fault.kind);
+  if (fault?.takeOver?.(env)) {
+    // Error answers end now; a response that never starts stays in flight until the client gives up.
+    if (res.writableEnded) endStats('rejected');
+    return;
+  }
+
   const streamOpts = body.stream_options as { include_usage?: unknown } | undefined;
   const meta: ResponseMeta = {
     kind,
-    id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${seqNo.toString(16).padStart(8, '0')}`,
+    id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestNo.toString(16).padStart(8, '0')}`,
     created: Math.floor(Date.now() / 1000),
-    model: ctx.config.model,
-    includeUsage: body.stream === true && streamOpts?.include_usage === true,
+    model: config.model,
+    includeUsage: streaming && streamOpts?.include_usage === true,
   };
   const promptTokens = countPromptTokens(body);
+  ctx.totals.promptTokens += promptTokens;
+  const reasoningTokens = kind === 'chat' && scripted === null ? config.reasoningTokens : 0;
+  const totalTokens = reasoningTokens + plan.tokens;
   // Seeded by the prompt, not arrival order: the same prompt gets the same text however requests interleave.
-  const rand = mulberry32(hash32(promptText(body), ctx.config.seed));
-  const streaming = body.stream === true;
-  const frames = streaming ? new FrameWriter(meta) : null;
+  const rand = mulberry32(hash32(promptText(body), config.seed));
+  const frames = streaming ? new FrameWriter(meta, config.reasoningField) : null;
+  const reasoningParts: string[] = [];
   const parts: string[] = [];
-  const usage = (): Usage => ({ prompt_tokens: promptTokens, completion_tokens: plan.tokens, total_tokens: promptTokens + plan.tokens });
+  const usage = (): Usage => ({
+    prompt_tokens: promptTokens,
+    completion_tokens: totalTokens,
+    total_tokens: promptTokens + totalTokens,
+    ...(reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {}),
+  });
+  const record = config.recordSendTimes ? ctx.sendTimes.start(meta.id, (req.headers['x-request-id'] as string | undefined) ?? null, arrivalMs) : null;
 
-  const seq: Sequence = {
-    totalTokens: plan.tokens,
+  /** Writes bytes a fault may have replaced; false when the fault ended the response here. */
+  const writeOrFault = (w: FaultWrite, nowMs: number): boolean => {
+    if (w === 'reset' || w === 'stall') {
+      if (w === 'reset') resetConnection(res);
+      if (seq) sim.cancel(seq, nowMs);
+      return false;
+    }
+    res.write(w);
+    return true;
+  };
+
+  seq = {
+    totalTokens,
     emitted: 0,
     state: 0,
     admittedMs: 0,
     dueMs: 0,
     timerSeq: 0,
-    writeToken(index) {
-      const word = VOCABULARY[Math.floor(rand() * VOCABULARY.length)]!;
+    writeToken(index, nowMs) {
+      ctx.totals.generationTokens++;
+      const reasoning = index < reasoningTokens;
+      const raw = reasoning || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[index - reasoningTokens]!;
       if (frames === null) {
-        parts.push(word);
+        (reasoning ? reasoningParts : parts).push(raw);
         return;
       }
-      if (index === 0) res.write(frames.roleFrame() + frames.contentFrame(word));
-      else res.write(frames.contentFrame(word));
+      const fragment = scriptedTokens === null || reasoning ? raw : jsonFragment(raw);
+      let frame = reasoning ? frames.reasoningFrame(fragment) : frames.contentFrame(fragment);
+      if (index === 0) frame = frames.roleFrame() + frame;
+      if (fault?.onToken) {
+        if (!writeOrFault(fault.onToken(index, totalTokens, frame, env), nowMs)) return;
+      } else res.write(frame);
+      if (record) ctx.sendTimes.token(record, performance.now());
     },
-    finish() {
-      endStats('completed');
-      if (frames === null) {
-        const payload = JSON.stringify(fullResponse(meta, parts.join(''), null, plan.finishReason, usage()));
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) });
-        endResponse(ctx, res, payload);
+    finish(nowMs) {
+      ctx.totals.requestsSucceeded++;
+      if (frames !== null) {
+        const finish = frames.finishFrame(plan.finishReason);
+        const usageFrame = meta.includeUsage ? frames.usageFrame(usage()) : '';
+        const tail = fault?.onEnd ? fault.onEnd(finish, usageFrame, DONE_FRAME) : finish + usageFrame + DONE_FRAME;
+        endStats('completed');
+        endResponse(ctx, res, tail);
+        if (record) record.endEpochMs = performance.timeOrigin + performance.now();
         return;
       }
-      let tail = frames.finishFrame(plan.finishReason);
-      if (meta.includeUsage) tail += frames.usageFrame(usage());
-      endResponse(ctx, res, tail + DONE_FRAME);
+      const text = parts.join('');
+      const prompt = promptText(body);
+      const wantsLogprobs = kind === 'completions' && body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== false;
+      const payload = JSON.stringify(
+        fullResponse(meta, echo ? prompt + text : text, plan.finishReason, usage(), {
+          reasoningText: reasoningTokens > 0 ? reasoningParts.join('') : null,
+          reasoningField: config.reasoningField,
+          logprobs: wantsLogprobs ? echoLogprobs(config, echo ? prompt : '', text) : null,
+        }),
+      );
+      const body2 = fault?.onBody ? fault.onBody(payload, env) : payload;
+      if (body2 === 'reset' || body2 === 'stall') {
+        writeOrFault(body2, nowMs);
+        return;
+      }
+      endStats('completed');
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body2) });
+      endResponse(ctx, res, body2);
+      if (record) record.headersEpochMs = record.endEpochMs = performance.timeOrigin + performance.now();
     },
   };
 
-  res.on('close', () => {
-    if (!ended) {
-      endStats('cancelled');
-      ctx.sim.cancel(seq, performance.now());
+  const start = () => {
+    if (ended) return;
+    if (streaming) {
+      // Headers go out at once, as vLLM's streaming response does; tokens follow on the model's schedule.
+      res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });
+      res.flushHeaders();
+      if (record) record.headersEpochMs = performance.timeOrigin + performance.now();
     }
-  });
-  if (streaming) {
-    // Headers go out at once, as vLLM's streaming response does; tokens follow on the model's schedule.
-    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache' });
-    res.flushHeaders();
-  }
-  void req;
-  ctx.sim.submit(seq, arrivalMs);
+    sim.submit(seq!, performance.now());
+  };
+  const delayMs = fault?.delayMs?.(env) ?? 0;
+  if (delayMs > 0) setTimeout(start, delayMs).unref();
+  else start();
 }

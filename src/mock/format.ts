@@ -36,13 +36,16 @@ export class FrameWriter {
   private readonly reasoningHead: string;
   private readonly tail: string;
 
-  constructor(private readonly meta: ResponseMeta) {
+  constructor(
+    private readonly meta: ResponseMeta,
+    reasoningField: 'reasoning_content' | 'reasoning' = 'reasoning_content',
+  ) {
     const object = meta.kind === 'chat' ? 'chat.completion.chunk' : 'text_completion';
     this.head = `data: {"id":"${meta.id}","object":"${object}","created":${meta.created},"model":${JSON.stringify(meta.model)},"choices":[`;
     const usageNull = meta.includeUsage ? ',"usage":null' : '';
     if (meta.kind === 'chat') {
       this.contentHead = `${this.head}{"index":0,"delta":{"content":"`;
-      this.reasoningHead = `${this.head}{"index":0,"delta":{"reasoning_content":"`;
+      this.reasoningHead = `${this.head}{"index":0,"delta":{"${reasoningField}":"`;
       this.tail = `"},"logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
     } else {
       this.contentHead = `${this.head}{"index":0,"text":"`;
@@ -84,11 +87,19 @@ export class FrameWriter {
   }
 }
 
+/** Optional parts of a full response. */
+export interface FullResponseExtras {
+  reasoningText?: string | null;
+  reasoningField?: 'reasoning_content' | 'reasoning';
+  /** completions: the legacy logprobs object. */
+  logprobs?: unknown;
+}
+
 /** A complete non-streamed response object. */
-export function fullResponse(meta: ResponseMeta, text: string, reasoningText: string | null, finishReason: string, usage: Usage): unknown {
+export function fullResponse(meta: ResponseMeta, text: string, finishReason: string, usage: Usage, extras: FullResponseExtras = {}): unknown {
   if (meta.kind === 'chat') {
     const message: Record<string, unknown> = { role: 'assistant', content: text };
-    if (reasoningText !== null) message.reasoning_content = reasoningText;
+    if (extras.reasoningText != null) message[extras.reasoningField ?? 'reasoning_content'] = extras.reasoningText;
     return {
       id: meta.id,
       object: 'chat.completion',
@@ -103,7 +114,7 @@ export function fullResponse(meta: ResponseMeta, text: string, reasoningText: st
     object: 'text_completion',
     created: meta.created,
     model: meta.model,
-    choices: [{ index: 0, text, logprobs: null, finish_reason: finishReason, stop_reason: null }],
+    choices: [{ index: 0, text, logprobs: extras.logprobs ?? null, finish_reason: finishReason, stop_reason: null }],
     usage,
   };
 }

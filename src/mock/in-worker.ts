@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../errors.js';
 import { resolveMockOptions, type MockConfig, type MockOptions } from './options.js';
+import type { SendTimeRecord } from './send-times.js';
 import type { MockServer } from './server.js';
 import type { MockStats } from './stats.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
@@ -66,6 +67,7 @@ export async function startMockInWorker(options: Partial<MockOptions> = {}): Pro
     resetStats: async () => {
       await call('reset');
     },
+    sendTimes: async () => (await call('sendTimes')) as { records: SendTimeRecord[]; dropped: number },
     close() {
       closing ??= (async () => {
         if (!exited) await call('close');

@@ -1,5 +1,6 @@
 // The simulator's options: defaults, and validation into one typed config at the edge.
 import { UsageError } from '../errors.js';
+import { FAULT_KINDS, type FaultSpec } from './faults/types.js';
 
 /** Everything the simulator can be told. Times in milliseconds. */
 export interface MockOptions {
@@ -26,7 +27,37 @@ export interface MockOptions {
   model: string;
   /** llama.cpp behaviour: advertise keep-alive, then close the connection after each response. */
   closeAfterResponse: boolean;
+  /** Chat streams send this many reasoning tokens before the content (0 = not a reasoning model). */
+  reasoningTokens: number;
+  /** The delta field reasoning tokens go in: vLLM's `reasoning_content` (older) or `reasoning` (newer). */
+  reasoningField: 'reasoning_content' | 'reasoning';
+  /** Length of /v1/embeddings vectors unless the request asks for `dimensions`. */
+  embeddingDim: number;
+  /** Injected faults, each a kind and the share of requests (0..1) it hits; decided per request, seeded. */
+  faults: FaultSpec[];
+  /** How long the `slow-headers` fault holds back the response headers. */
+  slowHeadersMs: number;
+  /** Record each event's send time per request (bounded) for timing-fidelity checks. */
+  recordSendTimes: boolean;
+  /**
+   * Test double for evals: when the last user message (or the completions prompt) contains `match`, the
+   * reply is `correct` with probability `answerAccuracy` (decided once per match, seeded), else `incorrect`.
+   */
+  answerKey: AnswerKeyEntry[];
+  answerAccuracy: number;
+  /** Test double for judges: how a pairwise or single-grade judge prompt is answered (null = not a judge). */
+  judgeRule: JudgeRule | null;
 }
+
+export interface AnswerKeyEntry {
+  match: string;
+  correct: string;
+  incorrect: string;
+}
+
+/** longer: the longer answer wins; first / second: always the answer shown first / second. */
+export type JudgeRule = 'longer' | 'first' | 'second';
+export const JUDGE_RULES: readonly JudgeRule[] = ['longer', 'first', 'second'];
 
 export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   host: '127.0.0.1',
@@ -39,6 +70,15 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   seed: 0,
   model: 'llmperf-sim',
   closeAfterResponse: false,
+  reasoningTokens: 0,
+  reasoningField: 'reasoning_content',
+  embeddingDim: 384,
+  faults: [],
+  slowHeadersMs: 2000,
+  recordSendTimes: false,
+  answerKey: [],
+  answerAccuracy: 1,
+  judgeRule: null,
 });
 
 /** The validated, complete configuration the server runs with. */
@@ -77,5 +117,29 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   checkNumber('contention', merged.contention, 0, false, 1000);
   checkNumber('seed', merged.seed, 0, true, 2 ** 32 - 1);
   merged.closeAfterResponse = Boolean(merged.closeAfterResponse);
+  merged.recordSendTimes = Boolean(merged.recordSendTimes);
+  checkNumber('reasoningTokens', merged.reasoningTokens, 0, true, 1_000_000);
+  if (merged.reasoningField !== 'reasoning_content' && merged.reasoningField !== 'reasoning') {
+    throw new UsageError(`simulator option reasoningField must be reasoning_content or reasoning, got ${JSON.stringify(merged.reasoningField)}`);
+  }
+  checkNumber('embeddingDim', merged.embeddingDim, 1, true, 65536);
+  checkNumber('slowHeadersMs', merged.slowHeadersMs, 0, false, 3_600_000);
+  checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
+  if (!Array.isArray(merged.faults)) throw new UsageError('simulator option faults must be a list of {kind, rate}');
+  for (const f of merged.faults) {
+    if (!f || !FAULT_KINDS.includes(f.kind)) {
+      throw new UsageError(`unknown fault kind ${JSON.stringify(f?.kind)}; known kinds: ${FAULT_KINDS.join(', ')}`);
+    }
+    checkNumber(`fault ${f.kind} rate`, f.rate, 0, false, 1);
+  }
+  if (!Array.isArray(merged.answerKey)) throw new UsageError('simulator option answerKey must be a list of {match, correct, incorrect}');
+  merged.answerKey.forEach((e, i) => {
+    if (!e || typeof e.match !== 'string' || e.match === '' || typeof e.correct !== 'string' || typeof e.incorrect !== 'string') {
+      throw new UsageError(`answer key entry ${i + 1} needs non-empty "match" and string "correct" and "incorrect"`);
+    }
+  });
+  if (merged.judgeRule !== null && !JUDGE_RULES.includes(merged.judgeRule)) {
+    throw new UsageError(`simulator option judgeRule must be one of ${JUDGE_RULES.join(', ')}, got ${JSON.stringify(merged.judgeRule)}`);
+  }
   return Object.freeze(merged);
 }

@@ -1,7 +1,11 @@
 // Request routing: path table, body reading, JSON errors. Paths are served with and without the /v1 prefix.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { handleCompletion, type MockContext } from './completion.js';
+import { handleEmbeddings } from './embeddings.js';
 import { errorBody } from './format.js';
+import { tokenizeResponse } from './logprobs.js';
+import { renderMetrics } from './metrics.js';
+import { promptText } from './tokens.js';
 
 /** Request bodies above this are refused (413): a guard, not a limit any real prompt reaches. */
 const MAX_BODY_BYTES = 64 * 1024 * 1024;
@@ -31,6 +35,13 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | n
   });
 }
 
+const POST_ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'tokenize'>([
+  ['/chat/completions', 'chat'],
+  ['/completions', 'completions'],
+  ['/embeddings', 'embeddings'],
+  ['/tokenize', 'tokenize'],
+]);
+
 function modelsPayload(ctx: MockContext): string {
   return JSON.stringify({
     object: 'list',
@@ -46,10 +57,17 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && path === '/models') return sendJson(res, 200, modelsPayload(ctx));
-    if (method === 'GET' && (path === '/health' || rawPath === '/health')) return sendJson(res, 200, '{}');
+    if (method === 'GET' && path === '/health') return sendJson(res, 200, '{}');
+    if (method === 'GET' && path === '/metrics') {
+      const text = renderMetrics(ctx.config, ctx.stats, ctx.totals);
+      res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+      res.end(text);
+      return;
+    }
+    if (method === 'GET' && path === '/debug/send-times') return sendJson(res, 200, JSON.stringify(ctx.sendTimes.snapshot()));
 
-    const kind = path === '/chat/completions' ? 'chat' : path === '/completions' ? 'completions' : null;
-    if (kind === null || method !== 'POST') {
+    const kind = POST_ROUTES.get(path);
+    if (kind === undefined || method !== 'POST') {
       req.resume();
       return sendJson(res, 404, errorBody(`${method} ${rawPath} is not served by the simulator`, 'NotFoundError', 404));
     }
@@ -64,7 +82,10 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return sendJson(res, 400, errorBody('request body must be a JSON object', 'BadRequestError', 400));
     }
-    handleCompletion(ctx, kind, body as Record<string, unknown>, req, res);
+    const fields = body as Record<string, unknown>;
+    if (kind === 'embeddings') return handleEmbeddings(ctx, fields, res);
+    if (kind === 'tokenize') return sendJson(res, 200, JSON.stringify(tokenizeResponse(promptText(fields))));
+    handleCompletion(ctx, kind as 'chat' | 'completions', fields, req, res);
   } catch (err) {
     if (!res.headersSent) sendJson(res, 500, errorBody(`simulator error: ${(err as Error).message}`, 'InternalServerError', 500));
     else res.destroy();

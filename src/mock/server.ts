@@ -3,8 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MockContext } from './completion.js';
+import { newTotals } from './metrics.js';
 import { resolveMockOptions, type MockConfig, type MockOptions } from './options.js';
 import { route } from './routes.js';
+import { SendTimes, type SendTimeRecord } from './send-times.js';
 import { Simulation } from './simulation.js';
 import { StatsCollector, type MockStats } from './stats.js';
 
@@ -19,8 +21,10 @@ export interface MockServer {
   close(): Promise<void>;
   /** A snapshot of what it saw (async so the worker variant has the same signature). */
   stats(): Promise<MockStats>;
-  /** Zeroes counters and samples, e.g. between the stages of a sweep. */
+  /** Zeroes counters and samples (and send times), e.g. between the stages of a sweep. */
   resetStats(): Promise<void>;
+  /** Per-response send times, when started with `recordSendTimes: true` (also at GET /debug/send-times). */
+  sendTimes(): Promise<{ records: SendTimeRecord[]; dropped: number }>;
 }
 
 /** Pending connections the kernel may hold: thousands of clients connect at once in scale tests. */
@@ -34,7 +38,8 @@ export async function startMockServer(options: Partial<MockOptions> = {}): Promi
   const config = resolveMockOptions(options);
   const stats = new StatsCollector(performance.now());
   const sim = new Simulation(config, stats);
-  const ctx: MockContext = { config, sim, stats, nextId: 0 };
+  const sendTimes = new SendTimes();
+  const ctx: MockContext = { config, sim, stats, sendTimes, totals: newTotals(), nextId: 0 };
   const sockets = new Set<Socket>();
 
   const server: Server = createServer({ keepAlive: true, noDelay: true, requestTimeout: 0 }, (req, res) => {
@@ -74,6 +79,10 @@ export async function startMockServer(options: Partial<MockOptions> = {}): Promi
       return closing;
     },
     stats: async () => stats.snapshot(),
-    resetStats: async () => stats.reset(),
+    resetStats: async () => {
+      stats.reset();
+      sendTimes.reset();
+    },
+    sendTimes: async () => sendTimes.snapshot(),
   };
 }

@@ -11,7 +11,7 @@ const DONE = 2;
 
 /** One response being generated. The HTTP side implements the two write hooks. */
 export interface Sequence extends Timed {
-  /** Tokens to emit in total (reasoning + content). */
+  /** Tokens to emit in total (reasoning + content); 0 = only the prefill time (embeddings, echo scoring). */
   totalTokens: number;
   /** Tokens emitted so far. */
   emitted: number;
@@ -109,8 +109,12 @@ export class Simulation {
   private onDue(seq: Sequence, nowMs: number): void {
     if (seq.state !== ACTIVE) return;
     this.stats.recordLag(nowMs - seq.dueMs);
-    seq.writeToken(seq.emitted++, nowMs);
-    this.stats.tokensSent++;
+    if (seq.emitted < seq.totalTokens) {
+      seq.writeToken(seq.emitted++, nowMs);
+      this.stats.tokensSent++;
+      // The write may have ended the sequence (an injected reset or stall called cancel).
+      if (seq.state !== ACTIVE) return;
+    }
     if (seq.emitted >= seq.totalTokens) {
       seq.state = DONE;
       this.active--;

@@ -24,6 +24,8 @@ export interface MockStats {
   /** Requests carrying `ignore_eos: true` / a `min_tokens` field. */
   ignoreEosRequests: number;
   minTokensRequests: number;
+  /** Injected faults per kind. */
+  faults: Record<string, number>;
   /** How late tokens were written versus their schedule (ms). Large values mean the simulator, not the client, lagged. */
   lagMs: { p50: number; p99: number; max: number; count: number };
   /** The last (up to) 1000 parsed request bodies, oldest first. */
@@ -54,6 +56,7 @@ export class StatsCollector {
   tokensSent = 0;
   ignoreEosRequests = 0;
   minTokensRequests = 0;
+  faults: Record<string, number> = {};
   private bodies: unknown[] = [];
   private bodiesStart = 0;
   private arrivals: number[] = [];
@@ -84,6 +87,10 @@ export class StatsCollector {
   ended(outcome: 'completed' | 'cancelled' | 'rejected'): void {
     this.inFlight--;
     this[outcome]++;
+  }
+
+  faultInjected(kind: string): void {
+    this.faults[kind] = (this.faults[kind] ?? 0) + 1;
   }
 
   setActive(active: number, queued: number): void {
@@ -125,6 +132,7 @@ export class StatsCollector {
     this.tokensSent = 0;
     this.ignoreEosRequests = 0;
     this.minTokensRequests = 0;
+    this.faults = {};
     this.bodies = [];
     this.bodiesStart = 0;
     this.arrivals = [];
@@ -150,6 +158,7 @@ export class StatsCollector {
       tokensSent: this.tokensSent,
       ignoreEosRequests: this.ignoreEosRequests,
       minTokensRequests: this.minTokensRequests,
+      faults: { ...this.faults },
       lagMs: { p50: round(this.lagPercentile(50)), p99: round(this.lagPercentile(99)), max: round(this.lagMax), count: this.lagCount },
       recentBodies: [...this.bodies.slice(this.bodiesStart), ...this.bodies.slice(0, this.bodiesStart)],
       arrivalTimesMs: [...this.arrivals],

@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { startMockServer, type MockServer } from './server.js';
 
 /** Control messages from the parent thread. */
-export type WorkerRequest = { type: 'stats' | 'reset' | 'close'; id: number };
+export type WorkerRequest = { type: 'stats' | 'reset' | 'close' | 'sendTimes'; id: number };
 /** Replies to the parent thread. */
 export type WorkerReply =
   | { type: 'ready'; url: string; port: number; config: unknown }
@@ -27,6 +27,7 @@ async function main(): Promise<void> {
       let value: unknown = null;
       if (msg.type === 'stats') value = await server.stats();
       else if (msg.type === 'reset') await server.resetStats();
+      else if (msg.type === 'sendTimes') value = await server.sendTimes();
       else if (msg.type === 'close') await server.close();
       port.postMessage({ type: 'reply', id: msg.id, value } satisfies WorkerReply);
       // Closing the port lets the thread exit once the server is gone.

@@ -1,0 +1,35 @@
+// GET /metrics: the simulator's gauges and counters in Prometheus text format, under vLLM's metric names.
+import type { MockConfig } from './options.js';
+import type { StatsCollector } from './stats.js';
+
+/** Monotonic totals (never reset by resetStats, as Prometheus counters must not go down). */
+export interface MetricTotals {
+  promptTokens: number;
+  generationTokens: number;
+  requestsSucceeded: number;
+  preemptions: number;
+}
+
+export function newTotals(): MetricTotals {
+  return { promptTokens: 0, generationTokens: 0, requestsSucceeded: 0, preemptions: 0 };
+}
+
+function metric(lines: string[], name: string, type: 'gauge' | 'counter', help: string, labels: string, value: number): void {
+  lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name}{${labels}} ${Number.isInteger(value) ? value.toFixed(1) : String(value)}`);
+}
+
+export function renderMetrics(config: MockConfig, stats: StatsCollector, totals: MetricTotals): string {
+  const labels = `model_name=${JSON.stringify(config.model)}`;
+  const lines: string[] = [];
+  metric(lines, 'vllm:num_requests_running', 'gauge', 'Number of requests in model execution batches.', labels, stats.active);
+  metric(lines, 'vllm:num_requests_waiting', 'gauge', 'Number of requests waiting to be processed.', labels, stats.queued);
+  // The simulator has no KV cache; slot occupancy is the closest analogue.
+  const usage = stats.active / config.slots;
+  metric(lines, 'vllm:gpu_cache_usage_perc', 'gauge', 'GPU KV-cache usage. 1 means 100 percent usage (simulated: active / slots).', labels, usage);
+  metric(lines, 'vllm:kv_cache_usage_perc', 'gauge', 'KV-cache usage. 1 means 100 percent usage (simulated: active / slots).', labels, usage);
+  metric(lines, 'vllm:num_preemptions_total', 'counter', 'Cumulative number of preemptions (the simulator never preempts).', labels, totals.preemptions);
+  metric(lines, 'vllm:prompt_tokens_total', 'counter', 'Number of prefill tokens processed.', labels, totals.promptTokens);
+  metric(lines, 'vllm:generation_tokens_total', 'counter', 'Number of generation tokens processed.', labels, totals.generationTokens);
+  metric(lines, 'vllm:request_success_total', 'counter', 'Count of successfully processed requests.', labels, totals.requestsSucceeded);
+  return lines.join('\n') + '\n';
+}
