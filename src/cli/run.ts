@@ -56,8 +56,24 @@ function handleSignals(run: LoadRun, plan: RunPlan): () => void {
   };
 }
 
-export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocument; outDir: string; files: string[] }> {
+/** A server started once and shared by several runs (the stages of a sweep or a capacity search). */
+export interface SharedServer {
+  baseUrl: string;
+  simulated: boolean;
+}
+
+/** Starts the built-in simulator when the plan has no URL; the caller closes it. */
+export async function startSharedServer(plan: RunPlan): Promise<{ server: SharedServer; close: () => Promise<void> }> {
   const { baseUrl, simulator } = await resolveServer(plan);
+  return { server: { baseUrl, simulated: simulator !== null }, close: async () => simulator?.close() };
+}
+
+export async function executeRun(
+  plan: RunPlan,
+  shared?: SharedServer,
+): Promise<{ result: ResultDocument; outDir: string; files: string[] }> {
+  const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan);
+  const simulated = shared ? shared.simulated : simulator !== null;
   try {
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
     // Model discovery doubles as the pre-flight check: an unreachable server fails here, before any load.
@@ -109,7 +125,7 @@ export async function executeRun(plan: RunPlan): Promise<{ result: ResultDocumen
     const result = buildResult(config, outcome, {
       startedAt,
       endedAt: new Date(),
-      simulated: simulator !== null,
+      simulated,
       extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv },
     });
     if (perRequestSlos.length > 0) {
