@@ -117,3 +117,26 @@ ${section('Configuration', configTable(result), 'configuration')}
 </body></html>
 `;
 }
+
+/**
+ * A page of charts and trusted HTML sections with the same style and chart boot as report.html
+ * (sweeps and capacity searches use it). Sections must escape their own text with `escapeHtml`.
+ */
+export function renderChartPage(title: string, sections: readonly string[], charts: readonly ChartSpec[]): string {
+  const canvases = charts.map((c) => `<div class="chart"><canvas id="chart-${escapeHtml(c.id)}" aria-label="${escapeHtml(c.title)}" role="img"></canvas></div>`).join('');
+  const data = { charts: charts.map((c) => ({ id: c.id, title: c.title, config: c.config })) };
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+${sections.join('\n')}
+${charts.length > 0 ? section('Charts', `<div class="charts">${canvases}</div>`, 'charts') : ''}
+<script>${chartJs()}</script>
+<script type="application/json" id="llmperf-data">${jsonForScript(data)}</script>
+<script>${BOOT}</script>
+</body></html>
+`;
+}
+
+export { section as htmlSection };
