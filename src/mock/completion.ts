@@ -135,11 +135,11 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     dueMs: 0,
     timerSeq: 0,
     writeToken(index, nowMs) {
-      ctx.totals.generationTokens++;
       const reasoning = index < reasoningTokens;
       const raw = reasoning || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[index - reasoningTokens]!;
       if (frames === null) {
         (reasoning ? reasoningParts : parts).push(raw);
+        ctx.totals.generationTokens++;
         return;
       }
       const fragment = scriptedTokens === null || reasoning ? raw : jsonFragment(raw);
@@ -148,6 +148,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
       if (fault?.onToken) {
         if (!writeOrFault(fault.onToken(index, totalTokens, frame, env), nowMs)) return;
       } else res.write(frame);
+      ctx.totals.generationTokens++;
       if (record) ctx.sendTimes.token(record, performance.now());
     },
     finish(nowMs) {

@@ -111,9 +111,9 @@ export class Simulation {
     this.stats.recordLag(nowMs - seq.dueMs);
     if (seq.emitted < seq.totalTokens) {
       seq.writeToken(seq.emitted++, nowMs);
-      this.stats.tokensSent++;
-      // The write may have ended the sequence (an injected reset or stall called cancel).
+      // The write may have ended the sequence (an injected reset or stall called cancel): not a token sent.
       if (seq.state !== ACTIVE) return;
+      this.stats.tokensSent++;
     }
     if (seq.emitted >= seq.totalTokens) {
       seq.state = DONE;
