@@ -131,6 +131,9 @@ async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOpt
   const { benchmark, loaded } = p;
   const requests = loaded.items.map((item) => benchmark.buildChoices!(item, shotsFor(benchmark, item, loaded.shots, ctx.fewShot), ctx));
   const jobs = requests.flatMap((r) => r.continuations.map((c) => loglikelihoodJob(r.context, c)));
+  // Probe with one request first, so a server without prompt log-probabilities costs one request, not all.
+  const probe = await executeJobs(options.target, jobs.slice(0, 1), options.cache, 1);
+  if (probe.results[0]?.ok && parseLogprobs(probe.results[0].response) === null) return null;
   const executed = await executeJobs(options.target, jobs, options.cache, options.concurrency);
   const firstOk = executed.results.find((r) => r.ok);
   if (!firstOk || parseLogprobs(firstOk.response) === null) return null;

@@ -9,7 +9,12 @@ function fmt(value: number | null, metric: string): string {
 
 /** Renders eval.json as a text table; subsets are listed only when there is more than one. */
 export function renderScoreTable(doc: EvalDocument, options: { maxSubsets?: number } = {}): string {
-  const table = new Table({ head: ['benchmark', 'subset', 'mode', 'metric', 'score', '± stderr', 'n'], style: { head: [], border: [] } });
+  // No rule between rows: subsets read as a block under their benchmark.
+  const table = new Table({
+    head: ['benchmark', 'subset', 'mode', 'metric', 'score', '± stderr', 'n'],
+    style: { head: [], border: [] },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
   const maxSubsets = options.maxSubsets ?? 20;
   for (const [name, b] of Object.entries(doc.benchmarks)) {
     if (b.refused) {

@@ -1,0 +1,156 @@
+// The arena from config to document: start simulators, collect answers, ask the judge, rate, and hand back arena.json's content.
+import { join } from 'node:path';
+import { resolveTarget } from '../../engine/jobs.js';
+import { startMockServer, type MockServer } from '../../mock/index.js';
+import { collectPairBattles, collectSingleGrades, planJudgeTasks, uniquePrompts, type AnswerTable, type PairBattleRecord, type Reply, type SingleGradeRecord } from './battles.js';
+import type { ArenaConfig, EndpointConfig } from './config.js';
+import { loadPrompts, type PromptSet } from './prompts.js';
+import { loadQuestions } from './questions.js';
+import { summarizePairs, summarizeSingle, type PairSummary, type SingleLeaderboardRow } from './ratings.js';
+import { askAll, chatJob, type Endpoint, type EndpointPerf } from './requests.js';
+import type { ArenaMode, Question } from './types.js';
+
+export const ARENA_SCHEMA = 'llmperf/arena@1';
+
+export interface PairModeResult extends PairSummary {
+  battles: PairBattleRecord[];
+}
+
+export interface SingleModeResult {
+  leaderboard: SingleLeaderboardRow[];
+  grades: SingleGradeRecord[];
+}
+
+/** arena.json */
+export interface ArenaDocument {
+  schema: typeof ARENA_SCHEMA;
+  started_at: string;
+  ended_at: string;
+  config: {
+    file: string;
+    modes: ArenaMode[];
+    baseline: string | null;
+    questions: string;
+    question_count: number;
+    candidates: { name: string; url: string; model: string }[];
+    judge: { name: string; url: string; model: string };
+    rating: ArenaConfig['rating'];
+  };
+  answers: Record<string, { question_id: number; answer: string | null; error: string | null }[]>;
+  modes: { single?: SingleModeResult; baseline?: PairModeResult; pairwise?: PairModeResult };
+  perf: { candidates: EndpointPerf[]; judge: EndpointPerf };
+}
+
+export interface ArenaRunOptions {
+  outDir: string;
+  /** False disables the on-disk reply cache (`--no-cache`); the config's `cache: false` does too. */
+  cache?: boolean;
+  log?: (line: string) => void;
+}
+
+function simOptions(config: EndpointConfig, role: 'candidate' | 'judge', index: number): Record<string, unknown> {
+  // Fast defaults so the offline demo takes seconds; candidates get different lengths so a 'longer' judge separates them.
+  const defaults: Record<string, unknown> = role === 'judge' ? { judgeRule: 'longer' } : { outputTokens: 16 * (index + 1) };
+  return { ttftMs: 5, itlMs: 1, ...defaults, ...config.sim, host: '127.0.0.1', port: 0, model: config.model ?? `sim-${config.name}` };
+}
+
+async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge', index: number, timeoutMs: number, servers: MockServer[]): Promise<Endpoint> {
+  if (config.url === null) {
+    const options = simOptions(config, role, index);
+    const server = await startMockServer(options);
+    servers.push(server);
+    return { name: config.name, target: { baseUrl: server.url, model: server.config.model, timeoutMs }, simulated: true, cacheSalt: `sim:${JSON.stringify(options)}` };
+  }
+  const target = await resolveTarget(config.url, config.model ?? undefined, config.keyEnv ?? undefined);
+  return { name: config.name, target: { ...target, timeoutMs }, simulated: false, cacheSalt: '' };
+}
+
+function describe(endpoint: Endpoint): { name: string; url: string; model: string } {
+  return { name: endpoint.name, url: endpoint.simulated ? 'sim' : endpoint.target.baseUrl, model: endpoint.target.model };
+}
+
+export async function runArena(config: ArenaConfig, options: ArenaRunOptions): Promise<ArenaDocument> {
+  const log = options.log ?? (() => {});
+  const startedAt = new Date().toISOString();
+  const questions = loadQuestions(config.questionsPath, config.limit);
+  const prompts = loadPrompts(config.prompts);
+  const cacheDir = options.cache === false || !config.cache ? null : join(options.outDir, 'cache');
+  const requestOptions = { concurrency: config.concurrency, timeoutMs: config.timeoutMs, cacheDir };
+  const servers: MockServer[] = [];
+  try {
+    const candidates = await Promise.all(config.candidates.map((c, i) => openEndpoint(c, 'candidate', i, config.timeoutMs, servers)));
+    const judge = await openEndpoint(config.judge, 'judge', 0, config.timeoutMs, servers);
+    const models = candidates.map((c) => c.name);
+
+    log(`arena: ${questions.length} questions, ${models.length} candidates, modes ${config.modes.join(', ')}; collecting answers`);
+    const answerRuns = await Promise.all(candidates.map((c) => askAll(c, questions.map((q) => q.question), config.answer, requestOptions)));
+    const answers: AnswerTable = new Map(models.map((model, i) => [model, answerRuns[i]!.replies.map((r) => (r.ok ? r.text : null))]));
+
+    const tasks = planJudgeTasks(config.modes, models, config.baseline, questions, answers, prompts);
+    const judgePrompts = uniquePrompts(tasks);
+    log(`arena: asking the judge ${judgePrompts.length} questions (${tasks.length - judgePrompts.length} shared between modes)`);
+    const judgeRun = await askAll(judge, judgePrompts, config.judging, requestOptions);
+    const replies = new Map<string, Reply>(judgePrompts.map((prompt, i) => [prompt, judgeRun.replies[i]!]));
+
+    const modes: ArenaDocument['modes'] = {};
+    for (const mode of config.modes) {
+      if (mode === 'single') {
+        const grades = collectSingleGrades(models, questions, answers, prompts, replies);
+        modes.single = { ...summarizeSingle(grades, models), grades };
+      } else {
+        const battles = collectPairBattles(mode, models, config.baseline, questions, answers, prompts, replies);
+        modes[mode] = { ...summarizePairs(battles, models, config.rating), battles };
+      }
+    }
+    return {
+      schema: ARENA_SCHEMA,
+      started_at: startedAt,
+      ended_at: new Date().toISOString(),
+      config: {
+        file: config.file, modes: config.modes, baseline: config.baseline, questions: config.questionsPath, question_count: questions.length,
+        candidates: candidates.map(describe), judge: describe(judge), rating: config.rating,
+      },
+      answers: Object.fromEntries(models.map((model, i) => [model, answerRuns[i]!.replies.map((r, q) => ({ question_id: q, answer: r.ok ? r.text : null, error: r.error }))])),
+      modes,
+      perf: { candidates: answerRuns.map((run) => run.perf), judge: judgeRun.perf },
+    };
+  } finally {
+    await Promise.all(servers.map((server) => server.close()));
+  }
+}
+
+export interface DryRunPlan {
+  questions: number;
+  answerRequests: Record<string, number>;
+  judgeRequests: number;
+  total: number;
+  text: string;
+}
+
+/**
+ * What a run would send, sending nothing: no simulator is started and no model is looked up. Judge
+ * prompts are built with placeholder answers, which dedupe across modes exactly as real answers do.
+ */
+export function planArena(config: ArenaConfig): DryRunPlan {
+  const questions: Question[] = loadQuestions(config.questionsPath, config.limit);
+  const prompts: PromptSet = loadPrompts(config.prompts);
+  const models = config.candidates.map((c) => c.name);
+  const placeholders: AnswerTable = new Map(models.map((m) => [m, questions.map((q) => `<answer of ${m} to question ${q.id + 1}>`)]));
+  const judgePrompts = uniquePrompts(planJudgeTasks(config.modes, models, config.baseline, questions, placeholders, prompts));
+  const where = (c: EndpointConfig) => `${c.url ?? 'built-in simulator'}, model ${c.model ?? (c.url === null ? `sim-${c.name}` : '(asked from /v1/models at run time)')}`;
+  const lines = [
+    `llmperf arena --dry-run: nothing is sent`,
+    `questions: ${questions.length} from ${config.questionsPath}; modes: ${config.modes.join(', ')}${config.baseline ? `; baseline: ${config.baseline}` : ''}`,
+  ];
+  const answerRequests: Record<string, number> = {};
+  for (const candidate of config.candidates) {
+    answerRequests[candidate.name] = questions.length;
+    lines.push(`candidate ${candidate.name} (${where(candidate)}): ${questions.length} requests to POST /v1/chat/completions, the first:`);
+    lines.push(`  ${JSON.stringify({ model: candidate.model ?? '…', ...chatJob(questions[0]!.question, config.answer).body, stream: true })}`);
+  }
+  lines.push(`judge ${config.judge.name} (${where(config.judge)}): ${judgePrompts.length} requests (pair modes ask both orders; prompts shared between modes are sent once), the first prompt:`);
+  lines.push(...(judgePrompts[0] ?? '(none)').split('\n').map((line) => `  | ${line}`));
+  const total = questions.length * models.length + judgePrompts.length;
+  lines.push(`total: ${total} requests (fewer when the reply cache already holds some)`);
+  return { questions: questions.length, answerRequests, judgeRequests: judgePrompts.length, total, text: lines.join('\n') };
+}
