@@ -1,7 +1,7 @@
 // Per-sample values -> benchmark score, per-subset and per-category scores, extra metrics, all with standard errors.
 import { meanWithStderr, macroAverage, weightedAverage, type ScoreWithError } from './metrics/accuracy.js';
 import { bootstrap } from './metrics/bootstrap.js';
-import type { Benchmark, EvalItem, SampleScore } from './types.js';
+import type { Benchmark, EvalItem, EvalMode, SampleScore } from './types.js';
 
 export interface SubsetScore {
   name: string;
@@ -44,7 +44,7 @@ const toSubset = (name: string, r: ScoreWithError): SubsetScore => ({ name, scor
  * weighted (by subset size) average MMLU reports. When `aggregate` returns the primary metric itself
  * (corpus perplexity), that value is the score and a seeded bootstrap gives its standard error.
  */
-export function aggregateSamples(benchmark: Benchmark, primary: string, samples: readonly ScoredSample[], seed: number): Aggregated {
+export function aggregateSamples(benchmark: Benchmark, primary: string, samples: readonly ScoredSample[], seed: number, mode: EvalMode): Aggregated {
   const subsets = [...groupBy(samples, (s) => s.item.subset)].map(([name, list]) => toSubset(name, meanWithStderr(list.map((s) => s.score.value))));
   const categories = [...groupBy(samples, (s) => s.item.category)].map(([name, list]) => toSubset(name, meanWithStderr(list.map((s) => s.score.value))));
   const overall = weightedAverage(subsets.map((s) => ({ score: s.score, stderr: s.stderr, n: s.n })));
@@ -59,10 +59,10 @@ export function aggregateSamples(benchmark: Benchmark, primary: string, samples:
   if (subsets.length > 1) metrics.macro_average = macroAverage(subsets);
   let { score, stderr } = overall;
   if (benchmark.aggregate && samples.length > 0) {
-    const corpus = benchmark.aggregate(samples);
+    const corpus = benchmark.aggregate(samples, mode);
     for (const [name, value] of Object.entries(corpus)) {
       metrics[name] = value;
-      const interval = bootstrap(samples.length, (idx) => benchmark.aggregate!(idx.map((i) => samples[i]!))[name] ?? 0, { seed, resamples: 200 });
+      const interval = bootstrap(samples.length, (idx) => benchmark.aggregate!(idx.map((i) => samples[i]!), mode)[name] ?? 0, { seed, resamples: 200 });
       metricsStderr[name] = interval.stderr;
       if (name === primary) {
         score = value;

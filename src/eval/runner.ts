@@ -144,6 +144,7 @@ async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOpt
     const item = loaded.items[i]!;
     const r = requests[i]!;
     const logprobs: number[] = [];
+    const counts: number[] = [];
     let error: string | null = null;
     for (const continuation of r.continuations) {
       const result = executed.results[cursor++]!;
@@ -157,8 +158,9 @@ async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOpt
       }
       if (!scored) error ??= result.error ?? 'no prompt log-probabilities for this continuation';
       logprobs.push(scored ? scored.logprob : Number.NEGATIVE_INFINITY);
+      counts.push(scored ? scored.tokens : 0);
     }
-    const score = error ? failed(r.continuations[r.gold]?.trim() ?? '') : benchmark.scoreChoices ? benchmark.scoreChoices(item, logprobs, r) : scoreByLoglikelihood(r, logprobs);
+    const score = error ? failed(r.continuations[r.gold]?.trim() ?? '') : benchmark.scoreChoices ? benchmark.scoreChoices(item, logprobs, r, counts) : scoreByLoglikelihood(r, logprobs);
     samples.push({ item, score, texts: [] });
     options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'loglikelihood', prompt: r.context, response: r.continuations.map((c, k) => ({ continuation: c, logprob: logprobs[k] })), extracted: score.extracted, gold: score.gold, correct: score.value >= 1, value: score.value, error });
   }
@@ -197,7 +199,7 @@ export async function runBenchmark(p: Prepared, options: RunOptions): Promise<{ 
   const metric = mode === 'loglikelihood' ? (benchmark.llMetric ?? 'acc') : benchmark.metric;
   // In loglikelihood mode the headline is acc or acc_norm; both are kept in `metrics`.
   const samples = mode === 'loglikelihood' ? run.samples.map((s) => ({ ...s, score: { ...s.score, value: s.score.values?.[metric] ?? s.score.value } })) : run.samples;
-  const agg = aggregateSamples(benchmark, metric, samples, options.seed);
+  const agg = aggregateSamples(benchmark, metric, samples, options.seed, mode);
   fingerprint.prompt_template_sha256 = sha256(JSON.stringify(run.prompts));
   fingerprint.generation = { ...run.generation, few_shot: ctx.fewShot, seed: options.seed };
   const failedRequests = run.executed.results.filter((r) => !r.ok).length;

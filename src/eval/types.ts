@@ -88,7 +88,7 @@ export interface Benchmark {
   /** The primary metric in generate mode, e.g. "accuracy", "exact_match", "pass@1", "rougeL". */
   metric: string;
   /** The primary metric in loglikelihood mode ("acc" or "acc_norm"); absent: generate only. */
-  llMetric?: 'acc' | 'acc_norm' | 'mc2';
+  llMetric?: 'acc' | 'acc_norm' | 'perplexity';
   defaultFewShot: number;
   /** Executes model-written code (needs --allow-code-execution). */
   executesCode?: boolean;
@@ -99,10 +99,10 @@ export interface Benchmark {
   scoreGenerate(item: EvalItem, texts: readonly string[], ctx: ScoreContext): Promise<SampleScore>;
   buildChoices?(item: EvalItem, shots: readonly EvalItem[], ctx: PromptContext): ChoiceRequest;
   /** Scores one item from each continuation's summed log-probability (default: acc and acc_norm). */
-  scoreChoices?(item: EvalItem, logprobs: readonly number[], request: ChoiceRequest): SampleScore;
+  scoreChoices?(item: EvalItem, logprobs: readonly number[], request: ChoiceRequest, tokenCounts: readonly number[]): SampleScore;
   simAnswer(item: EvalItem, mode: EvalMode, ctx: PromptContext): SimAnswer[];
   /** Benchmark-level metrics that are not means of per-sample values (corpus BLEU). */
-  aggregate?(samples: ReadonlyArray<{ item: EvalItem; score: SampleScore; texts: readonly string[] }>): Record<string, number>;
+  aggregate?(samples: ReadonlyArray<{ item: EvalItem; score: SampleScore; texts: readonly string[] }>, mode: EvalMode): Record<string, number>;
 }
 
 export interface ScoreContext {

@@ -76,6 +76,18 @@ describe('llmperf eval against the simulator', () => {
     expect(doc.benchmarks.gsm8k!.notes.join(' ')).toMatch(/generate mode/);
   });
 
+  it('computes perplexity of reference answers from the same log-probabilities', async () => {
+    // The simulator gives a known answer's tail -0.05 per token, other tokens -2..-8: perplexity e^0.05 vs > e^2.
+    const good = await executeEval(await simulatorFor(plan({ datasets: 'general_qa', mode: 'loglikelihood' }), 1));
+    const b = good.doc.benchmarks.general_qa!;
+    expect(b).toMatchObject({ metric: 'perplexity', mode: 'loglikelihood', n: 3 });
+    expect(b.score!).toBeCloseTo(Math.exp(0.05), 6);
+    await server!.close();
+    server = null;
+    const bad = await executeEval(await simulatorFor(plan({ datasets: 'general_qa', mode: 'loglikelihood' }), 0));
+    expect(bad.doc.benchmarks.general_qa!.score!).toBeGreaterThan(Math.exp(2));
+  });
+
   it('measures the simulator\'s configured accuracy on fresh dynamic-arithmetic problems', async () => {
     // 300 independent items at p = 0.6: binomial stderr 0.028, so +-0.1 is a 3.5-sigma band.
     const p = await simulatorFor(plan({ datasets: 'dynamic-arithmetic', limit: '300', seed: '11', concurrency: '16' }), 0.6);

@@ -1,7 +1,7 @@
 // arena.yaml → a typed, validated ArenaConfig; every mistake is one UsageError line naming file:line.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { ARENA_MODES, DEFAULT_RATING_OPTIONS, type ArenaMode, type RatingOptions } from './types.js';
 
@@ -77,8 +77,9 @@ class Reader {
   }
 
   value(path: Path): unknown {
-    const node = this.doc.getIn(path, true) as Node | undefined;
-    return node === undefined ? undefined : this.doc.getIn(path);
+    const value = this.doc.getIn(path);
+    // Collections come back as YAML nodes; callers want plain arrays and objects.
+    return isCollection(value) ? value.toJS(this.doc) : value;
   }
 
   string(path: Path, fallback: string | null): string | null {

@@ -146,7 +146,7 @@ export function planArena(config: ArenaConfig): DryRunPlan {
   for (const candidate of config.candidates) {
     answerRequests[candidate.name] = questions.length;
     lines.push(`candidate ${candidate.name} (${where(candidate)}): ${questions.length} requests to POST /v1/chat/completions, the first:`);
-    lines.push(`  ${JSON.stringify({ model: candidate.model ?? '…', ...chatJob(questions[0]!.question, config.answer).body, stream: true })}`);
+    lines.push(`  ${JSON.stringify({ model: candidate.model ?? (candidate.url === null ? `sim-${candidate.name}` : '(from /v1/models)'), ...chatJob(questions[0]!.question, config.answer).body, stream: true })}`);
   }
   lines.push(`judge ${config.judge.name} (${where(config.judge)}): ${judgePrompts.length} requests (pair modes ask both orders; prompts shared between modes are sent once), the first prompt:`);
   lines.push(...(judgePrompts[0] ?? '(none)').split('\n').map((line) => `  | ${line}`));

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { stripReasoning } from '../extract.js';
 import { findFiles, parseJsonl, readText, requireDir } from '../data.js';
 import { corpusBleu, sentenceBleu } from '../metrics/bleu.js';
+import { corpusPerplexity } from '../metrics/perplexity.js';
 import { rouge } from '../metrics/rouge.js';
 import type { Benchmark, ChatMessage, EvalItem, LoadedBenchmark } from '../types.js';
 
@@ -26,6 +27,7 @@ export const generalQa: Benchmark = {
   name: 'general_qa',
   folder: 'general_qa',
   metric: 'rougeL',
+  llMetric: 'perplexity',
   defaultFewShot: 0,
   async load(dir): Promise<LoadedBenchmark> {
     const root = requireDir(dir, 'general_qa');
@@ -51,12 +53,28 @@ export const generalQa: Benchmark = {
     const r = rouge(prediction, qd(item).answer);
     return { value: r.rougeL, values: { ...r, bleu: sentenceBleu(prediction, [qd(item).answer]) }, extracted: prediction, gold: qd(item).answer };
   },
-  aggregate(samples) {
+  // Loglikelihood mode: the perplexity of each reference answer after its question (lower is better).
+  buildChoices(item) {
+    const last = [...qd(item).messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const context = `${qd(item).messages.map((m) => `${m.role === 'user' ? 'Question' : m.role === 'system' ? 'Instructions' : 'Answer'}: ${m.content}`).join('\n')}\nAnswer:`;
+    return { context, continuations: [` ${qd(item).answer}`], gold: 0, match: last };
+  },
+  scoreChoices(item, logprobs, _request, tokenCounts) {
+    const logprob = logprobs[0] ?? Number.NEGATIVE_INFINITY;
+    const tokens = tokenCounts[0] ?? 0;
+    const perplexity = tokens > 0 ? Math.exp(-logprob / tokens) : Number.POSITIVE_INFINITY;
+    return { value: perplexity, values: { perplexity, logprob_sum: logprob, tokens }, extracted: null, gold: qd(item).answer };
+  },
+  aggregate(samples, mode): Record<string, number> {
+    if (mode === 'loglikelihood') {
+      return { perplexity: corpusPerplexity(samples.map((s) => ({ logprobSum: s.score.values?.logprob_sum ?? 0, tokens: s.score.values?.tokens ?? 0 }))) };
+    }
     const hyps = samples.map((s) => s.score.extracted ?? '');
     return { bleu: corpusBleu(hyps, [samples.map((s) => qd(s.item).answer)]).score };
   },
-  simAnswer(item) {
+  simAnswer(item, mode) {
     const last = [...qd(item).messages].reverse().find((m) => m.role === 'user');
+    if (mode === 'loglikelihood') return [{ match: last?.content ?? '', correct: ` ${qd(item).answer}`, incorrect: ' I cannot answer that question.' }];
     return [{ match: last?.content ?? '', correct: qd(item).answer, incorrect: 'I cannot answer that question.' }];
   },
 };
