@@ -17,7 +17,15 @@ export interface Significance {
   ci_low: number;
   ci_high: number;
   significant: boolean;
+  /**
+   * False when a run has fewer than MIN_TAIL_SAMPLES values beyond the percentile: the bootstrap of a tail
+   * quantile cannot see past the sample maximum, so no verdict is given (ci_* are NaN).
+   */
+  enough_samples: boolean;
 }
+
+/** Values needed beyond a percentile before its bootstrap interval means anything (p99 needs 300 requests). */
+export const MIN_TAIL_SAMPLES = 3;
 
 export interface CompareRow {
   metric: string;
@@ -136,12 +144,13 @@ function significance(
   a: WeightedValues, b: WeightedValues, stat: number | 'mean', source: Significance['source'],
   deltaPct: number, confidence: number, minEffectPct: number, seed = 1,
 ): Significance {
+  const method = stat === 'mean' ? 'welch' : 'bootstrap';
+  if (stat !== 'mean' && Math.min(a.total, b.total) * (1 - stat) < MIN_TAIL_SAMPLES) {
+    return { method, source, ci_low: NaN, ci_high: NaN, significant: false, enough_samples: false };
+  }
   const interval = stat === 'mean' ? meanDiffInterval(a, b, confidence) : bootstrapQuantileDiff(a, b, stat, { confidence, seed });
   const excludesZero = interval.low > 0 || interval.high < 0;
-  return {
-    method: stat === 'mean' ? 'welch' : 'bootstrap', source, ci_low: interval.low, ci_high: interval.high,
-    significant: excludesZero && Math.abs(deltaPct) >= minEffectPct,
-  };
+  return { method, source, ci_low: interval.low, ci_high: interval.high, significant: excludesZero && Math.abs(deltaPct) >= minEffectPct, enough_samples: true };
 }
 
 export function formatPct(pct: number | null): string {
@@ -155,9 +164,10 @@ function signed(value: number | null): string {
   return `${value > 0 ? '+' : ''}${formatNumber(value)}`;
 }
 
-/** The verdict cell: "worse", "better", "changed" (no preferred direction) or "noise". */
+/** The verdict cell: "worse", "better", "changed" (no preferred direction), "noise" or "too few samples". */
 export function verdict(r: CompareRow): string {
   if (!r.significance) return '';
+  if (!r.significance.enough_samples) return 'too few samples';
   if (!r.significance.significant) return 'noise';
   const up = (r.delta ?? 0) > 0;
   if (r.better === null) return 'changed';
@@ -165,7 +175,7 @@ export function verdict(r: CompareRow): string {
 }
 
 function intervalText(r: CompareRow): string {
-  return r.significance ? `[${signed(r.significance.ci_low)}, ${signed(r.significance.ci_high)}]` : '';
+  return r.significance?.enough_samples ? `[${signed(r.significance.ci_low)}, ${signed(r.significance.ci_high)}]` : '';
 }
 
 export function comparisonTable(c: Comparison): string {
@@ -193,7 +203,7 @@ export function comparisonMarkdown(c: Comparison): string {
     lines.push('', 'Distribution shift (Mann-Whitney U, two-sided):', '', '| distribution | source | base n | new n | p-value | P(new > base) |', '|---|---|---:|---:|---:|---:|');
     for (const s of c.shifts) lines.push(`| ${s.metric} | ${s.source} | ${s.base_count} | ${s.new_count} | ${s.p_value.toPrecision(3)} | ${s.prob_new_greater.toFixed(3)} |`);
   }
-  lines.push('', `A change is "beyond noise" when its ${Math.round(c.confidence * 100)}% interval excludes zero and it is at least ${c.min_effect_pct}%.`);
+  lines.push('', `A change is "beyond noise" when its ${Math.round(c.confidence * 100)}% interval excludes zero and it is at least ${c.min_effect_pct}%. Percentiles need ${MIN_TAIL_SAMPLES} values beyond them in each run for a verdict.`);
   return lines.join('\n') + '\n';
 }
 

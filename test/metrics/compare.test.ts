@@ -63,6 +63,16 @@ describe('compareResults', () => {
     }
   });
 
+  it('gives no verdict on a tail percentile the runs are too small to estimate (p99 of 60 requests is the maximum)', () => {
+    const small = syntheticRun({ n: 60, seed: 5, ttftBaseMs: 100 });
+    const smallSlower = syntheticRun({ n: 60, seed: 6, ttftBaseMs: 200 });
+    const c = compareResults(small.result, smallSlower.result, { baseRecords: small.records, newRecords: smallSlower.records });
+    expect(row(c, 'ttft_ms.p99').significance).toMatchObject({ enough_samples: false, significant: false });
+    expect(verdict(row(c, 'ttft_ms.p99'))).toBe('too few samples');
+    // 60 * (1 - 0.9) = 6 values beyond p90: enough.
+    expect(verdict(row(c, 'ttft_ms.p90'))).toBe('worse');
+  });
+
   it('evaluates --fail-on conditions and sets failed when any is crossed', () => {
     const conditions = ['ttft_ms.p99 > +10%', 'failed > 0', 'output_tokens_per_s < -50%', 'ttft_ms.p50 > +1000'].map(parseFailOn);
     const regressed = compareResults(base.result, slower.result, { failOn: conditions });
