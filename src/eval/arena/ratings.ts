@@ -68,7 +68,8 @@ export function summarizePairs(records: readonly PairBattleRecord[], models: rea
   rows.sort((x, y) => y.rating - x.rating);
   // Chatbot Arena's rank: 1 + the number of models whose lower bound beats this model's upper bound.
   rows.forEach((row) => (row.rank = 1 + rows.filter((other) => other.ci_lower > row.ci_upper).length));
-  const matrices = buildMatrices(battles, models);
+  // Matrices list models in leaderboard order, as Chatbot Arena draws them: the strongest row first.
+  const matrices = buildMatrices(battles, rows.map((row) => row.model));
   const perCategory: PairSummary['per_category'] = {};
   for (const category of [...new Set(records.map((r) => r.category))]) {
     const inCategory = decidedBattles(records.filter((r) => r.category === category));

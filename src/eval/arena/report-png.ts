@@ -28,7 +28,8 @@ export async function renderHeatmapPng(map: Heatmap): Promise<Buffer> {
   const cell = Math.max(48, Math.min(110, Math.floor(800 / Math.max(1, map.columnLabels.length))));
   const left = 40 + 8 * Math.max(4, ...map.rowLabels.map((l) => Math.min(l.length, 24)));
   const top = 90;
-  const width = Math.max(600, left + cell * map.columnLabels.length + 40);
+  // ~10 px per character of the 18 px bold title, so it is never cut off.
+  const width = Math.max(600, left + cell * map.columnLabels.length + 40, 40 + map.title.length * 10);
   const height = top + cell * map.rowLabels.length + 40;
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d');
