@@ -119,7 +119,7 @@ export function field(value: Record<string, unknown>, key: string, where: string
   throw new UsageError(`${where}: missing or non-text field "${key}"`);
 }
 
-/** sha256 over files' names and bytes, order-independent of the machine (sorted by base name then path). */
+/** sha256 over files' base names and bytes, in sorted path order (the same on every machine for the same tree). */
 export function hashFiles(files: readonly string[]): string {
   const hash = createHash('sha256');
   for (const file of [...files].sort()) {

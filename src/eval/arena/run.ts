@@ -62,7 +62,8 @@ async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge',
     return { name: config.name, target: { baseUrl: server.url, model: server.config.model, timeoutMs }, simulated: true, cacheSalt: `sim:${JSON.stringify(options)}` };
   }
   const target = await resolveTarget(config.url, config.model ?? undefined, config.keyEnv ?? undefined);
-  return { name: config.name, target: { ...target, timeoutMs }, simulated: false, cacheSalt: '' };
+  // Two servers may serve the same model id (say, two quantisations): their replies must not share cache entries.
+  return { name: config.name, target: { ...target, timeoutMs }, simulated: false, cacheSalt: `url:${target.baseUrl}` };
 }
 
 function describe(endpoint: Endpoint): { name: string; url: string; model: string } {
