@@ -53,9 +53,10 @@ describe('send times', () => {
     expect(rec.id).toBe(id);
     expect(rec.tokenEpochMs).toHaveLength(5);
     expect(rec.arrivalEpochMs).toBeGreaterThanOrEqual(t0Epoch);
-    // Scheduled 30 ms after arrival, never early; gaps are ~10 ms on the simulator's side.
-    expect(rec.tokenEpochMs[0]! - rec.arrivalEpochMs).toBeGreaterThanOrEqual(29.5);
-    for (let i = 1; i < 5; i++) expect(rec.tokenEpochMs[i]! - rec.tokenEpochMs[i - 1]!).toBeGreaterThan(5);
+    // Token k is scheduled 30 + 10k ms after arrival and is never written early (a late one may be
+    // followed closely by the next, which catches up with the schedule, so gaps are not asserted).
+    rec.tokenEpochMs.forEach((t, k) => expect(t - rec.arrivalEpochMs).toBeGreaterThanOrEqual(30 + 10 * k - 0.5));
+    expect([...rec.tokenEpochMs].sort((a, b) => a - b)).toEqual(rec.tokenEpochMs);
     // What the client saw comes after what the server sent, by the loopback delay.
     const clientFirstEpoch = t0Epoch + contentTimes(r)[0]!;
     expect(clientFirstEpoch).toBeGreaterThanOrEqual(rec.tokenEpochMs[0]! - 1);
