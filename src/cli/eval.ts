@@ -29,6 +29,7 @@ export interface EvalFlags {
   allowCodeExecution?: boolean;
   out?: string;
   cache: boolean;
+  cacheDir?: string;
   samples: string;
   codeTimeout: string;
   simAccuracy: string;
@@ -50,6 +51,7 @@ export interface EvalPlan {
   allowCodeExecution: boolean;
   outDir: string;
   cache: boolean;
+  cacheDir: string;
   samples: number;
   codeTimeoutMs: number;
   simAccuracy: number;
@@ -74,6 +76,7 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     allowCodeExecution: flags.allowCodeExecution === true,
     outDir: flags.out ?? join('reports', `eval-${stamp}`),
     cache: flags.cache,
+    cacheDir: flags.cacheDir ?? join('.llmperf-cache', 'eval'),
     samples: parsePositiveInt(flags.samples, '--samples'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
     simAccuracy,
@@ -104,9 +107,10 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     mkdirSync(plan.outDir, { recursive: true });
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
-    // The simulator's settings salt the cache, so a changed test double is never answered from stale entries.
-    const salt = simulator ? `simulator:${plan.simAccuracy}:${plan.seed}` : '';
-    const cache = plan.cache ? new ResponseCache(join(plan.outDir, 'cache'), salt) : new NoCache();
+    // The server's URL salts the cache (two servers may serve the same model id, e.g. before and after a
+    // quantisation change); the simulator's port changes every run, so its settings salt it instead.
+    const salt = simulator ? `simulator:${plan.simAccuracy}:${plan.seed}` : `url:${target.baseUrl}`;
+    const cache = plan.cache ? new ResponseCache(plan.cacheDir, salt) : new NoCache();
     const doc = await runEval(
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
@@ -138,6 +142,7 @@ export function evalCommand(): Command {
     .option('--allow-code-execution', 'let HumanEval run model-written Python (subprocess, time and memory limit, no secrets)')
     .option('--out <dir>', 'output folder for eval.json, eval-samples.jsonl and the response cache')
     .option('--no-cache', 'do not read or write the response cache')
+    .option('--cache-dir <dir>', 'response cache folder, shared by runs so an interrupted eval resumes', '.llmperf-cache/eval')
     .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')

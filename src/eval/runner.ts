@@ -1,4 +1,5 @@
 // The eval pipeline: items -> prompts -> jobs (cached) -> responses -> extraction -> scores -> eval.json and review file.
+import { availableParallelism } from 'node:os';
 import type { Job, Target } from '../engine/jobs.js';
 import type { ResultDocument } from '../metrics/schema.js';
 import { aggregateSamples, type ScoredSample, type SubsetScore } from './aggregate.js';
@@ -97,6 +98,20 @@ function shotsFor(benchmark: Benchmark, item: EvalItem, pool: readonly EvalItem[
 
 const failed = (gold: string): SampleScore => ({ value: 0, extracted: null, gold });
 
+/** Maps with at most `limit` calls pending at once; results keep the input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!, i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 async function runGenerate(p: Prepared, ctx: PromptContext, options: RunOptions): Promise<ModeRun> {
   const { benchmark, loaded } = p;
   const requests = loaded.items.map((item) => benchmark.buildGenerate(item, shotsFor(benchmark, item, loaded.shots, ctx.fewShot), ctx));
@@ -112,14 +127,19 @@ async function runGenerate(p: Prepared, ctx: PromptContext, options: RunOptions)
     }
   });
   const executed = await executeJobs(options.target, jobs, options.cache, options.concurrency);
+  const byItem: Array<typeof executed.results> = loaded.items.map(() => []);
+  executed.results.forEach((r, j) => byItem[owner[j]!]!.push(r));
+  // Reasoning arrives separately (reasoning_content) and is never part of the text answers are read from.
+  const scoreCtx = { seed: options.seed, allowCodeExecution: options.allowCodeExecution, codeTimeoutMs: options.codeTimeoutMs };
+  // Scoring may run programs (HumanEval): a few at a time, one per core at most.
+  const scores = await mapLimit(loaded.items, Math.max(1, Math.min(4, availableParallelism())), (item, i) => benchmark.scoreGenerate(item, byItem[i]!.map((r) => r.text), scoreCtx));
   const samples: ScoredSample[] = [];
   for (let i = 0; i < loaded.items.length; i++) {
     const item = loaded.items[i]!;
-    const mine = executed.results.filter((_, j) => owner[j] === i);
+    const mine = byItem[i]!;
     const errors = mine.filter((r) => !r.ok).map((r) => r.error);
-    // Reasoning arrives separately (reasoning_content) and is never part of the text answers are read from.
     const texts = mine.map((r) => r.text);
-    const score = await benchmark.scoreGenerate(item, texts, { seed: options.seed, allowCodeExecution: options.allowCodeExecution, codeTimeoutMs: options.codeTimeoutMs });
+    const score = scores[i]!;
     const final = errors.length === mine.length ? { ...failed(score.gold), values: score.values } : score;
     samples.push({ item, score: final, texts });
     options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'generate', prompt: requests[i]!.messages, response: mine.length === 1 ? { text: mine[0]!.text, reasoning: mine[0]!.reasoning || undefined } : mine.map((r) => r.text), extracted: final.extracted, gold: final.gold, correct: final.value >= 1, value: final.value, error: errors[0] ?? null });

@@ -18,7 +18,8 @@ afterEach(async () => {
 });
 
 function plan(overrides: Partial<EvalFlags>): EvalPlan {
-  const flags: EvalFlags = { datasets: ALL, concurrency: '8', mode: 'generate', seed: '0', cache: true, samples: '1', codeTimeout: '10', simAccuracy: '0.8', out: mkdtempSync(join(tmpdir(), 'llmperf-eval-')), ...overrides };
+  const out = mkdtempSync(join(tmpdir(), 'llmperf-eval-'));
+  const flags: EvalFlags = { datasets: ALL, concurrency: '8', mode: 'generate', seed: '0', cache: true, cacheDir: join(out, 'cache'), samples: '1', codeTimeout: '10', simAccuracy: '0.8', out, ...overrides };
   return toEvalPlan(flags);
 }
 

@@ -56,7 +56,8 @@ afterEach(async () => {
 });
 
 function plan(url: string) {
-  return toEvalPlan({ datasets: 'mmlu', url, mode: 'loglikelihood', concurrency: '4', seed: '0', cache: true, samples: '1', codeTimeout: '10', simAccuracy: '0.8', out: mkdtempSync(join(tmpdir(), 'llmperf-eval-')) });
+  const out = mkdtempSync(join(tmpdir(), 'llmperf-eval-'));
+  return toEvalPlan({ datasets: 'mmlu', url, mode: 'loglikelihood', concurrency: '4', seed: '0', cache: true, cacheDir: join(out, 'cache'), samples: '1', codeTimeout: '10', simAccuracy: '0.8', out });
 }
 
 // The shipped MMLU sample has 8 test items, 4 of them with gold B.
