@@ -43,3 +43,40 @@ describe('llmperf mock flags', () => {
     expect(await exit).toBe(0);
   });
 });
+
+describe('llmperf mock phase-2 flags', () => {
+  it('maps --fault (repeatable), --answers, --judge-rule and --reasoning-tokens into options', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { mockOptionsFromFlags, readAnswerKey } = await import('../../src/cli/mock.js');
+    const dir = mkdtempSync(join(tmpdir(), 'llmperf-mock-'));
+    try {
+      const answers = join(dir, 'answers.jsonl');
+      writeFileSync(answers, '{"match":"2+2","correct":"4","incorrect":"5"}\n\n{"match":"3+3","correct":"6","incorrect":"7"}\n');
+      let seen: ReturnType<typeof mockOptionsFromFlags> | null = null;
+      const cmd = mockCommand().exitOverride();
+      // Replace the action: check the parsed flags without starting a server.
+      cmd.action((flags) => {
+        seen = mockOptionsFromFlags(flags);
+      });
+      await cmd.parseAsync(['--fault', 'reset:0.1', '--fault', '429:5%', '--answers', answers, '--answer-accuracy', '0.6', '--judge-rule', 'longer', '--reasoning-tokens', '8'], {
+        from: 'user',
+      });
+      expect(seen).toMatchObject({
+        faults: [{ kind: 'reset', rate: 0.1 }, { kind: '429', rate: 0.05 }],
+        answerKey: [{ match: '2+2', correct: '4', incorrect: '5' }, { match: '3+3', correct: '6', incorrect: '7' }],
+        answerAccuracy: 0.6,
+        judgeRule: 'longer',
+        reasoningTokens: 8,
+      });
+      const bad = join(dir, 'bad.jsonl');
+      writeFileSync(bad, '{"match":"a","correct":"b","incorrect":"c"}\n{"match": 1}\n');
+      expect(() => readAnswerKey(bad)).toThrow(new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: `));
+      expect(() => readAnswerKey(join(dir, 'missing.jsonl'))).toThrow(UsageError);
+      await expect(mockCommand().exitOverride().parseAsync(['--fault', 'explode:0.1'], { from: 'user' })).rejects.toThrow(UsageError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
