@@ -7,6 +7,7 @@ import { normalizeBaseUrl } from '../engine/target.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { DEFAULT_FORMATS, parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import { DEFAULT_PROMPTS_FILE, loadPromptFile, syntheticPrompts, type Prompt } from '../workload/prompts.js';
+import { addClusterOptions, withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import {
   collect,
   parseChoice,
@@ -19,7 +20,7 @@ import {
 } from './parse.js';
 
 /** Raw flag values as commander hands them over. */
-export interface RunFlags {
+export interface RunFlags extends ClusterFlags {
   url?: string;
   model?: string;
   api: string;
@@ -44,16 +45,18 @@ export interface RunFlags {
   warmup: string;
   insecure?: boolean;
   grace: string;
+  retries?: string;
   simTtft?: string;
   simItl?: string;
   simOutputTokens?: string;
   simSlots?: string;
+  simContention?: string;
   format: string;
   slo: string[];
 }
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
-export interface RunPlan {
+export interface RunPlan extends ClusterPlanFields {
   /** null: start the built-in simulator. */
   baseUrl: string | null;
   model: string | undefined;
@@ -79,7 +82,9 @@ export interface RunPlan {
   warmupRequests: number;
   rejectUnauthorized: boolean;
   graceMs: number;
-  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number };
+  /** Extra attempts for transient failures (0: none, the default). */
+  retries: number;
+  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number };
   formats: ReportFormat[];
   slos: Slo[];
 }
@@ -88,7 +93,7 @@ export const DEFAULT_OUTPUT_TOKENS = 128;
 
 /** Declares the run flags on a command (the default command and `run` share them). */
 export function addRunOptions(command: Command): Command {
-  return command
+  return addClusterOptions(command)
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
     .option('--api <kind>', 'chat or completions', 'chat')
@@ -113,12 +118,14 @@ export function addRunOptions(command: Command): Command {
     .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
     .option('--insecure', 'do not verify TLS certificates')
     .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
+    .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', '0')
     .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
     .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
     .option('--sim-ttft <ms>', 'built-in simulator: time to first token')
     .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
     .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')
-    .option('--sim-slots <n>', 'built-in simulator: sequences decoded at once');
+    .option('--sim-slots <n>', 'built-in simulator: sequences decoded at once')
+    .option('--sim-contention <x>', 'built-in simulator: token interval growth per active sequence (itl * (1 + x * (active - 1) / slots))');
 }
 
 function readApiKey(flags: RunFlags): string | undefined {
@@ -163,7 +170,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   const { prompts, source } = loadPrompts(flags, requests ?? 1000, seed);
   let headers: Record<string, string> = {};
   for (const header of flags.header) headers = parseHeader(header, headers);
-  return {
+  return withClusterOptions({
     baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
     model: flags.model,
     api,
@@ -188,13 +195,15 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     warmupRequests: parseNonNegativeInt(flags.warmup, '--warmup'),
     rejectUnauthorized: !flags.insecure,
     graceMs: parseDurationMs(flags.grace, '--grace'),
+    retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {
       ttftMs: optionalNumber(flags.simTtft, '--sim-ttft'),
       itlMs: optionalNumber(flags.simItl, '--sim-itl'),
       outputTokens: optionalInt(flags.simOutputTokens, '--sim-output-tokens'),
       slots: optionalInt(flags.simSlots, '--sim-slots'),
+      contention: optionalNumber(flags.simContention, '--sim-contention'),
     },
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
-  };
+  }, flags);
 }

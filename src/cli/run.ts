@@ -12,6 +12,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } from '../metrics/slo.js';
 import { writeReports } from '../report/index.js';
 import { startProgress } from './progress.js';
+import { ClusterRun } from '../cluster/run-extras.js';
 import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
 
 /** Prints to stderr, so stdout stays clean for --json. */
@@ -78,6 +79,7 @@ export async function executeRun(
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
     // Model discovery doubles as the pre-flight check: an unreachable server fails here, before any load.
     const model = plan.model ?? (await discoverModel(partial));
+    const cluster = new ClusterRun(plan, (text) => say(plan, text));
     const config: LoadConfig = {
       target: { ...partial, model },
       api: plan.api,
@@ -91,10 +93,13 @@ export async function executeRun(
       extraBody: plan.extraBody,
       timeoutMs: plan.timeoutMs,
       idleTimeoutMs: plan.idleTimeoutMs,
-      seed: plan.seed,
+      seed: cluster.seed,
       warmupRequests: plan.warmupRequests,
       rejectUnauthorized: plan.rejectUnauthorized,
+      retries: plan.retries,
     };
+    // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.
+    await cluster.beforeStart();
     const startedAt = new Date();
     const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
     mkdirSync(outDir, { recursive: true });
@@ -121,13 +126,15 @@ export async function executeRun(
       progress.stop();
       releaseSignals();
       requestLog.close();
+      cluster.stop();
     }
     const result = buildResult(config, outcome, {
       startedAt,
       endedAt: new Date(),
       simulated,
-      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv },
+      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...cluster.extraConfig() },
     });
+    await cluster.annotate(result);
     if (perRequestSlos.length > 0) {
       result.summary.goodput = result.summary.duration_s > 0 ? Math.round((metEverySlo / result.summary.duration_s) * 1000) / 1000 : 0;
     }

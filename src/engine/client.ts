@@ -1,6 +1,7 @@
 // Sends one request through an undici pool with raw dispatch handler callbacks: the hot path of the engine.
 import { performance } from 'node:perf_hooks';
 import { Agent, type Dispatcher } from 'undici';
+import { noteRetryAfter } from './retry.js';
 import { RequestState, SseDecoder, applyJsonBody, type PackageGapSink } from './stream.js';
 
 /** Limit on how much of an error or non-streaming body is kept (a server can send megabytes of HTML). */
@@ -121,6 +122,8 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     state.status = statusCode;
     if (statusCode !== 200) {
       state.fail(`http_${statusCode}`, `HTTP ${statusCode}`);
+      // Once per error response (never per chunk): the wait a 429/503 asks for, used by --retries.
+      if (statusCode === 429 || statusCode === 503) noteRetryAfter(state, rawHeaders);
       state.bodyChunks = [];
       return true;
     }

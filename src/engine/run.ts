@@ -9,6 +9,7 @@ import type { Prompt } from '../workload/prompts.js';
 import { seededRandom } from '../workload/random.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { Recorder } from './recorder.js';
+import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
 import { RequestState } from './stream.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
@@ -38,6 +39,8 @@ export interface LoadConfig {
   keepText?: boolean;
   /** Exact request bodies, request i sending bodies[i] (jobs); when set, prompts are not used. */
   bodies?: string[];
+  /** Extra attempts for transient failures (429, 503, reset before any byte); 0 or absent: none (a load test reports failures). */
+  retries?: number;
 }
 
 export interface RunHooks {
@@ -96,7 +99,11 @@ export class LoadRun {
   private readonly headers: string[];
   private readonly prompts: Prompt[];
   private interrupted = false;
+  private stopping = false;
   private graceTimer: NodeJS.Timeout | null = null;
+  private readonly retryPolicy: RetryPolicy | null;
+  private retriedRequests = 0;
+  private retryAttempts = 0;
 
   constructor(
     private readonly config: LoadConfig,
@@ -110,6 +117,7 @@ export class LoadRun {
       idleTimeoutMs: config.idleTimeoutMs,
       rejectUnauthorized: config.rejectUnauthorized,
     });
+    this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
     this.prompts = config.bodies ? config.prompts : shuffled(config.prompts, config.seed);
     this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
     this.origin = new URL(config.target.baseUrl).origin;
@@ -141,6 +149,8 @@ export class LoadRun {
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
     const snapshot = this.recorder.snapshot();
+    snapshot.totals.retried = this.retriedRequests;
+    snapshot.totals.retry_attempts = this.retryAttempts;
     const nsToMs = (ns: number) => Math.round(ns / 1000) / 1000;
     return {
       ...snapshot,
@@ -157,13 +167,19 @@ export class LoadRun {
   /** Stops sending; in-flight requests may finish within `graceMs`, then are cancelled. */
   stop(graceMs: number, interrupted = true): void {
     this.interrupted ||= interrupted;
+    this.stopping = true;
     this.scheduler.stop();
+    // A request waiting to be retried is a request not yet sent again: stopping ends it with the failure it has.
+    if (this.retryPolicy !== null) {
+      for (const request of [...this.inFlight.values()]) (request as Partial<RetryingInFlight>).endBackoff?.();
+    }
     if (this.graceTimer !== null) return;
     this.graceTimer = setTimeout(() => this.cancelAll(), graceMs);
   }
 
   /** Cancels every request in flight at once (a second interrupt). */
   cancelAll(): void {
+    this.stopping = true;
     this.scheduler.stop();
     for (const request of [...this.inFlight.values()]) request.abort(cancelledError());
   }
@@ -186,13 +202,27 @@ export class LoadRun {
     const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
-    const handle = sendRequest(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, (ended) => this.ended(ended));
-    if (Number.isNaN(state.endMs)) this.inFlight.set(index, handle);
+    let finished = false;
+    const onEnd = (ended: RequestState) => {
+      finished = true;
+      this.ended(ended);
+    };
+    const handle =
+      this.retryPolicy === null
+        ? sendRequest(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, onEnd)
+        : sendWithRetries(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, this.retryPolicy, () => !this.stopping, onEnd);
+    if (!finished) this.inFlight.set(index, handle);
   }
 
   private ended(state: RequestState): void {
     this.inFlight.delete(state.index);
     const record = this.recorder.recordEnd(state);
+    const retries = retryCount(state);
+    record.retries = retries;
+    if (retries > 0) {
+      this.retriedRequests++;
+      this.retryAttempts += retries;
+    }
     this.hooks.onRecord?.(record, state);
     // Next send outside undici's callback stack, so no dispatch re-enters the handler that just finished.
     queueMicrotask(() => this.scheduler.requestEnded());

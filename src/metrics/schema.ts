@@ -59,6 +59,8 @@ export interface Summary {
   error_samples: Record<string, string>;
   /** Requests resent once because the connection closed before any byte of the response arrived. */
   reconnects: number;
+  /** Requests sent again after a transient failure (opt-in --retries; 0 otherwise). */
+  retried?: number;
   /** succeeded / duration_s */
   qps: number;
   error_rate: number;
@@ -162,4 +164,6 @@ export interface RequestRecord {
   ok: boolean;
   error: string | null;
   reconnected: boolean;
+  /** Extra attempts this request took under --retries (0: sent once). */
+  retries?: number;
 }

@@ -16,6 +16,9 @@ export interface RunTotals {
   errors: Record<string, number>;
   error_samples: Record<string, string>;
   reconnects: number;
+  /** Requests sent again after a transient failure (--retries), and the extra attempts in all. */
+  retried?: number;
+  retry_attempts?: number;
   /** Content packages of succeeded requests. */
   packages: number;
   input_tokens: number;
@@ -64,6 +67,7 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     errors: { ...totals.errors },
     error_samples: { ...totals.error_samples },
     reconnects: totals.reconnects,
+    retried: totals.retried ?? 0,
     qps: perSecond(totals.succeeded),
     error_rate: ended > 0 ? round(totals.failed / ended, 6) : 0,
     output_tokens_per_s: perSecond(totals.output_tokens),
