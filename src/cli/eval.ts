@@ -91,7 +91,7 @@ export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPl
 
 /** Loads, runs and writes eval.json + eval-samples.jsonl; returns the document. Used by the command and by tests. */
 export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
-  const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed });
+  const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot });
   let simulator: MockServer | null = null;
   let target: Target;
   try {

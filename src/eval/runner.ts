@@ -239,7 +239,7 @@ export async function runEval(prepared: readonly Prepared[], options: RunOptions
     options.log(`${p.benchmark.name}: ${p.loaded.items.length} item(s), mode ${options.mode}`);
     const { result, perf } = await runBenchmark(p, options);
     doc.benchmarks[p.benchmark.name] = result;
-    doc.perf[p.benchmark.name] = perf;
+    doc.perf[p.benchmark.name] = perf && options.simulated ? { ...perf, simulated: true } : perf;
   }
   doc.ended_at = new Date().toISOString();
   return doc;

@@ -23,6 +23,8 @@ export interface LoadContext {
   seed: number;
   /** Item count the user asked for (null = all); adapters that generate items use it. */
   limit: number | null;
+  /** --few-shot (null = the benchmark's default): lets an adapter skip reading a large train split it will not use. */
+  fewShot: number | null;
 }
 
 export interface LoadedBenchmark {

@@ -9,7 +9,7 @@ import { cevalCategory } from './ceval-categories.js';
 
 const LABELS = ['A', 'B', 'C', 'D'];
 
-function readSplit(dir: string, split: string, names: Record<string, string>): { items: EvalItem[]; files: string[] } {
+function readSplit(dir: string, split: string, names: Record<string, string>, categories: Record<string, string>): { items: EvalItem[]; files: string[] } {
   const files = findFiles(dir, new RegExp(`(^|/)${split}/[^/]+_${split}\\.csv$`));
   const items: EvalItem[] = [];
   for (const file of files) {
@@ -27,7 +27,7 @@ function readSplit(dir: string, split: string, names: Record<string, string>): {
       if (gold < 0) throw new UsageError(`${file}:${line}: answer must be one of A-D, got "${answer}"`);
       const data: McData = { question: fields[at('question')] ?? '', choices: LABELS.map((l) => fields[at(l)] ?? ''), labels: LABELS, gold };
       const id = fields[at('id')] ?? String(items.length);
-      items.push({ id: `${subject}/${id}`, subset: subject, category: cevalCategory(subject), source: `${file}:${line}`, data: { ...data, subjectName: names[subject] ?? subject.replace(/_/g, ' ') } });
+      items.push({ id: `${subject}/${id}`, subset: subject, category: categories[subject] ?? cevalCategory(subject), source: `${file}:${line}`, data: { ...data, subjectName: names[subject] ?? subject.replace(/_/g, ' ') } });
     }
   }
   return { items, files };
@@ -51,13 +51,17 @@ export const ceval: Benchmark = {
     const root = requireDir(dir, 'ceval');
     // subject_mapping.json (published with C-Eval): subject -> [English name, Chinese name, category]
     const names: Record<string, string> = {};
+    const categories: Record<string, string> = {};
     const mappingFile = join(root, 'subject_mapping.json');
     if (existsSync(mappingFile)) {
-      for (const [k, v] of Object.entries(readJson(mappingFile) as Record<string, string[]>)) if (Array.isArray(v) && v[1]) names[k] = v[1];
+      for (const [k, v] of Object.entries(readJson(mappingFile) as Record<string, string[]>)) {
+        if (Array.isArray(v) && v[1]) names[k] = v[1];
+        if (Array.isArray(v) && v[2]) categories[k] = v[2];
+      }
     }
-    const val = readSplit(root, 'val', names);
+    const val = readSplit(root, 'val', names, categories);
     if (val.items.length === 0) throw new UsageError(`${root}: no val/<subject>_val.csv files (C-Eval's published layout: dev, val, test)`);
-    const dev = readSplit(root, 'dev', names);
+    const dev = readSplit(root, 'dev', names, categories);
     const notes = ['C-Eval test answers are withheld by its authors: this score is on the val split, not test'];
     return { items: val.items, shots: dev.items, files: [...val.files, ...dev.files], notes };
   },

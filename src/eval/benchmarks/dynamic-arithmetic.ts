@@ -33,15 +33,16 @@ const TEMPLATES: Template[] = [
   },
   (r) => {
     const name = pick(r, NAMES);
-    const [price, qty, paid] = [int(r, 2, 15), int(r, 2, 9), 0];
+    const [price, qty] = [int(r, 2, 15), int(r, 2, 9)];
     const cost = price * qty;
-    const bill = (Math.floor(cost / 20) + 1) * 20 + paid;
+    const bill = (Math.floor(cost / 20) + 1) * 20;
     const answer = bill - cost;
     return { question: `${name} buys ${qty} notebooks at $${price} each and pays with $${bill}. How many dollars of change does ${name} get?`, solution: `${qty} * ${price} = ${cost}. ${bill} - ${cost} = ${answer}.\n#### ${answer}`, answer: String(answer) };
   },
   (r) => {
     const name = pick(r, NAMES);
-    const [pages, perDay, days] = [int(r, 120, 480), int(r, 8, 30), int(r, 2, 6)];
+    // At most 30 * 6 = 180 pages read, so at least 20 are left: no negative answers.
+    const [pages, perDay, days] = [int(r, 200, 480), int(r, 8, 30), int(r, 2, 6)];
     const answer = pages - perDay * days;
     return { question: `A book has ${pages} pages. ${name} reads ${perDay} pages a day for ${days} days. How many pages are left to read?`, solution: `${perDay} * ${days} = ${perDay * days}. ${pages} - ${perDay * days} = ${answer}.\n#### ${answer}`, answer: String(answer) };
   },

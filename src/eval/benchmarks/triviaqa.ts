@@ -33,13 +33,14 @@ export const triviaqa: Benchmark = {
   folder: 'triviaqa',
   metric: 'exact_match',
   defaultFewShot: 0,
-  async load(dir): Promise<LoadedBenchmark> {
+  async load(dir, ctx): Promise<LoadedBenchmark> {
     const root = requireDir(dir, 'triviaqa');
     const all = findFiles(root, /\.json$/);
     const evalFiles = all.filter((f) => !/-train\.json$/.test(f));
     if (evalFiles.length === 0) throw new UsageError(`${root}: no TriviaQA qa/*-dev.json files`);
-    const trainFiles = all.filter((f) => /-train\.json$/.test(f));
-    return { items: evalFiles.flatMap(readFile), shots: trainFiles.flatMap(readFile), files: all, notes: [] };
+    // The train files run to gigabytes: read them only when few-shot examples are asked for.
+    const trainFiles = (ctx.fewShot ?? 0) > 0 ? all.filter((f) => /-train\.json$/.test(f)) : [];
+    return { items: evalFiles.flatMap(readFile), shots: trainFiles.flatMap(readFile), files: [...evalFiles, ...trainFiles], notes: [] };
   },
   buildGenerate(item, shots) {
     const examples = shots.map((s) => `Question: ${td(s).question}\nAnswer: ${td(s).value}\n\n`).join('');
