@@ -41,7 +41,7 @@ export function openCache(dir: string | null, salt: string): ResponseCache {
  * cached as soon as it arrives (not at the end), so an interrupted arena resumes where it stopped.
  * Failed requests are never cached: a rerun retries them.
  */
-export async function askAll(endpoint: Endpoint, prompts: readonly string[], settings: GenerationSettings, options: { concurrency: number; timeoutMs: number; cacheDir: string | null }): Promise<{ replies: Reply[]; perf: EndpointPerf }> {
+export async function askAll(endpoint: Endpoint, prompts: readonly string[], settings: GenerationSettings, options: { concurrency: number; timeoutMs: number; cacheDir: string | null; log?: (line: string) => void; what?: string }): Promise<{ replies: Reply[]; perf: EndpointPerf }> {
   const cache = openCache(options.cacheDir, endpoint.cacheSalt);
   const jobs = prompts.map((prompt) => chatJob(prompt, settings));
   const keys = jobs.map((job) => cache.key(endpoint.target.model, job));
@@ -53,11 +53,16 @@ export async function askAll(endpoint: Endpoint, prompts: readonly string[], set
   let result: ResultDocument | null = null;
   let failed = 0;
   if (missing.length > 0) {
+    // A progress line at every 10% (at most ten lines), so a long arena shows it is moving.
+    let done = 0;
+    const step = Math.max(1, Math.ceil(missing.length / 10));
     const run = await runJobs(endpoint.target, missing.map((i) => jobs[i]!), {
       concurrency: options.concurrency,
       timeoutMs: options.timeoutMs,
       onOutcome: (outcome) => {
         if (outcome.ok) cache.put(keys[missing[outcome.index]!]!, { text: outcome.text, reasoning: outcome.reasoning, response: null, usage: outcome.usage });
+        done++;
+        if (options.log && (done % step === 0 || done === missing.length)) options.log(`arena: ${endpoint.name}: ${options.what ?? 'replies'} ${done}/${missing.length}`);
       },
     });
     result = run.result;

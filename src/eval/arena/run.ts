@@ -84,13 +84,13 @@ export async function runArena(config: ArenaConfig, options: ArenaRunOptions): P
     const models = candidates.map((c) => c.name);
 
     log(`arena: ${questions.length} questions, ${models.length} candidates, modes ${config.modes.join(', ')}; collecting answers`);
-    const answerRuns = await Promise.all(candidates.map((c) => askAll(c, questions.map((q) => q.question), config.answer, requestOptions)));
+    const answerRuns = await Promise.all(candidates.map((c) => askAll(c, questions.map((q) => q.question), config.answer, { ...requestOptions, log, what: 'answers' })));
     const answers: AnswerTable = new Map(models.map((model, i) => [model, answerRuns[i]!.replies.map((r) => (r.ok ? r.text : null))]));
 
     const tasks = planJudgeTasks(config.modes, models, config.baseline, questions, answers, prompts);
     const judgePrompts = uniquePrompts(tasks);
     log(`arena: asking the judge ${judgePrompts.length} questions (${tasks.length - judgePrompts.length} shared between modes)`);
-    const judgeRun = await askAll(judge, judgePrompts, config.judging, requestOptions);
+    const judgeRun = await askAll(judge, judgePrompts, config.judging, { ...requestOptions, log, what: 'verdicts' });
     const replies = new Map<string, Reply>(judgePrompts.map((prompt, i) => [prompt, judgeRun.replies[i]!]));
 
     const modes: ArenaDocument['modes'] = {};

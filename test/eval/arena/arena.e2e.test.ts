@@ -170,3 +170,32 @@ describe('llmperf arena against simulators', () => {
     expect(second.doc.modes.pairwise!.leaderboard).toEqual(first.doc.modes.pairwise!.leaderboard);
   });
 });
+
+describe('llmperf arena when a candidate fails', () => {
+  it('counts battles with a missing answer apart and still rates the others', async () => {
+    const judge = await sim({ model: 'judge', judgeRule: 'longer' });
+    const down = await sim({ model: 'gone' });
+    const downUrl = down.url;
+    await down.close(); // nothing listens there any more: every request to it fails to connect
+    const file = join(dir, 'arena-down.yaml');
+    writeFileSync(file, [
+      'questions: questions.jsonl',
+      'mode: [single, pairwise]',
+      'candidates:',
+      `  - { name: small, url: "${candidates[0]!.url}" }`,
+      `  - { name: down, url: "${downUrl}", model: gone }`,
+      `  - { name: large, url: "${candidates[2]!.url}" }`,
+      `judge: { url: "${judge.url}" }`,
+      'timeout_ms: 5000',
+      'rating: { bootstrap_rounds: 10 }',
+    ].join('\n'));
+    const { doc } = await run(file, join(dir, 'out-down'));
+    const pairwise = doc.modes.pairwise!;
+    expect(pairwise.counts).toMatchObject({ planned: 12, decided: 4, answer_errors: 8, unparsable: 0 });
+    expect(pairwise.leaderboard.find((r) => r.model === 'down')).toMatchObject({ battles: 0, wins: 0 });
+    expect(pairwise.leaderboard[0]!.model).toBe('large');
+    expect(doc.modes.single!.leaderboard.find((r) => r.model === 'down')).toMatchObject({ n: 0, answer_errors: 4, mean: null });
+    expect(doc.perf.candidates.find((p) => p.name === 'down')).toMatchObject({ sent: 4, failed: 4 });
+    expect(doc.answers.down!.every((a) => a.answer === null && a.error !== null)).toBe(true);
+  });
+});
