@@ -3,9 +3,11 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
 import { VERSION } from '../engine/result.js';
+import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
 import { mockCommand } from './mock.js';
 import { reportCommand } from './report.js';
+import { sweepCommand } from './sweep.js';
 import { addRunOptions, type RunFlags } from './run-options.js';
 import { runAction } from './run.js';
 
@@ -38,6 +40,8 @@ function buildProgram(): Command {
   program.addCommand(mockCommand());
   program.addCommand(reportCommand());
   program.addCommand(compareCommand());
+  program.addCommand(sweepCommand());
+  program.addCommand(capacityCommand());
   for (const command of program.commands) command.exitOverride().option('--debug', 'print stack traces on errors');
   return program;
 }

@@ -5,11 +5,11 @@ const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** `30s`, `1.5m`, `500ms`, `2h`; a bare number means seconds. */
-export function parseDurationMs(text: string, flag: string): number {
+export function parseDurationMs(text: string, flag: string, allowZero = false): number {
   const match = DURATION.exec(text.trim());
   if (!match) throw new UsageError(`${flag} ${text}: not a duration; use forms like 30s, 500ms, 5m`);
   const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's'];
-  if (!(ms > 0)) throw new UsageError(`${flag} ${text}: must be greater than zero`);
+  if (!(ms > 0) && !(allowZero && ms === 0)) throw new UsageError(`${flag} ${text}: must be greater than zero`);
   return ms;
 }
 
