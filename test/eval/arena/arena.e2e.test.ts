@@ -199,3 +199,19 @@ describe('llmperf arena when a candidate fails', () => {
     expect(doc.answers.down!.every((a) => a.answer === null && a.error !== null)).toBe(true);
   });
 });
+
+describe('llmperf arena resumes', () => {
+  it('a rerun sends only what failed before (server errors on half the judge requests)', async () => {
+    const judge = await sim({ model: 'judge', judgeRule: 'longer', faults: [{ kind: '500', rate: 0.5 }], seed: 3 });
+    const config = writeConfig(judge, '', 'pairwise');
+    const out = join(dir, 'out-resume');
+    const first = await run(config, out);
+    const failed = first.doc.perf.judge.failed;
+    expect(failed).toBeGreaterThan(0);
+    expect(failed).toBeLessThan(24);
+    expect(first.doc.modes.pairwise!.counts.judge_errors).toBeGreaterThan(0);
+    const second = await run(config, out);
+    expect(second.doc.perf.judge).toMatchObject({ requests: 24, sent: failed, cached: 24 - failed });
+    expect(second.doc.perf.candidates.every((p) => p.sent === 0)).toBe(true);
+  });
+});
