@@ -13,6 +13,7 @@ import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } 
 import { writeReports } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { ClusterRun } from '../cluster/run-extras.js';
+import { clusterSections } from '../cluster/report-sections.js';
 import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
 
 /** Prints to stderr, so stdout stays clean for --json. */
@@ -141,7 +142,7 @@ export async function executeRun(
     if (plan.slos.length > 0) result.slo = evaluateSlos(result, plan.slos);
     // result.json always: it is the contract every other command reads.
     const formats = plan.formats.includes('json') ? plan.formats : [...plan.formats, 'json' as const];
-    const files = await writeReports(outDir, result, formats);
+    const files = await writeReports(outDir, result, formats, { extraSections: clusterSections(result) });
     return { result, outDir, files };
   } finally {
     await simulator?.close();

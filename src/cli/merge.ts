@@ -1,0 +1,64 @@
+// `llmperf merge RESULT.json... --out DIR`: one result from the shards of a run (or any runs), with every report format.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.js';
+import { mergeResults } from '../metrics/merge.js';
+import type { ResultDocument } from '../metrics/schema.js';
+import { allPassed, evaluateSlos, parseSlo, sloTable } from '../metrics/slo.js';
+import { loadResult } from '../report/load.js';
+import { DEFAULT_FORMATS, parseFormats, summaryConsoleTable, writeReports } from '../report/index.js';
+import { mergeRequestFiles } from '../cluster/merge-records.js';
+import { clusterSections } from '../cluster/report-sections.js';
+import { collect } from './parse.js';
+import { handleUsage, usageExit } from './report.js';
+
+export interface MergeCommandOptions {
+  out?: string;
+  format: string;
+  slo: string[];
+}
+
+/** Merges the inputs and writes result.json, requests.csv and the report formats into `out`; returns the exit code. */
+export async function runMerge(paths: readonly string[], options: MergeCommandOptions, print: (text: string) => void = console.log): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
+  if (!options.out) throw new UsageError('merge: --out DIR is required (the merged result.json, requests.csv and reports go there)');
+  if (paths.length === 0) throw new UsageError('merge: give the result.json of every shard (or their --out folders)');
+  const formats = parseFormats(options.format);
+  const slos = options.slo.map(parseSlo);
+  const loaded = paths.map(loadResult);
+  const result = mergeResults(loaded.map((l) => l.result));
+  mkdirSync(options.out, { recursive: true });
+  const { rows, missing } = mergeRequestFiles(
+    loaded.map((l) => ({ resultPath: l.path, result: l.result })),
+    (result.totals as { first_send_epoch_ms: number | null }).first_send_epoch_ms,
+    join(options.out, 'requests.csv'),
+  );
+  if (missing.length > 0) result.merged.notes.push(`no requests.csv beside ${missing.join(', ')}: the merged requests.csv lacks their rows`);
+  const outcomes = slos.length > 0 ? evaluateSlos(result, slos) : [];
+  if (outcomes.length > 0) result.slo = outcomes;
+  const withJson = formats.includes('json') ? formats : [...formats, 'json' as const];
+  const files = await writeReports(options.out, result, withJson, { extraSections: clusterSections(result) });
+  files.push(join(options.out, 'requests.csv'));
+  if (formats.includes('table')) print(summaryConsoleTable(result));
+  print(`Merged ${result.merged.count} results (${rows} request rows) into ${options.out}`);
+  for (const note of result.merged.notes) print(`note: ${note}`);
+  if (outcomes.length > 0) print(sloTable(outcomes));
+  return { result, files, exitCode: allPassed(outcomes) ? EXIT_OK : EXIT_THRESHOLD };
+}
+
+export function mergeCommand(): Command {
+  return usageExit(
+    new Command('merge')
+      .description('merge the results of shards (--shard I/N) into one: histograms without loss, counts summed, union window')
+      .argument('<results...>', 'result.json files or --out folders of the shards')
+      .option('--out <dir>', 'folder for the merged result.json, requests.csv and reports (required)')
+      .option('--format <list>', 'comma-separated formats: table,json,csv,md,html,png', DEFAULT_FORMATS)
+      .option('--slo <expr>', 'threshold checked on the merged result, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
+      .action(async (paths: string[], options: MergeCommandOptions) => {
+        await handleUsage(async () => {
+          const { exitCode } = await runMerge(paths, options);
+          process.exitCode = exitCode;
+        });
+      }),
+  );
+}
