@@ -1,4 +1,5 @@
 // Per-request state and the streaming decoder: bytes -> SSE events -> packages, usage and errors.
+import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
 
 /** Receives the time gap between consecutive packages; the recorder implements it. */
@@ -55,8 +56,6 @@ export class RequestState {
   }
 }
 
-const STREAM_OPTION = { stream: true } as const;
-
 interface ChunkJson {
   error?: { message?: string } | string;
   usage?: {
@@ -76,7 +75,8 @@ interface ChunkJson {
  * before calling, so parsing cost never shifts a timestamp. Events in one chunk share its arrival time.
  */
 export class SseDecoder {
-  private readonly decoder = new TextDecoder('utf-8');
+  /** StringDecoder, not TextDecoder: same UTF-8 handling of split characters, at about a third of the cost per chunk (bench/profile.js). */
+  private readonly decoder = new StringDecoder('utf8');
   private readonly parser: EventSourceParser;
   private nowMs = 0;
 
@@ -89,13 +89,13 @@ export class SseDecoder {
 
   push(chunk: Uint8Array, nowMs: number): void {
     this.nowMs = nowMs;
-    this.parser.feed(this.decoder.decode(chunk, STREAM_OPTION));
+    this.parser.feed(this.decoder.write(chunk));
   }
 
   /** Flushes a final event that lacked its blank line (some servers end that way). */
   end(nowMs: number): void {
     this.nowMs = nowMs;
-    const rest = this.decoder.decode();
+    const rest = this.decoder.end();
     this.parser.feed(rest + '\n\n');
   }
 
@@ -172,7 +172,17 @@ export function applyJsonBody(state: RequestState, body: unknown, nowMs: number)
     const reasoning = json.usage.completion_tokens_details?.reasoning_tokens;
     if (typeof reasoning === 'number') state.reasoningTokens = reasoning;
   }
-  if (!choice) return;
+  if (!choice) {
+    // Embeddings answer with `data` and no choices: one complete answer and no output tokens, so TTFT equals latency.
+    if (Array.isArray((json as { data?: unknown }).data)) {
+      state.sawFinish = true;
+      state.completionTokens = 0;
+      state.firstPackageMs = nowMs;
+      state.lastPackageMs = nowMs;
+      state.packages = 1;
+    }
+    return;
+  }
   state.sawFinish = true;
   const content = choice.message ? choice.message.content : choice.text;
   const reasoning = choice.message ? (choice.message.reasoning_content ?? choice.message.reasoning) : null;
