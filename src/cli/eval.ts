@@ -16,7 +16,9 @@ import type { EvalMode, SimAnswer } from '../eval/types.js';
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
 
 export interface EvalFlags {
-  datasets: string;
+  datasets?: string;
+  /** `--dataset`, the singular spelling, accepted as the same flag. */
+  dataset?: string;
   url?: string;
   model?: string;
   apiKeyEnv?: string;
@@ -63,7 +65,7 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
   if (!Number.isFinite(simAccuracy) || simAccuracy < 0 || simAccuracy > 1) throw new UsageError(`--sim-accuracy ${flags.simAccuracy}: must be a probability between 0 and 1`);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return {
-    datasets: parseDatasets(flags.datasets),
+    datasets: parseDatasets([flags.datasets, flags.dataset].filter((d): d is string => d !== undefined).join(',')),
     url: flags.url ?? null,
     model: flags.model,
     apiKeyEnv: flags.apiKeyEnv,
@@ -129,7 +131,8 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
 export function evalCommand(): Command {
   return new Command('eval')
     .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
-    .requiredOption('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic')
+    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic')
+    .option('--dataset <list>', 'same as --datasets')
     .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
     .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')
     .option('--api-key-env <VAR>', 'environment variable holding the API key (default OPENAI_API_KEY)')

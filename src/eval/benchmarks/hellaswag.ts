@@ -20,7 +20,8 @@ function readSplit(dir: string, split: 'val' | 'train'): { items: EvalItem[]; fi
       if (!Array.isArray(endings) || endings.length < 2) throw new UsageError(`${where}: expected an "endings" array`);
       if (!Number.isInteger(label) || label < 0 || label >= endings.length) throw new UsageError(`${where}: "label" must index endings, got ${String(value.label)}`);
       const ctxB = String(value.ctx_b ?? '');
-      const ctx = value.ctx_a !== undefined ? `${String(value.ctx_a)} ${ctxB.charAt(0).toUpperCase()}${ctxB.slice(1)}` : String(value.ctx ?? '');
+      // Python's str.capitalize(), as lm-evaluation-harness applies it: first letter upper, the rest lower.
+      const ctx = value.ctx_a !== undefined ? `${String(value.ctx_a)} ${ctxB.charAt(0).toUpperCase()}${ctxB.slice(1).toLowerCase()}` : String(value.ctx ?? '');
       const query = preprocessHellaswag(`${String(value.activity_label ?? '')}: ${ctx}`);
       const data: McData = { question: query, choices: endings.map((e) => preprocessHellaswag(String(e))), labels: LETTERS.slice(0, endings.length), gold: label };
       items.push({ id: String(value.ind ?? line), subset: String(value.split_type ?? 'val'), source: where, data: { ...data } });
