@@ -85,7 +85,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
     interrupted: outcome.interrupted,
     simulated: meta.simulated,
     config: configDocument(config, meta.extraConfig),
-    summary: buildSummary(outcome.totals, outcome.histograms),
+    summary: { ...buildSummary(outcome.totals, outcome.histograms), ...outcome.workload },
     totals: outcome.totals,
     histograms,
     timeseries: outcome.timeseries,

@@ -4,9 +4,11 @@ import type { Agent } from 'undici';
 import type { Histogram } from '../metrics/histogram.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
 import type { RunTotals } from '../metrics/summary.js';
-import { poissonSchedule } from '../workload/arrivals.js';
+import { arrivalSchedule, type ArrivalKind } from '../workload/arrivals.js';
+import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { seededRandom } from '../workload/random.js';
+import { WorkloadStats } from '../workload/summary.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { Recorder } from './recorder.js';
 import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
@@ -24,8 +26,17 @@ export interface LoadConfig {
   /** How many requests to send (null: until the duration ends). */
   requests: number | null;
   durationMs: number | null;
-  /** Open-loop arrival rate (Poisson); null for a closed loop. */
+  /** Open-loop arrival rate; null for a closed loop. */
   ratePerS: number | null;
+  /** Open-loop arrival process (default poisson) and the gamma shape (default 1). */
+  arrival?: ArrivalKind;
+  burstiness?: number;
+  /** The rate (open loop) or the concurrency (closed loop) grows linearly over this long. */
+  rampUpMs?: number;
+  /** Also send `ignore_eos: true` and `min_tokens` = max_tokens, so every response is exactly max_tokens long. */
+  ignoreEos?: boolean;
+  /** The client's token counter, for multi-turn histories (default: the 4-characters rule). */
+  countTokens?: (text: string) => number;
   prompts: Prompt[];
   /** max_tokens for every request (null: the server's default). */
   outputTokens: number | null;
@@ -56,13 +67,27 @@ export interface RunOutcome {
   scheduleLagUs: Histogram | null;
   /** The loop-delay monitor's own numbers, in ms. */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Workload summary fields (requested vs actual lengths, client vs server counts, per-turn TTFT), merged into the summary. */
+  workload?: Record<string, unknown>;
 }
 
 /** Builds the request body string for a prompt once; requests that reuse the prompt reuse the string. */
-export function buildBody(config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target'>, prompt: Prompt): string {
+export function buildBody(
+  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos'>,
+  prompt: Prompt,
+): string {
+  if (config.api === 'embeddings') return JSON.stringify({ model: config.target.model, input: prompt.text, ...config.extraBody });
   const body: Record<string, unknown> =
     config.api === 'chat' ? { model: config.target.model, messages: prompt.messages } : { model: config.target.model, prompt: prompt.text };
-  if (config.outputTokens !== null) body.max_tokens = config.outputTokens;
+  const maxTokens = prompt.outputTokens ?? config.outputTokens;
+  if (maxTokens !== null) {
+    body.max_tokens = maxTokens;
+    // vLLM and SGLang honour both: no early EOS, and at least max_tokens tokens.
+    if (config.ignoreEos) {
+      body.ignore_eos = true;
+      body.min_tokens = maxTokens;
+    }
+  }
   if (config.stream) {
     body.stream = true;
     body.stream_options = { include_usage: true };
@@ -104,6 +129,13 @@ export class LoadRun {
   private readonly retryPolicy: RetryPolicy | null;
   private retriedRequests = 0;
   private retryAttempts = 0;
+  /** Per request in flight: what the workload summary needs at its end, and its conversation (multi-turn). */
+  private readonly sent = new Map<number, { requestedOutput: number | null; turn: Conversation | null }>();
+  private readonly workload = new WorkloadStats();
+  private readonly multiTurn: boolean;
+  /** Multi-turn: requests are numbered in send order (a conversation sends several). */
+  private nextRequestIndex = 0;
+  private deadlineMs = Infinity;
 
   constructor(
     private readonly config: LoadConfig,
@@ -126,17 +158,27 @@ export class LoadRun {
     const launch = (index: number, intendedMs: number) => this.launch(index, intendedMs);
     const total = expected ?? Infinity;
     if (config.ratePerS !== null) {
-      const offsets = poissonSchedule(config.ratePerS, total, config.durationMs ?? Infinity, config.seed);
+      const offsets = arrivalSchedule({
+        kind: config.arrival ?? 'poisson',
+        ratePerS: config.ratePerS,
+        count: total,
+        durationMs: config.durationMs ?? Infinity,
+        seed: config.seed,
+        burstiness: config.burstiness,
+        rampUpMs: config.rampUpMs,
+      });
       this.scheduler = new OpenLoop(offsets, config.concurrency, launch);
     } else {
-      this.scheduler = new ClosedLoop(config.concurrency, total, config.durationMs, launch);
+      this.scheduler = new ClosedLoop(config.concurrency, total, config.durationMs, launch, config.rampUpMs ?? 0);
     }
+    this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
   }
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
   async run(): Promise<RunOutcome> {
     const loopDelay = monitorEventLoopDelay({ resolution: 10 });
     loopDelay.enable();
+    if (this.config.durationMs !== null) this.deadlineMs = performance.now() + this.config.durationMs;
     await new Promise<void>((resolve) => {
       let idle = false;
       this.scheduler.start(() => {
@@ -156,6 +198,7 @@ export class LoadRun {
       ...snapshot,
       interrupted: this.interrupted,
       scheduleLagUs: this.scheduler.scheduleLagUs,
+      workload: this.workload.summary(),
       eventLoopDelayMs: {
         p50: nsToMs(loopDelay.percentile(50)),
         p99: nsToMs(loopDelay.percentile(99)),
@@ -192,10 +235,17 @@ export class LoadRun {
     const promptIndex = this.config.bodies ? index : index % this.prompts.length;
     const prompt = this.prompts[promptIndex % this.prompts.length];
     const body = (this.bodies[promptIndex] ??= buildBody(this.config, prompt));
+    const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
+    this.send(this.multiTurn ? this.nextRequestIndex++ : index, intendedMs, prompt, body, conversation);
+  }
+
+  /** Sends one request: a scheduled one, or a conversation's next turn (intendedMs NaN: sent when the reply arrived). */
+  private send(index: number, intendedMs: number, prompt: Prompt, body: string, conversation: Conversation | null): void {
     const state = new RequestState(index);
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
-    if (this.config.keepText) {
+    this.sent.set(index, { requestedOutput: this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens), turn: conversation });
+    if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
@@ -224,6 +274,25 @@ export class LoadRun {
       this.retryAttempts += retries;
     }
     this.hooks.onRecord?.(record, state);
+    const sent = this.sent.get(state.index);
+    this.sent.delete(state.index);
+    const conversation = sent?.turn ?? null;
+    if (record.ok && state.index >= this.config.warmupRequests) {
+      this.workload.add({
+        requestedOutputTokens: sent?.requestedOutput ?? null,
+        actualOutputTokens: record.output_tokens,
+        clientInputTokens: state.inputTokensEstimate,
+        serverInputTokens: state.promptTokens >= 0 ? state.promptTokens : null,
+        turn: conversation === null ? null : conversation.turn,
+        ttftMs: record.ttft_ms,
+      });
+    }
+    // Multi-turn: the next turn goes as soon as the reply is in, with the history; a failed turn ends the conversation.
+    if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
+      const next = conversation.next((state.contentPieces ?? []).join(''));
+      queueMicrotask(() => this.send(this.nextRequestIndex++, NaN, next, buildBody(this.config, next), conversation));
+      return;
+    }
     // Next send outside undici's callback stack, so no dispatch re-enters the handler that just finished.
     queueMicrotask(() => this.scheduler.requestEnded());
   }

@@ -17,13 +17,18 @@ export interface Scheduler {
   readonly scheduleLagUs: Histogram | null;
 }
 
-/** Closed loop: exactly `concurrency` requests in flight until `total` are sent or the deadline passes. */
+/**
+ * Closed loop: exactly `concurrency` requests in flight until `total` are sent or the deadline passes.
+ * With `rampUpMs`, the allowed concurrency grows linearly from 1 to `concurrency` over that time.
+ */
 export class ClosedLoop implements Scheduler {
   private next = 0;
   private active = 0;
   private stopped = false;
   private onIdle: () => void = () => {};
   private deadlineMs = Infinity;
+  private startMs = 0;
+  private rampTimer: NodeJS.Timeout | null = null;
   readonly scheduleLagUs = null;
 
   constructor(
@@ -31,7 +36,26 @@ export class ClosedLoop implements Scheduler {
     private readonly total: number,
     private readonly durationMs: number | null,
     private readonly launch: Launch,
+    private readonly rampUpMs = 0,
   ) {}
+
+  /** Requests allowed in flight now: the full concurrency, or the ramp's share of it (at least 1). */
+  private allowed(): number {
+    if (this.rampUpMs <= 0) return this.concurrency;
+    const share = (performance.now() - this.startMs) / this.rampUpMs;
+    return share >= 1 ? this.concurrency : Math.max(1, Math.min(this.concurrency, Math.ceil(this.concurrency * share)));
+  }
+
+  private fill(): void {
+    const allowed = this.allowed();
+    while (this.active < allowed && !this.stopped && this.next < this.total && performance.now() < this.deadlineMs) this.sendNext();
+    if (allowed >= this.concurrency || this.stopped) this.endRamp();
+  }
+
+  private endRamp(): void {
+    if (this.rampTimer !== null) clearInterval(this.rampTimer);
+    this.rampTimer = null;
+  }
 
   get inFlight(): number {
     return this.active;
@@ -39,19 +63,34 @@ export class ClosedLoop implements Scheduler {
 
   start(onIdle: () => void): void {
     this.onIdle = onIdle;
-    if (this.durationMs !== null) this.deadlineMs = performance.now() + this.durationMs;
-    for (let i = 0; i < this.concurrency; i++) this.sendNext();
-    if (this.active === 0) onIdle();
+    this.startMs = performance.now();
+    if (this.durationMs !== null) this.deadlineMs = this.startMs + this.durationMs;
+    if (this.rampUpMs > 0) {
+      // One step per added slot: the ramp reaches each new concurrency level on time, without a busy timer.
+      this.rampTimer = setInterval(() => {
+        this.fill();
+        if (this.active === 0) this.onIdle();
+      }, Math.max(10, this.rampUpMs / this.concurrency));
+    }
+    this.fill();
+    if (this.active === 0) {
+      this.endRamp();
+      onIdle();
+    }
   }
 
   requestEnded(): void {
     this.active--;
-    this.sendNext();
-    if (this.active === 0) this.onIdle();
+    this.fill();
+    if (this.active === 0) {
+      this.endRamp();
+      this.onIdle();
+    }
   }
 
   stop(): void {
     this.stopped = true;
+    this.endRamp();
   }
 
   private sendNext(): void {

@@ -2,7 +2,8 @@
 import { request } from 'undici';
 import { TargetError, UsageError } from '../errors.js';
 
-export type ApiKind = 'chat' | 'completions';
+/** The OpenAI APIs llmperf load-tests: chat completions, completions, and embeddings (no tokens out). */
+export type ApiKind = 'chat' | 'completions' | 'embeddings';
 
 export interface Target {
   /** Origin plus any path prefix before /v1, e.g. http://host:8000 or http://host/proxy */

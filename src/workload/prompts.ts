@@ -14,19 +14,25 @@ export interface ChatMessage {
 export interface Prompt {
   messages: ChatMessage[];
   text: string;
-  /** The client's own estimate; the server's usage replaces it when given. */
+  /** The client's own count (exact with --tokenizer, else the 4-characters rule); the server's usage replaces it when given. */
   inputTokensEstimate: number;
+  /** This prompt's max_tokens (a dataset's recorded reply length or a sampled --output-tokens); else the run's. */
+  outputTokens?: number;
+  /** Multi-turn: the later user turns, each sent after the previous reply arrives, with the history. */
+  turns?: string[];
 }
 
 export const DEFAULT_PROMPTS_FILE = fileURLToPath(new URL('../../prompts/default.txt', import.meta.url));
 
-function fromText(text: string): Prompt {
-  return { messages: [{ role: 'user', content: text }], text, inputTokensEstimate: estimateTokens(text) };
+/** A single-user-message prompt; `count` is the client's token counter (default: the 4-characters rule). */
+export function fromText(text: string, count: (text: string) => number = estimateTokens): Prompt {
+  return { messages: [{ role: 'user', content: text }], text, inputTokensEstimate: count(text) };
 }
 
-function fromMessages(messages: ChatMessage[]): Prompt {
+/** A chat prompt; its text (for completions and counting) is the contents joined by newlines, as servers count them. */
+export function fromMessages(messages: ChatMessage[], count: (text: string) => number = estimateTokens): Prompt {
   const text = messages.map((message) => message.content).join('\n');
-  return { messages, text, inputTokensEstimate: estimateTokens(text) };
+  return { messages, text, inputTokensEstimate: count(text) };
 }
 
 function parseJsonLine(line: string, where: string): Prompt {

@@ -1,0 +1,37 @@
+// The `jsonl` dataset: one JSON object a line with "prompt" (text) or "messages" (chat), optionally "max_tokens".
+import { fromMessages, fromText, type Prompt } from '../prompts.js';
+import { checkMessages, optionalTokens, Problems, readRecords, readText, type DatasetContext, type DatasetLoad } from './source.js';
+
+export function loadJsonl(path: string, context: DatasetContext, content = readText(path)): DatasetLoad {
+  const problems = new Problems();
+  const prompts: Prompt[] = [];
+  for (const { value, where } of readRecords(path, content, problems)) {
+    const record = value as Record<string, unknown> | null;
+    if (!record || typeof record !== 'object' || Array.isArray(record)) {
+      problems.add(where, 'each line must be a JSON object {"prompt": "..."} or {"messages": [...]}');
+      continue;
+    }
+    const maxTokens = optionalTokens(record, 'max_tokens');
+    if (typeof maxTokens === 'string') {
+      problems.add(where, maxTokens);
+      continue;
+    }
+    let prompt: Prompt;
+    if (typeof record.prompt === 'string' && record.prompt.length > 0) prompt = fromText(record.prompt, context.counter.count);
+    else if (record.messages !== undefined) {
+      const messages = checkMessages(record.messages);
+      if (typeof messages === 'string') {
+        problems.add(where, messages);
+        continue;
+      }
+      prompt = fromMessages(messages, context.counter.count);
+    } else {
+      problems.add(where, 'needs a non-empty "prompt" string or a "messages" array of {role, content}');
+      continue;
+    }
+    if (maxTokens !== undefined) prompt.outputTokens = maxTokens;
+    prompts.push(prompt);
+  }
+  problems.throwIfAny(path);
+  return { prompts, skipped: [] };
+}

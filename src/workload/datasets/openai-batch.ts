@@ -1,0 +1,57 @@
+// The `openai-batch` dataset: OpenAI Batch API input lines {"custom_id", "method": "POST", "url": "/v1/...", "body": {...}}.
+// Chat bodies give their messages, completions bodies their prompt, embeddings bodies their input; max_tokens is kept.
+import { fromMessages, fromText, type Prompt } from '../prompts.js';
+import { checkMessages, optionalTokens, Problems, readRecords, readText, type DatasetContext, type DatasetLoad } from './source.js';
+
+const URLS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings'];
+
+export function loadOpenaiBatch(path: string, context: DatasetContext, content = readText(path)): DatasetLoad {
+  const problems = new Problems();
+  const prompts: Prompt[] = [];
+  for (const { value, where } of readRecords(path, content, problems)) {
+    const line = value as { method?: unknown; url?: unknown; body?: unknown } | null;
+    if (!line || typeof line !== 'object' || Array.isArray(line)) {
+      problems.add(where, 'each line must be a JSON object {"custom_id", "method", "url", "body"}');
+      continue;
+    }
+    if (line.method !== undefined && line.method !== 'POST') {
+      problems.add(where, `"method" must be "POST"`);
+      continue;
+    }
+    if (typeof line.url !== 'string' || !URLS.includes(line.url)) {
+      problems.add(where, `"url" must be one of ${URLS.join(', ')}`);
+      continue;
+    }
+    const body = line.body as Record<string, unknown> | null;
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      problems.add(where, '"body" must be a JSON object');
+      continue;
+    }
+    const maxTokens = optionalTokens(body, 'max_completion_tokens') ?? optionalTokens(body, 'max_tokens');
+    if (typeof maxTokens === 'string') {
+      problems.add(where, `body: ${maxTokens}`);
+      continue;
+    }
+    let prompt: Prompt;
+    if (line.url === '/v1/chat/completions') {
+      const messages = checkMessages(body.messages);
+      if (typeof messages === 'string') {
+        problems.add(where, `body: ${messages}`);
+        continue;
+      }
+      prompt = fromMessages(messages, context.counter.count);
+    } else {
+      const text = line.url === '/v1/embeddings' ? body.input : body.prompt;
+      const field = line.url === '/v1/embeddings' ? 'input' : 'prompt';
+      if (typeof text !== 'string' || text.length === 0) {
+        problems.add(where, `body.${field} must be a non-empty string`);
+        continue;
+      }
+      prompt = fromText(text, context.counter.count);
+    }
+    if (maxTokens !== undefined) prompt.outputTokens = maxTokens;
+    prompts.push(prompt);
+  }
+  problems.throwIfAny(path);
+  return { prompts, skipped: [] };
+}
