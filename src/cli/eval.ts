@@ -33,6 +33,7 @@ export interface EvalFlags {
   cache: boolean;
   cacheDir?: string;
   samples: string;
+  maxTokens?: string;
   codeTimeout: string;
   simAccuracy: string;
   quiet?: boolean;
@@ -55,6 +56,7 @@ export interface EvalPlan {
   cache: boolean;
   cacheDir: string;
   samples: number;
+  maxTokens: number | null;
   codeTimeoutMs: number;
   simAccuracy: number;
   quiet: boolean;
@@ -80,6 +82,7 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     cache: flags.cache,
     cacheDir: flags.cacheDir ?? join('.llmperf-cache', 'eval'),
     samples: parsePositiveInt(flags.samples, '--samples'),
+    maxTokens: flags.maxTokens === undefined ? null : parsePositiveInt(flags.maxTokens, '--max-tokens'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
     simAccuracy,
     quiet: flags.quiet === true,
@@ -116,7 +119,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     const doc = await runEval(
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
-        target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples,
+        target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
         allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, cache, simulated: simulator !== null, log,
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
       },
@@ -147,6 +150,7 @@ export function evalCommand(): Command {
     .option('--no-cache', 'do not read or write the response cache')
     .option('--cache-dir <dir>', 'response cache folder, shared by runs so an interrupted eval resumes', '.llmperf-cache/eval')
     .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
+    .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
     .option('--quiet', 'print only the score table')

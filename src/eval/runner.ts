@@ -71,6 +71,8 @@ export interface RunOptions {
   concurrency: number;
   seed: number;
   samples: number;
+  /** Overrides every benchmark's own generation budget (reasoning models need more). */
+  maxTokens?: number | null;
   allowCodeExecution: boolean;
   codeTimeoutMs: number;
   cache: ResponseCache;
@@ -120,7 +122,7 @@ async function runGenerate(p: Prepared, ctx: PromptContext, options: RunOptions)
   requests.forEach((r, i) => {
     for (let s = 0; s < (r.samples ?? 1); s++) {
       // The sample index goes into the body only when sampling several answers, so each has its own cache entry.
-      const body: Record<string, unknown> = { messages: r.messages, max_tokens: r.maxTokens, temperature: r.temperature };
+      const body: Record<string, unknown> = { messages: r.messages, max_tokens: options.maxTokens ?? r.maxTokens, temperature: r.temperature };
       if ((r.samples ?? 1) > 1) body.seed = options.seed + s;
       jobs.push({ api: 'chat', body, stream: true });
       owner.push(i);
@@ -144,7 +146,7 @@ async function runGenerate(p: Prepared, ctx: PromptContext, options: RunOptions)
     samples.push({ item, score: final, texts });
     options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'generate', prompt: requests[i]!.messages, response: mine.length === 1 ? { text: mine[0]!.text, reasoning: mine[0]!.reasoning || undefined } : mine.map((r) => r.text), extracted: final.extracted, gold: final.gold, correct: final.value >= 1, value: final.value, error: errors[0] ?? null });
   }
-  return { samples, executed, prompts: requests.map((r) => r.messages), generation: { temperature: requests[0]?.temperature ?? 0, max_tokens: requests[0]?.maxTokens ?? 0, samples: ctx.samples } };
+  return { samples, executed, prompts: requests.map((r) => r.messages), generation: { temperature: requests[0]?.temperature ?? 0, max_tokens: options.maxTokens ?? requests[0]?.maxTokens ?? 0, samples: ctx.samples } };
 }
 
 async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOptions): Promise<ModeRun | null> {

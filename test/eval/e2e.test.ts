@@ -91,9 +91,11 @@ describe('llmperf eval against the simulator', () => {
 
   it('measures the simulator\'s configured accuracy on fresh dynamic-arithmetic problems', async () => {
     // 300 independent items at p = 0.6: binomial stderr 0.028, so +-0.1 is a 3.5-sigma band.
-    const p = await simulatorFor(plan({ datasets: 'dynamic-arithmetic', limit: '300', seed: '11', concurrency: '16' }), 0.6);
+    const p = await simulatorFor(plan({ datasets: 'dynamic-arithmetic', limit: '300', seed: '11', concurrency: '16', maxTokens: '64' }), 0.6);
     const { doc } = await executeEval(p);
     const b = doc.benchmarks['dynamic-arithmetic']!;
+    expect(b.fingerprint.generation).toMatchObject({ max_tokens: 64, temperature: 0, few_shot: 3, seed: 11 });
+    expect(b.fingerprint.dataset_sha256).toBeNull();
     expect(b.n).toBe(300);
     expect(Math.abs(b.score! - 0.6)).toBeLessThan(0.1);
     expect(b.stderr).toBeGreaterThan(0.02);
