@@ -40,7 +40,11 @@ export async function startMockInWorker(options: Partial<MockOptions> = {}): Pro
         pending.delete(msg.id);
       }
     });
-    worker.once('error', reject);
+    // Kept for the worker's whole life: an 'error' event with no listener would crash the caller.
+    worker.on('error', (err) => {
+      exited = true;
+      reject(err);
+    });
     worker.once('exit', (code) => {
       exited = true;
       for (const done of pending.values()) done(null);

@@ -22,6 +22,7 @@ export class SharedTimer<T extends Timed> {
   private armedForMs = Infinity;
   private closed = false;
   private firing = false;
+  private reported = false;
 
   /** `run` is called once per due item with the time it ran; it may schedule items again. */
   constructor(private readonly run: (item: T, nowMs: number) => void) {}
@@ -101,7 +102,13 @@ export class SharedTimer<T extends Timed> {
     try {
       while (this.heap.length > 0 && this.heap[0]!.dueMs <= nowMs + EARLY_MS && budget-- > 0) {
         const item = this.pop();
-        this.run(item, nowMs);
+        try {
+          this.run(item, nowMs);
+        } catch (err) {
+          // One response's bug must not stop every other stream's clock; say so once, keep going.
+          if (!this.reported) process.stderr.write(`llmperf mock: internal error in a stream: ${(err as Error).stack ?? String(err)}\n`);
+          this.reported = true;
+        }
         nowMs = performance.now();
       }
     } finally {

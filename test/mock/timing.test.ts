@@ -42,18 +42,20 @@ describe('timing', () => {
   });
 
   it('with slots=2, requests 3 and 4 wait one full service time for a slot', async () => {
-    const config = { ttftMs: 50, itlMs: 10, outputTokens: 10, slots: 2, contention: 0 };
+    const config = { ttftMs: 50, itlMs: 20, outputTokens: 10, slots: 2, contention: 0 };
     sim = await startMockServer({ port: 0, ...config });
     const url = sim.url;
     const results = await Promise.all([0, 1, 2, 3].map(() => post(url, '/v1/chat/completions', body)));
     const ttfts = results.map((r) => contentTimes(r)[0]!).sort((a, b) => a - b);
     const serviceMs = serviceTimeMs(config, 2, 10);
-    expect(serviceMs).toBe(140);
+    expect(serviceMs).toBe(230);
     const early = (ttfts[0]! + ttfts[1]!) / 2;
     const late = (ttfts[2]! + ttfts[3]!) / 2;
     expect(early).toBeGreaterThanOrEqual(49);
-    expect(late - early).toBeGreaterThan(serviceMs - 20);
-    expect(late - early).toBeLessThan(serviceMs + 60);
+    // A client that reads the first two streams late shrinks the difference, one that reads the last two
+    // late grows it; 80 ms of room either way still tells "waited one service time" from "did not wait".
+    expect(late - early).toBeGreaterThan(serviceMs - 80);
+    expect(late - early).toBeLessThan(serviceMs + 100);
     const stats = await sim.stats();
     expect(stats.maxActive).toBe(2);
     expect(stats.maxQueued).toBe(2);
