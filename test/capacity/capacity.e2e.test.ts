@@ -40,6 +40,27 @@ describe('llmperf sweep', () => {
   });
 });
 
+describe('llmperf sweep --rate auto', () => {
+  it('measures single-stream and maximum throughput, then spreads open-loop rates between them', async () => {
+    const out = tempDir();
+    const run = await runCli(
+      ['sweep', '--rate', 'auto', '--auto-stages', '3', '-c', '16', '-n', '30', '--sim-slots', '4', '--sim-ttft', '10', '--sim-itl', '3',
+        '--sim-output-tokens', '8', '--sim-contention', '0', '--cooldown', '0s', '--out', out, '--quiet'],
+      { timeoutMs: 120_000 },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const sweep = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8'));
+    expect(sweep.by).toBe('rate');
+    const [synchronous, throughput] = sweep.probes;
+    expect(synchronous.kind).toBe('synchronous');
+    expect(throughput.summary.qps).toBeGreaterThan(synchronous.summary.qps * 2); // 4 slots against 1 stream
+    const rates = sweep.stages.map((s: { load: number }) => s.load);
+    expect(rates).toHaveLength(3);
+    expect(rates[0]).toBeCloseTo(synchronous.summary.qps, 1);
+    expect(rates[2]).toBeCloseTo(throughput.summary.qps, 1);
+  });
+});
+
 describe('llmperf capacity', () => {
   // Simulator: itl 20 ms alone, contention 1 over 64 slots, so TPOT = 20 * (1 + (active - 1) / 64).
   const simulator = { ttftMs: 20, itlMs: 20, slots: 64, contention: 1 };
