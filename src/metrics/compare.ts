@@ -75,7 +75,7 @@ const TESTED_STATS: Record<string, number | 'mean'> = { mean: 'mean', p50: 0.5, 
 /** Record fields that are the same quantity as the distribution of that name. */
 const SAMPLE_FIELDS: Partial<Record<DistributionKey, 'ttft_ms' | 'latency_ms' | 'queue_ms'>> = { ttft_ms: 'ttft_ms', latency_ms: 'latency_ms', queue_ms: 'queue_ms' };
 const HIGHER_IS_BETTER = new Set(['qps', 'goodput', 'succeeded', 'output_tokens_per_s', 'total_tokens_per_s', 'input_tokens_per_s']);
-const LOWER_IS_BETTER = new Set(['failed', 'cancelled', 'error_rate', 'reconnects']);
+const LOWER_IS_BETTER = new Set(['failed', 'cancelled', 'error_rate', 'reconnects', 'retried']);
 
 function samplesOf(records: readonly RequestRecord[] | undefined, field: 'ttft_ms' | 'latency_ms' | 'queue_ms'): number[] | null {
   if (!records) return null;

@@ -5,7 +5,7 @@ import { decodeHistogram } from './histogram.js';
 /** Scalar summary values a threshold can name. */
 export const SCALAR_METRICS = [
   'duration_s', 'expected_requests', 'concurrency', 'sent', 'completed', 'succeeded', 'failed', 'cancelled',
-  'reconnects', 'qps', 'goodput', 'error_rate', 'output_tokens_per_s', 'total_tokens_per_s', 'input_tokens_per_s',
+  'reconnects', 'retried', 'qps', 'goodput', 'error_rate', 'output_tokens_per_s', 'total_tokens_per_s', 'input_tokens_per_s',
   'packages_per_request', 'input_tokens_per_request', 'output_tokens_per_request', 'reasoning_tokens_per_request',
   'total_input_tokens', 'total_output_tokens',
 ] as const;

@@ -13,7 +13,7 @@ export interface MetricRow {
 
 const LABELS: Record<string, string> = {
   duration_s: 'Duration (s)', expected_requests: 'Requests asked for', concurrency: 'Concurrency', sent: 'Requests sent',
-  completed: 'Completed', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', reconnects: 'Reconnects',
+  completed: 'Completed', succeeded: 'Succeeded', failed: 'Failed', cancelled: 'Cancelled', reconnects: 'Reconnects', retried: 'Retried (--retries)',
   qps: 'Requests/s', goodput: 'Goodput (requests/s meeting every per-request SLO)', error_rate: 'Error rate',
   output_tokens_per_s: 'Output tokens/s', total_tokens_per_s: 'Total tokens/s', input_tokens_per_s: 'Input tokens/s',
   packages_per_request: 'Packages (chunks) per request', input_tokens_per_request: 'Input tokens per request',

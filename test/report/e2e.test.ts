@@ -8,6 +8,7 @@ import { compareCommand } from '../../src/cli/compare.js';
 import { reportCommand } from '../../src/cli/report.js';
 import { EXIT_OK, EXIT_THRESHOLD, EXIT_USAGE } from '../../src/errors.js';
 import type { ResultDocument } from '../../src/metrics/schema.js';
+import { renderMarkdown } from '../../src/report/markdown.js';
 import { readRequestRecords } from '../../src/report/requests-file.js';
 import { runCli } from '../helpers/cli.js';
 import { canvasInk, launchBrowser, openFile } from '../helpers/browser.js';
@@ -70,7 +71,7 @@ describe('a real run renders every format', () => {
     const again = dir('again');
     const report = await runCommand(reportCommand(), [join(out, 'result.json'), '--format', 'md,html,png', '--out', again]);
     expect(report.code, report.stderr).toBe(EXIT_OK);
-    expect(readFileSync(join(again, 'summary.md'), 'utf8')).toBe(readFileSync(join(out, 'summary.md'), 'utf8'));
+    expect(readFileSync(join(again, 'summary.md'), 'utf8')).toBe(renderMarkdown(result));
     expect(readFileSync(join(again, 'report.html'), 'utf8')).toContain('chart-vs-output-length');
     expect(readdirSync(join(again, 'charts')).sort()).toEqual([...pngs].sort());
     expect((await runCommand(reportCommand(), [join(out, 'result.json'), '--format', 'pdf'])).code).toBe(EXIT_USAGE);
@@ -80,12 +81,13 @@ describe('a real run renders every format', () => {
 
 describe('compare on simulator runs', () => {
   beforeAll(async () => {
-    // Two runs with the same settings and one whose simulated TTFT is 3x longer. One after the other: runs in
-    // parallel on a 2-core machine disturb each other's tails, which is run-to-run noise no within-run test sees.
-    for (const [name, ttftMs, seed] of [['base', '40', '1'], ['same', '40', '2'], ['slow', '120', '3']] as const) {
-      const run = await runCli(['-n', '120', '-c', '8', '--warmup', '8', '--sim-ttft', ttftMs, '--seed', seed, '--out', dir(name), ...SHORT]);
-      expect(run.code, run.stderr).toBe(EXIT_OK);
-    }
+    // Two runs with the same settings, side by side so that whatever else loads this shared machine loads both
+    // alike (run-to-run drift is noise no within-run interval sees), then one whose simulated TTFT is 3x longer.
+    // TTFT 200 ms keeps scheduling delays of a few ms on a busy 2-core machine well under the 5% minimum effect.
+    const args = (name: string, ttftMs: string, seed: string) => ['-n', '120', '-c', '8', '--warmup', '8', '--sim-ttft', ttftMs, '--seed', seed, '--out', dir(name), ...SHORT];
+    const runs = await Promise.all([runCli(args('base', '200', '1')), runCli(args('same', '200', '2'))]);
+    runs.push(await runCli(args('slow', '600', '3')));
+    for (const run of runs) expect(run.code, run.stderr).toBe(EXIT_OK);
   });
 
   // The median: a shared machine moves TTFT tails of 120 requests by 10-20% between identical runs (measured), the median by a few %.
@@ -97,7 +99,7 @@ describe('compare on simulator runs', () => {
     const json = JSON.parse(compared.stdout);
     const p50 = json.rows.find((r: { metric: string }) => r.metric === 'ttft_ms.p50');
     expect(p50.significance).toMatchObject({ source: 'samples', significant: true });
-    expect(p50.delta).toBeGreaterThan(50);
+    expect(p50.delta).toBeGreaterThan(300);
     expect(json.fail_on[0]).toMatchObject({ expression: 'ttft_ms.p50 > +25%', crossed: true });
     expect(json.fail_on[1]).toMatchObject({ expression: 'failed > 0', crossed: false });
   });
@@ -107,7 +109,8 @@ describe('compare on simulator runs', () => {
     expect(compared.code).toBe(EXIT_OK);
     const json = JSON.parse(compared.stdout);
     for (const metric of ['ttft_ms.p50', 'latency_ms.p50', 'tpot_ms.p50']) {
-      expect(json.rows.find((r: { metric: string }) => r.metric === metric).significance.significant, metric).toBe(false);
+      const row = json.rows.find((r: { metric: string }) => r.metric === metric);
+      expect(row.significance.significant, `${metric}: ${JSON.stringify(row)}`).toBe(false);
     }
     const md = await runCommand(compareCommand(), [dir('base'), dir('same'), ...FAIL_ON, '--format', 'md']);
     expect(md.code).toBe(EXIT_OK);
