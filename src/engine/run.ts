@@ -13,6 +13,7 @@ import { cancelledError, createDispatcher, sendRequest, type InFlight, type Prep
 import { Recorder } from './recorder.js';
 import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
+import { globalIndex, shareCount, takeShare, type Share } from './workers/share.js';
 import { RequestState } from './stream.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 
@@ -50,6 +51,8 @@ export interface LoadConfig {
   keepText?: boolean;
   /** Exact request bodies, request i sending bodies[i] (jobs); when set, prompts are not used. */
   bodies?: string[];
+  /** This run is one worker thread's share of a larger one (--workers): it sends only these request indexes. */
+  share?: Share;
   /** Extra attempts for transient failures (429, 503, reset before any byte); 0 or absent: none (a load test reports failures). */
   retries?: number;
 }
@@ -155,10 +158,13 @@ export class LoadRun {
     this.origin = new URL(config.target.baseUrl).origin;
     this.path = apiPath(config.target.baseUrl, config.api);
     this.headers = flatHeaders(requestHeaders(config.target));
-    const launch = (index: number, intendedMs: number) => this.launch(index, intendedMs);
+    const share = config.share;
+    const launch = share
+      ? (index: number, intendedMs: number) => this.launch(globalIndex(share, index), intendedMs)
+      : (index: number, intendedMs: number) => this.launch(index, intendedMs);
     const total = expected ?? Infinity;
     if (config.ratePerS !== null) {
-      const offsets = arrivalSchedule({
+      const schedule = arrivalSchedule({
         kind: config.arrival ?? 'poisson',
         ratePerS: config.ratePerS,
         count: total,
@@ -167,9 +173,12 @@ export class LoadRun {
         burstiness: config.burstiness,
         rampUpMs: config.rampUpMs,
       });
+      // A worker's share of the one schedule: together the workers send exactly the single-thread arrivals.
+      const offsets = share ? takeShare(schedule, share) : schedule;
       this.scheduler = new OpenLoop(offsets, config.concurrency, launch);
     } else {
-      this.scheduler = new ClosedLoop(config.concurrency, total, config.durationMs, launch, config.rampUpMs ?? 0);
+      const count = share ? shareCount(total, share) : total;
+      this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
     }
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
   }

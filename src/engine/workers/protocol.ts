@@ -1,0 +1,34 @@
+// Messages between the main thread and the engine's worker threads; everything crosses by structured clone.
+import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../../metrics/schema.js';
+import type { RunTotals } from '../../metrics/summary.js';
+import type { LoadConfig } from '../run.js';
+import type { Share } from './share.js';
+
+/** workerData: a share of the run. `countTokens` (a function) cannot cross threads and is dropped. */
+export interface WorkerInit {
+  config: Omit<LoadConfig, 'countTokens'>;
+  share: Share;
+  /** Send every finished request's record to the main thread (for requests.csv and goodput). */
+  wantRecords: boolean;
+}
+
+/** A worker's outcome with its histograms encoded: what travels back to be merged. */
+export interface WireOutcome {
+  totals: RunTotals;
+  histograms: Partial<Record<DistributionKey, EncodedHistogram>>;
+  timeseries: TimeseriesPoint[];
+  interrupted: boolean;
+  scheduleLag: EncodedHistogram | null;
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
+  workload?: Record<string, unknown>;
+}
+
+export type ToWorker = { type: 'start' } | { type: 'stop'; graceMs: number; interrupted: boolean } | { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'ready' }
+  /** Finished requests, batched (at most every 100 ms or 512 records) so messages never go per request. */
+  | { type: 'records'; records: RequestRecord[] }
+  | { type: 'progress'; totals: RunTotals; inFlight: number }
+  | { type: 'done'; outcome: WireOutcome }
+  | { type: 'error'; message: string };
