@@ -44,6 +44,17 @@ function resetConnection(res: ServerResponse): void {
   else socket?.destroy();
 }
 
+/**
+ * Writes now. node:http corks the socket on every res.write and uncorks on the next tick, which would
+ * send a whole timer batch (up to thousands of tokens) only after the batch and make every recorded
+ * send time early; uncorking at once puts each token on the wire when its time is taken.
+ */
+function writeNow(res: ServerResponse, data: string | Buffer): void {
+  res.write(data);
+  const socket = res.socket;
+  if (socket && socket.writableCorked > 0) socket.uncork();
+}
+
 function validate(kind: ApiKind, body: Record<string, unknown>): string | null {
   if (kind === 'chat') return Array.isArray(body.messages) && body.messages.length > 0 ? null : 'messages must be a non-empty array';
   return body.prompt === undefined || body.prompt === null ? 'prompt is required' : null;
@@ -123,7 +134,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
       if (seq) sim.cancel(seq, nowMs);
       return false;
     }
-    res.write(w);
+    writeNow(res, w);
     return true;
   };
 
@@ -147,7 +158,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
       if (index === 0) frame = frames.roleFrame() + frame;
       if (fault?.onToken) {
         if (!writeOrFault(fault.onToken(index, totalTokens, frame, env), nowMs)) return;
-      } else res.write(frame);
+      } else writeNow(res, frame);
       ctx.totals.generationTokens++;
       if (record) ctx.sendTimes.token(record, performance.now());
     },
