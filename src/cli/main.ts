@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
 import { VERSION } from '../engine/result.js';
+import { redact } from '../util/redact.js';
 import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
 import { mockCommand } from './mock.js';
@@ -15,9 +16,10 @@ const debug = process.argv.includes('--debug');
 
 function fail(error: unknown): never {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
-  const message = error instanceof Error ? error.message : String(error);
+  // Last line of defence: an error message may quote a server's answer, which may quote the key we sent.
+  const message = redact(error instanceof Error ? error.message : String(error));
   process.stderr.write(`llmperf: ${message}\n`);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+  if (debug && error instanceof Error && error.stack) process.stderr.write(redact(error.stack) + '\n');
   if (error instanceof UsageError) process.exit(EXIT_USAGE);
   if (error instanceof TargetError) process.exit(EXIT_RUNTIME);
   if (!debug) process.stderr.write('llmperf: (run with --debug for the stack trace)\n');

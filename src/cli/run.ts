@@ -12,13 +12,14 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } from '../metrics/slo.js';
 import { writeReports } from '../report/index.js';
 import { startProgress } from './progress.js';
+import { redact, registerSecrets, secretsOf } from '../util/redact.js';
 import { ClusterRun } from '../cluster/run-extras.js';
 import { clusterSections } from '../cluster/report-sections.js';
 import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
 
 /** Prints to stderr, so stdout stays clean for --json. */
 const say = (plan: RunPlan, text: string) => {
-  if (!plan.quiet) process.stderr.write(text + '\n');
+  if (!plan.quiet) process.stderr.write(redact(text) + '\n');
 };
 
 function defaultOutDir(model: string, startedAt: Date): string {
@@ -74,6 +75,8 @@ export async function executeRun(
   plan: RunPlan,
   shared?: SharedServer,
 ): Promise<{ result: ResultDocument; outDir: string; files: string[] }> {
+  // Known before anything can fail, so every message printed from here on is redacted (main.ts's error printer too).
+  registerSecrets(secretsOf({ apiKey: plan.apiKey, headers: plan.headers }));
   const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan);
   const simulated = shared ? shared.simulated : simulator !== null;
   try {

@@ -11,6 +11,7 @@ import { seededRandom } from '../workload/random.js';
 import { WorkloadStats } from '../workload/summary.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { Recorder } from './recorder.js';
+import { Redactor, secretsOf } from '../util/redact.js';
 import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
 import { globalIndex, shareCount, takeShare, type Share } from './workers/share.js';
@@ -132,6 +133,8 @@ export class LoadRun {
   private readonly retryPolicy: RetryPolicy | null;
   private retriedRequests = 0;
   private retryAttempts = 0;
+  /** Error messages can echo what was sent (a 401 body quoting the key): redacted before anything records them. */
+  private readonly redactor: Redactor;
   /** Per request in flight: what the workload summary needs at its end, and its conversation (multi-turn). */
   private readonly sent = new Map<number, { requestedOutput: number | null; turn: Conversation | null }>();
   private readonly workload = new WorkloadStats();
@@ -153,6 +156,7 @@ export class LoadRun {
       rejectUnauthorized: config.rejectUnauthorized,
     });
     this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
+    this.redactor = new Redactor(secretsOf(config.target));
     this.prompts = config.bodies ? config.prompts : shuffled(config.prompts, config.seed);
     this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
     this.origin = new URL(config.target.baseUrl).origin;
@@ -275,6 +279,7 @@ export class LoadRun {
 
   private ended(state: RequestState): void {
     this.inFlight.delete(state.index);
+    if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;
