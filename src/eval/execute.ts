@@ -5,6 +5,8 @@ import type { CachedResponse, ResponseCache } from './cache.js';
 
 export interface ExecutedJob {
   ok: boolean;
+  /** HTTP status (200 for cached answers, 0 when no response arrived). */
+  status: number;
   cached: boolean;
   text: string;
   reasoning: string;
@@ -20,13 +22,13 @@ export interface ExecuteResult {
 }
 
 function fromCache(hit: CachedResponse): ExecutedJob {
-  return { ok: true, cached: true, text: hit.text, reasoning: hit.reasoning, response: hit.response, error: null };
+  return { ok: true, status: 200, cached: true, text: hit.text, reasoning: hit.reasoning, response: hit.response, error: null };
 }
 
 function fromOutcome(outcome: JobOutcome | undefined): ExecutedJob {
-  if (!outcome) return { ok: false, cached: false, text: '', reasoning: '', response: null, error: 'no outcome' };
+  if (!outcome) return { ok: false, status: 0, cached: false, text: '', reasoning: '', response: null, error: 'no outcome' };
   const error = outcome.ok ? null : `${outcome.errorKind ?? 'error'}${outcome.status ? ` (HTTP ${outcome.status})` : ''}: ${outcome.errorMessage ?? ''}`.trim();
-  return { ok: outcome.ok, cached: false, text: outcome.text, reasoning: outcome.reasoning, response: outcome.response, error };
+  return { ok: outcome.ok, status: outcome.status, cached: false, text: outcome.text, reasoning: outcome.reasoning, response: outcome.response, error };
 }
 
 /** Runs the jobs that are not cached, stores each success as soon as it arrives (so an interrupted eval resumes). */

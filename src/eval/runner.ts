@@ -5,7 +5,7 @@ import type { ResultDocument } from '../metrics/schema.js';
 import { aggregateSamples, type ScoredSample, type SubsetScore } from './aggregate.js';
 import type { ResponseCache } from './cache.js';
 import { hashFiles, sha256 } from './data.js';
-import { executeJobs } from './execute.js';
+import { executeJobs, type ExecutedJob } from './execute.js';
 import { continuationLogprob, loglikelihoodJob, parseLogprobs, serverTokenCount } from './loglikelihood.js';
 import { scoreByLoglikelihood } from './benchmarks/mc.js';
 import { CODE_EXECUTION_REFUSAL } from './sandbox.js';
@@ -59,8 +59,10 @@ export interface ReviewRecord {
   response: unknown;
   extracted: string | null;
   gold: string;
-  correct: boolean;
+  /** null where there is no right or wrong (perplexity). */
+  correct: boolean | null;
   value: number;
+  values?: Record<string, number>;
   error: string | null;
 }
 
@@ -79,6 +81,15 @@ export interface RunOptions {
   simulated: boolean;
   log: (line: string) => void;
   onReview?: (record: ReviewRecord) => void;
+}
+
+/** Why a server cannot do loglikelihood mode, from the probe request; null when it can (or may: a transient failure). */
+function loglikelihoodUnsupported(probe: ExecutedJob | undefined): string | null {
+  if (!probe) return null;
+  if (probe.ok) return parseLogprobs(probe.response) === null ? 'the server returned no prompt log-probabilities (completions with echo + logprobs)' : null;
+  // A client error (not rate limiting) means the server refuses the request itself, e.g. echo with logprobs.
+  if (probe.status >= 400 && probe.status < 500 && probe.status !== 429) return `the server rejected completions with echo + logprobs (${probe.error ?? `HTTP ${probe.status}`})`;
+  return null;
 }
 
 interface ModeRun {
@@ -144,21 +155,23 @@ async function runGenerate(p: Prepared, ctx: PromptContext, options: RunOptions)
     const score = scores[i]!;
     const final = errors.length === mine.length ? { ...failed(score.gold), values: score.values } : score;
     samples.push({ item, score: final, texts });
-    options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'generate', prompt: requests[i]!.messages, response: mine.length === 1 ? { text: mine[0]!.text, reasoning: mine[0]!.reasoning || undefined } : mine.map((r) => r.text), extracted: final.extracted, gold: final.gold, correct: final.value >= 1, value: final.value, error: errors[0] ?? null });
+    options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'generate', prompt: requests[i]!.messages, response: mine.length === 1 ? { text: mine[0]!.text, reasoning: mine[0]!.reasoning || undefined } : mine.map((r) => r.text), extracted: final.extracted, gold: final.gold, correct: final.value >= 1, value: final.value, values: final.values, error: errors[0] ?? null });
   }
   return { samples, executed, prompts: requests.map((r) => r.messages), generation: { temperature: requests[0]?.temperature ?? 0, max_tokens: options.maxTokens ?? requests[0]?.maxTokens ?? 0, samples: ctx.samples } };
 }
 
-async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOptions): Promise<ModeRun | null> {
+async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOptions): Promise<ModeRun | string> {
   const { benchmark, loaded } = p;
   const requests = loaded.items.map((item) => benchmark.buildChoices!(item, shotsFor(benchmark, item, loaded.shots, ctx.fewShot), ctx));
   const jobs = requests.flatMap((r) => r.continuations.map((c) => loglikelihoodJob(r.context, c)));
   // Probe with one request first, so a server without prompt log-probabilities costs one request, not all.
   const probe = await executeJobs(options.target, jobs.slice(0, 1), options.cache, 1);
-  if (probe.results[0]?.ok && parseLogprobs(probe.results[0].response) === null) return null;
+  const refusal = loglikelihoodUnsupported(probe.results[0]);
+  if (refusal) return refusal;
   const executed = await executeJobs(options.target, jobs, options.cache, options.concurrency);
   const firstOk = executed.results.find((r) => r.ok);
-  if (!firstOk || parseLogprobs(firstOk.response) === null) return null;
+  if (!firstOk) return `every loglikelihood request failed (${executed.results[0]?.error ?? 'no response'})`;
+  if (parseLogprobs(firstOk.response) === null) return 'the server returned no prompt log-probabilities (completions with echo + logprobs)';
   const tokenCounts = new Map<string, number | null>();
   const samples: ScoredSample[] = [];
   let cursor = 0;
@@ -184,7 +197,7 @@ async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOpt
     }
     const score = error ? failed(r.continuations[r.gold]?.trim() ?? '') : benchmark.scoreChoices ? benchmark.scoreChoices(item, logprobs, r, counts) : scoreByLoglikelihood(r, logprobs);
     samples.push({ item, score, texts: [] });
-    options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'loglikelihood', prompt: r.context, response: r.continuations.map((c, k) => ({ continuation: c, logprob: logprobs[k] })), extracted: score.extracted, gold: score.gold, correct: score.value >= 1, value: score.value, error });
+    options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'loglikelihood', prompt: r.context, response: r.continuations.map((c, k) => ({ continuation: c, logprob: logprobs[k], tokens: counts[k] })), extracted: score.extracted, gold: score.gold, correct: benchmark.llMetric === 'perplexity' ? null : score.value >= 1, value: score.value, values: score.values, error });
   }
   return { samples, executed, prompts: requests.map((r) => [r.context, r.continuations]), generation: { echo: true, logprobs: 1, max_tokens: 1, temperature: 0 } };
 }
@@ -210,9 +223,10 @@ export async function runBenchmark(p: Prepared, options: RunOptions): Promise<{ 
     notes.push('this benchmark has no multiple-choice form: it ran in generate mode');
     mode = 'generate';
   }
-  const llRun = mode === 'loglikelihood' ? await runLoglikelihood(p, ctx, options) : null;
-  if (mode === 'loglikelihood' && llRun === null) {
-    const message = 'the server returned no prompt log-probabilities (completions with echo + logprobs): fell back to generate mode';
+  const attempt = mode === 'loglikelihood' ? await runLoglikelihood(p, ctx, options) : null;
+  const llRun = typeof attempt === 'string' ? null : attempt;
+  if (typeof attempt === 'string') {
+    const message = `${attempt}: fell back to generate mode`;
     options.log(`${benchmark.name}: ${message}`);
     notes.push(message);
     mode = 'generate';

@@ -13,7 +13,7 @@ import { executeEval, toEvalPlan } from '../../src/cli/eval.js';
  * and -5 otherwise, so "B" always wins; or, with `shape: 'none'`, no log-probabilities at all.
  * Chat requests stream "The answer is (B)."
  */
-function startServer(shape: 'chat' | 'none'): Promise<{ server: Server; url: string; completions: () => number }> {
+function startServer(shape: 'chat' | 'none' | 'reject'): Promise<{ server: Server; url: string; completions: () => number }> {
   let completions = 0;
   const server = createServer((req, res) => {
     let raw = '';
@@ -26,6 +26,10 @@ function startServer(shape: 'chat' | 'none'): Promise<{ server: Server; url: str
       const body = JSON.parse(raw || '{}') as { prompt?: string; stream?: boolean };
       if (req.url === '/v1/completions') {
         completions++;
+        if (shape === 'reject') {
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'echo is not supported with logprobs', type: 'BadRequestError' } }));
+          return;
+        }
         const prompt = body.prompt ?? '';
         const last = prompt.length - 1;
         const content = [...prompt, '\n'].map((token, i) => ({ token, logprob: i === last ? (token === 'B' ? 0 : -5) : -1, top_logprobs: [] }));
@@ -82,6 +86,14 @@ describe('log-likelihood response shapes', () => {
     expect(mmlu.notes.join(' ')).toMatch(/no prompt log-probabilities.*fell back to generate/);
     expect(lines.join('\n')).toMatch(/fell back to generate/);
     // one probe request found the server cannot, instead of all 32
+    expect(s.completions()).toBe(1);
+  });
+  it('falls back after one request when the server rejects echo + logprobs with a client error', async () => {
+    const s = await startServer('reject');
+    running = s.server;
+    const { doc } = await executeEval(plan(s.url));
+    expect(doc.benchmarks.mmlu!.mode).toBe('generate');
+    expect(doc.benchmarks.mmlu!.notes.join(' ')).toMatch(/rejected completions with echo \+ logprobs.*400/);
     expect(s.completions()).toBe(1);
   });
 });
