@@ -1,6 +1,7 @@
 // `llmperf report RESULT.json [--format ...] [--out DIR]`: re-renders any format from a saved run.
 import { dirname } from 'node:path';
 import { Command } from 'commander';
+import { clusterSections } from '../cluster/report-sections.js';
 import { EXIT_USAGE, UsageError } from '../errors.js';
 import { DEFAULT_FORMATS, loadResult, parseFormats, summaryConsoleTable, writeReports } from '../report/index.js';
 import { sloTable, type SloOutcome } from '../metrics/slo.js';
@@ -20,7 +21,7 @@ export async function runReport(resultPath: string, options: ReportCommandOption
     const slo = loaded.result.slo as SloOutcome[] | undefined;
     if (Array.isArray(slo) && slo.length > 0) print(sloTable(slo));
   }
-  const written = await writeReports(outDir, loaded.result, formats, { records: loaded.records });
+  const written = await writeReports(outDir, loaded.result, formats, { records: loaded.records, extraSections: clusterSections(loaded.result) });
   for (const path of written) print(`wrote ${path}`);
   return written;
 }

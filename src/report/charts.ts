@@ -152,61 +152,10 @@ function scatterCharts(records: readonly RequestRecord[] | null): ChartSpec[] {
   return [scatter('input_tokens', 'TTFT and latency against input length'), scatter('output_tokens', 'TTFT and latency against output length')];
 }
 
-/** The part of `result.server_metrics` (--server-metrics) the charts read: `t_s` on the client's time axis. */
-interface ServerSeries {
-  url?: string;
-  series?: Record<string, Array<[number, number]>>;
-}
-
-/** Queue-like server gauges drawn together with the client's in-flight count. */
-const REQUEST_GAUGE = /running|waiting|queue|processing|deferred|batch_current_size/i;
-const MAX_SERVER_CHARTS = 6;
-
-function serverCharts(result: ResultDocument): ChartSpec[] {
-  const doc = result.server_metrics as ServerSeries | undefined;
-  const entries = Object.entries(doc?.series ?? {}).filter(([, points]) => Array.isArray(points) && points.length > 0);
-  if (entries.length === 0) return [];
-  const toXY = (points: Array<[number, number]>) => points.map(([t, v]) => ({ x: t, y: v }));
-  const linearX = { x: { type: 'linear', title: { display: true, text: 'seconds since start' } } };
-  const gauges = entries.filter(([name]) => REQUEST_GAUGE.test(name));
-  const charts: ChartSpec[] = [];
-  if (gauges.length > 0) {
-    const title = 'Requests: client in flight and server running/waiting';
-    charts.push({
-      id: 'server-requests',
-      title,
-      config: {
-        type: 'line',
-        data: {
-          datasets: [
-            { label: 'client: in flight', data: (result.timeseries ?? []).map((p) => ({ x: p.t_s, y: p.in_flight })), borderColor: COLORS[0], backgroundColor: COLORS[0], stepped: true },
-            ...gauges.map(([name, points], i) => ({ label: `server: ${name}`, data: toXY(points), borderColor: COLORS[(i + 1) % COLORS.length], backgroundColor: COLORS[(i + 1) % COLORS.length] })),
-          ],
-        },
-        options: options(title, 'seconds since start', 'requests', linearX),
-      },
-    });
-  }
-  entries
-    .filter(([name]) => !REQUEST_GAUGE.test(name))
-    .slice(0, MAX_SERVER_CHARTS)
-    .forEach(([name, points], i) => {
-      const title = `Server: ${name}`;
-      charts.push({
-        id: `server-${i + 1}`,
-        title,
-        config: { type: 'line', data: { datasets: [{ label: name, data: toXY(points), borderColor: COLORS[(i + 3) % COLORS.length], backgroundColor: COLORS[(i + 3) % COLORS.length] }] }, options: options(title, 'seconds since start', name, linearX) },
-      });
-    });
-  return charts;
-}
-
-/** Every chart the run's data supports; scatter plots need the request records, server charts --server-metrics. */
+/**
+ * Every chart the run's data supports; scatter plots need the request records. (The server's own metrics,
+ * --server-metrics, are drawn by src/cluster/report-sections.ts as an extra section.)
+ */
 export function buildCharts(result: ResultDocument, records: readonly RequestRecord[] | null): ChartSpec[] {
-  return [
-    ...CHARTED_DISTRIBUTIONS.flatMap((key) => distributionCharts(result, key)),
-    ...overTimeCharts(result, records),
-    ...scatterCharts(records),
-    ...serverCharts(result),
-  ];
+  return [...CHARTED_DISTRIBUTIONS.flatMap((key) => distributionCharts(result, key)), ...overTimeCharts(result, records), ...scatterCharts(records)];
 }
