@@ -222,3 +222,16 @@ describe('--limit', () => {
     expect(shippedDataDir()).toMatch(/prompts[\\/]eval[\\/]?$/);
   });
 });
+
+describe('BBH cot-prompt files', () => {
+  it('parses files with and without a canary block before the dashes', async () => {
+    const { parseCotPrompt } = await import('../../src/eval/benchmarks/bbh.js');
+    const body = "Sort words.\n\nQ: b a\nA: Let's think step by step.\nSo the answer is a b.\n\nQ: d c\nA: Let's think step by step.\nSo the answer is c d.\n";
+    for (const text of [body, body.replace(/\n/g, "\r\n"), `-----\n${body}`, `canary GUID 123\n-----\n${body}`, `canary\r\n-----\r\n${body.replace(/\n/g, '\r\n')}`]) {
+      const parsed = parseCotPrompt(text);
+      expect(parsed.description).toBe('Sort words.');
+      expect(parsed.exemplars).toHaveLength(2);
+      expect(parsed.exemplars[1]).toBe("Q: d c\nA: Let's think step by step.\nSo the answer is c d.");
+    }
+  });
+});

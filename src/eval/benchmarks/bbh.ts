@@ -19,7 +19,10 @@ const bd = (item: EvalItem): BbhData => item.data as unknown as BbhData;
 
 /** Splits a published cot-prompts file: an optional canary block before "-----", the description, then "Q:" exemplars. */
 export function parseCotPrompt(text: string): { description: string; exemplars: string[] } {
-  const body = text.includes('\n-----\n') ? text.slice(text.indexOf('\n-----\n') + 7) : text;
+  // Everything up to the last line of dashes is the canary block (present in some copies, absent in others).
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const rule = lines.map((l) => l.trim()).lastIndexOf('-----');
+  const body = lines.slice(rule + 1).join('\n');
   const parts = body.trim().split(/\n\n(?=Q: )/);
   const description = parts[0]!.startsWith('Q: ') ? '' : parts.shift()!.trim();
   return { description, exemplars: parts.map((p) => p.trim()) };
