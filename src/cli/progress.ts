@@ -6,7 +6,7 @@ export interface Progress {
 }
 
 /** Redraws one line on stderr every 250 ms; does nothing when stderr is not a TTY or in quiet mode. */
-export function startProgress(recorder: Recorder, expected: number | null, enabled: boolean): Progress {
+export function startProgress(recorder: Pick<Recorder, 'counts' | 'currentInFlight'>, expected: number | null, enabled: boolean): Progress {
   const stream = process.stderr;
   if (!enabled || !stream.isTTY) return { stop() {} };
   const startedAt = Date.now();

@@ -1,6 +1,8 @@
 // The `run` command's flags, and their validation into a typed run plan (everything checked before any request).
+import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { resolveWorkerCount } from '../engine/workers/share.js';
 import { UsageError } from '../errors.js';
 import type { ApiKind } from '../engine/target.js';
 import { normalizeBaseUrl } from '../engine/target.js';
@@ -53,6 +55,7 @@ export interface RunFlags extends ClusterFlags {
   simContention?: string;
   format: string;
   slo: string[];
+  workers?: string;
 }
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
@@ -87,6 +90,8 @@ export interface RunPlan extends ClusterPlanFields {
   simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number };
   formats: ReportFormat[];
   slos: Slo[];
+  /** Engine threads (--workers; 1 = the main thread only). */
+  workers: number;
 }
 
 export const DEFAULT_OUTPUT_TOKENS = 128;
@@ -121,6 +126,7 @@ export function addRunOptions(command: Command): Command {
     .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', '0')
     .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
     .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
+    .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', '1')
     .option('--sim-ttft <ms>', 'built-in simulator: time to first token')
     .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
     .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')
@@ -205,5 +211,6 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     },
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
+    workers: resolveWorkerCount(flags.workers ?? '1', availableParallelism()),
   }, flags);
 }

@@ -2,10 +2,11 @@
 import { join, relative } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { LoadRun, type LoadConfig } from '../engine/run.js';
+import { WorkerRun } from '../engine/workers/pool.js';
 import { buildResult } from '../engine/result.js';
 import { RequestLog } from '../engine/request-log.js';
 import { discoverModel, type Target } from '../engine/target.js';
-import type { ResultDocument } from '../metrics/schema.js';
+import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import { consoleReport } from '../report/console.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
@@ -40,7 +41,7 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 }
 
 /** First SIGINT/SIGTERM: stop sending and give in-flight requests the grace period; second: cancel at once. */
-function handleSignals(run: LoadRun, plan: RunPlan): () => void {
+function handleSignals(run: Pick<LoadRun, 'stop' | 'cancelAll'>, plan: RunPlan): () => void {
   let count = 0;
   const onSignal = (signal: NodeJS.Signals) => {
     count++;
@@ -111,14 +112,17 @@ export async function executeRun(
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
     let metEverySlo = 0;
-    const run = new LoadRun(config, {
-      onRecord: (record) => {
+    const hooks = {
+      onRecord: (record: RequestRecord) => {
         requestLog.append(record);
         if (record.ok && record.index >= plan.warmupRequests && perRequestSlos.length > 0 && requestMeetsSlos(record, perRequestSlos)) {
           metEverySlo++;
         }
       },
-    });
+    };
+    // --workers: the same run split over engine threads, merged into one outcome of the same form.
+    const run = plan.workers > 1 ? new WorkerRun(config, plan.workers, hooks) : new LoadRun(config, hooks);
+    if (plan.workers > 1) say(plan, `Engine on ${plan.workers} worker threads.`);
     const expected = plan.requests === null ? null : plan.requests + plan.warmupRequests;
     say(plan, `llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
     const progress = startProgress(run.recorder, expected, !plan.quiet);
