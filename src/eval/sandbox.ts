@@ -1,8 +1,8 @@
 // Runs model-written Python in a child process: own temp folder, time limit, memory limit, no inherited secrets.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
 
 export interface SandboxOptions {
@@ -40,14 +40,56 @@ function prelude(memoryMb: number): string {
   ].join('\n');
 }
 
+/**
+ * The Python interpreter's absolute path, looked up on OUR PATH (the program's own environment is stripped,
+ * so a pyenv or venv python3 would not be found from it). A missing interpreter is a usage error, not a
+ * wall of failed programs.
+ */
+export function findPython(name = 'python3'): string {
+  if (name.includes('/')) return name;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  throw new UsageError(`humaneval needs ${name} to run the generated programs, and it is not on PATH`);
+}
+
+const resolved = new Map<string, string>();
+
+/**
+ * The real interpreter behind a launcher (pyenv and asdf shims are scripts that need the user's environment
+ * and add half a second per program): asks it once for `sys.executable`, with our environment.
+ */
+export function pythonExecutable(name = 'python3'): string {
+  const known = resolved.get(name);
+  if (known) return known;
+  const launcher = findPython(name);
+  let real = launcher;
+  try {
+    const out = execFileSync(launcher, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 30_000 }).trim();
+    if (out.startsWith('/')) real = out;
+  } catch {
+    // keep the launcher: running it still works, only slower
+  }
+  resolved.set(name, real);
+  return real;
+}
+
 /** The environment a program sees: nothing from ours but a PATH and a UTF-8 locale (no API keys, no tokens). */
-export function sandboxEnv(workDir: string): NodeJS.ProcessEnv {
-  return { PATH: '/usr/local/bin:/usr/bin:/bin', LANG: 'C.UTF-8', HOME: workDir, TMPDIR: workDir, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' };
+export function sandboxEnv(workDir: string, pythonDir = '/usr/bin'): NodeJS.ProcessEnv {
+  return { PATH: `${pythonDir}${delimiter}/usr/local/bin${delimiter}/usr/bin${delimiter}/bin`, LANG: 'C.UTF-8', HOME: workDir, TMPDIR: workDir, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' };
 }
 
 /** Runs one program. Refuses (UsageError) unless `allowCodeExecution` is true. */
 export async function runPython(program: string, allowCodeExecution: boolean, options: SandboxOptions): Promise<SandboxResult> {
   if (!allowCodeExecution) throw new UsageError(CODE_EXECUTION_REFUSAL);
+  const python = pythonExecutable(options.python);
   const workDir = mkdtempSync(join(tmpdir(), 'llmperf-sandbox-'));
   const file = join(workDir, 'program.py');
   writeFileSync(file, prelude(options.memoryMb) + program);
@@ -55,7 +97,7 @@ export async function runPython(program: string, allowCodeExecution: boolean, op
   try {
     return await new Promise<SandboxResult>((resolve) => {
       // -I: isolated mode (ignores PYTHON* variables and the user's site-packages); detached: own process group.
-      const child = spawn(options.python ?? 'python3', ['-I', file], { cwd: workDir, env: sandboxEnv(workDir), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(python, ['-I', file], { cwd: workDir, env: sandboxEnv(workDir, dirname(python)), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       let timedOut = false;
       child.stderr!.on('data', (chunk: Buffer) => {

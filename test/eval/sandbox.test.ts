@@ -48,3 +48,11 @@ describe('runPython', () => {
     }
   });
 });
+
+describe('findPython', () => {
+  it('finds python3 on our PATH and reports a missing interpreter as a usage error', async () => {
+    const { findPython } = await import('../../src/eval/sandbox.js');
+    expect(findPython()).toMatch(/python3$/);
+    expect(() => findPython('no-such-python-llmperf')).toThrow(UsageError);
+  });
+});
