@@ -3,7 +3,8 @@ import { dirname } from 'node:path';
 import { Command } from 'commander';
 import { clusterSections } from '../cluster/report-sections.js';
 import { EXIT_USAGE, UsageError } from '../errors.js';
-import { DEFAULT_FORMATS, loadResult, parseFormats, summaryConsoleTable, writeReports } from '../report/index.js';
+import { consoleReport } from '../report/console.js';
+import { DEFAULT_FORMATS, loadResult, parseFormats, writeReports } from '../report/index.js';
 import { sloTable, type SloOutcome } from '../metrics/slo.js';
 
 export interface ReportCommandOptions {
@@ -17,7 +18,7 @@ export async function runReport(resultPath: string, options: ReportCommandOption
   const loaded = loadResult(resultPath);
   const outDir = options.out ?? dirname(loaded.path);
   if (formats.includes('table')) {
-    print(summaryConsoleTable(loaded.result));
+    print(consoleReport(loaded.result)); // the same tables a run prints
     const slo = loaded.result.slo as SloOutcome[] | undefined;
     if (Array.isArray(slo) && slo.length > 0) print(sloTable(slo));
   }
