@@ -84,14 +84,15 @@ export interface ShardablePlan {
  */
 export function applyShard<T extends ShardablePlan>(plan: T, shard: ShardSpec): T & { shardSeed: number } {
   const label = shardLabel(shard);
+  // Checked against the whole, not this shard's share: every shard of a mis-sized run fails alike.
   const concurrency = shareOf(plan.concurrency, shard);
-  if (concurrency < 1) {
+  if (plan.concurrency < shard.count) {
     throw new UsageError(`--shard ${label}: --concurrency ${plan.concurrency} cannot be split ${shard.count} ways; give at least ${shard.count}`);
   }
   let requests: number | null = null;
   if (plan.requests !== null) {
     requests = shareOf(plan.requests, shard);
-    if (requests < 1) throw new UsageError(`--shard ${label}: --requests ${plan.requests} cannot be split ${shard.count} ways; give at least ${shard.count}`);
+    if (plan.requests < shard.count) throw new UsageError(`--shard ${label}: --requests ${plan.requests} cannot be split ${shard.count} ways; give at least ${shard.count}`);
   }
   return {
     ...plan,

@@ -27,8 +27,22 @@ function canonical(docs: readonly ResultDocument[]): ResultDocument[] {
 const sumNullable = (values: Array<number | null | undefined>): number | null =>
   values.some((v) => v === null || v === undefined) ? null : values.reduce<number>((sum, v) => sum + (v as number), 0);
 
+/** Fields that do not simply add up; every other numeric counter (including ones added later) is summed. */
+const SPECIAL_TOTALS = new Set(['expected_requests', 'errors', 'error_samples', 'first_send_epoch_ms', 'last_end_epoch_ms']);
+
 export function mergeTotals(parts: readonly RunTotals[]): RunTotals {
-  const sum = (pick: (t: RunTotals) => number) => parts.reduce((total, t) => total + pick(t), 0);
+  const merged: Record<string, unknown> = {};
+  for (const t of parts) {
+    for (const [key, value] of Object.entries(t)) {
+      if (SPECIAL_TOTALS.has(key)) continue;
+      if (typeof value === 'number') merged[key] = ((merged[key] as number | undefined) ?? 0) + value;
+      else if (value && typeof value === 'object') {
+        // Counts by kind (Record<string, number>) add per key.
+        const into = (merged[key] ??= {}) as Record<string, number>;
+        for (const [kind, count] of Object.entries(value as Record<string, unknown>)) if (typeof count === 'number') into[kind] = (into[kind] ?? 0) + count;
+      } else if (!(key in merged)) merged[key] = value;
+    }
+  }
   const errors: Record<string, number> = {};
   const samples: Record<string, string> = {};
   for (const t of parts) {
@@ -38,26 +52,14 @@ export function mergeTotals(parts: readonly RunTotals[]): RunTotals {
   }
   const firsts = parts.map((t) => t.first_send_epoch_ms).filter((v): v is number => v !== null);
   const lasts = parts.map((t) => t.last_end_epoch_ms).filter((v): v is number => v !== null);
+  // max_in_flight: each shard's peak, added: exact when the shards peak together (the usual steady state), an upper bound otherwise.
   return {
+    ...(merged as unknown as RunTotals),
     expected_requests: sumNullable(parts.map((t) => t.expected_requests)),
-    concurrency: sum((t) => t.concurrency),
-    sent: sum((t) => t.sent),
-    succeeded: sum((t) => t.succeeded),
-    failed: sum((t) => t.failed),
-    cancelled: sum((t) => t.cancelled),
-    warmup: sum((t) => t.warmup),
     errors,
     error_samples: samples,
-    reconnects: sum((t) => t.reconnects),
-    packages: sum((t) => t.packages),
-    input_tokens: sum((t) => t.input_tokens),
-    output_tokens: sum((t) => t.output_tokens),
-    reasoning_tokens: sum((t) => t.reasoning_tokens),
-    estimated_token_requests: sum((t) => t.estimated_token_requests),
     first_send_epoch_ms: firsts.length > 0 ? Math.min(...firsts) : null,
     last_end_epoch_ms: lasts.length > 0 ? Math.max(...lasts) : null,
-    // Each shard's peak, added: exact when the shards peak together (the usual steady state), an upper bound otherwise.
-    max_in_flight: sum((t) => t.max_in_flight),
   };
 }
 
@@ -139,6 +141,22 @@ function mergeConfig(docs: readonly ResultDocument[], totals: RunTotals, shardCo
   };
 }
 
+/**
+ * Summary fields other parts add beyond what `buildSummary` derives (e.g. token-count cross-checks): kept when
+ * every input has the same value, otherwise left out and named. Returns the names left out.
+ */
+function carrySummaryExtras(docs: readonly ResultDocument[], summary: ResultDocument['summary']): string[] {
+  const dropped: string[] = [];
+  const keys = new Set(docs.flatMap((d) => Object.keys(d.summary)));
+  for (const key of [...keys].sort()) {
+    if (key in summary || key === 'goodput') continue;
+    const values = docs.map((d) => JSON.stringify(d.summary[key]));
+    if (values.every((v) => v === values[0])) summary[key] = docs[0]!.summary[key];
+    else dropped.push(key);
+  }
+  return dropped;
+}
+
 /** Goodput is a rate over each shard's own window; the count behind it is re-divided by the union window. */
 function mergeGoodput(docs: readonly ResultDocument[], durationS: number): number | undefined {
   const parts = docs.map((d) => ({ goodput: d.summary.goodput, duration: d.summary.duration_s }));
@@ -177,6 +195,7 @@ function mergeServerMetrics(docs: readonly ResultDocument[], originMs: number | 
  */
 export function mergeResults(inputs: readonly ResultDocument[]): ResultDocument & { merged: MergedSection } {
   if (inputs.length === 0) throw new UsageError('merge: give at least one result.json');
+  inputs.forEach(totalsOf);
   const docs = canonical(inputs);
   const entries = docs.flatMap(shardEntries);
   const totals = mergeTotals(docs.map(totalsOf));
@@ -185,6 +204,8 @@ export function mergeResults(inputs: readonly ResultDocument[]): ResultDocument 
   const goodput = mergeGoodput(docs, summary.duration_s);
   if (goodput !== undefined) summary.goodput = goodput;
   const merged = describeShards(entries);
+  const dropped = carrySummaryExtras(docs, summary);
+  if (dropped.length > 0) merged.notes.push(`summary fields that differ between inputs and cannot be merged from totals and histograms, left out: ${dropped.join(', ')}`);
   const first = docs[0]!;
   return {
     schema: first.schema,
