@@ -8,7 +8,8 @@ import type { ApiKind } from '../engine/target.js';
 import { normalizeBaseUrl } from '../engine/target.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { DEFAULT_FORMATS, parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
-import { DEFAULT_PROMPTS_FILE, loadPromptFile, syntheticPrompts, type Prompt } from '../workload/prompts.js';
+import type { Prompt } from '../workload/prompts.js';
+import { addWorkloadOptions, workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { addClusterOptions, withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import {
   collect,
@@ -22,7 +23,7 @@ import {
 } from './parse.js';
 
 /** Raw flag values as commander hands them over. */
-export interface RunFlags extends ClusterFlags {
+export interface RunFlags extends ClusterFlags, WorkloadFlags {
   url?: string;
   model?: string;
   api: string;
@@ -59,7 +60,7 @@ export interface RunFlags extends ClusterFlags {
 }
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
-export interface RunPlan extends ClusterPlanFields {
+export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   /** null: start the built-in simulator. */
   baseUrl: string | null;
   model: string | undefined;
@@ -98,17 +99,17 @@ export const DEFAULT_OUTPUT_TOKENS = 128;
 
 /** Declares the run flags on a command (the default command and `run` share them). */
 export function addRunOptions(command: Command): Command {
-  return addClusterOptions(command)
+  return addWorkloadOptions(addClusterOptions(command))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
-    .option('--api <kind>', 'chat or completions', 'chat')
+    .option('--api <kind>', 'chat, completions or embeddings', 'chat')
     .option('-c, --concurrency <n>', 'requests in flight (closed loop), or the cap with --rate (default 1)')
     .option('-n, --requests <n>', 'requests to send (default: 100, or 2x concurrency if larger)')
     .option('--duration <time>', 'send for this long instead of a count (e.g. 30s, 5m)')
-    .option('--rate <r>', 'open loop: Poisson arrivals at r requests/s (seeded), --concurrency caps in-flight requests')
-    .option('--prompts <file>', 'prompt file: one prompt a line, or JSONL with "prompt" or "messages"')
-    .option('--input-tokens <n>', 'synthetic prompts of about n tokens each')
-    .option('--output-tokens <n>', `max_tokens per request (default ${DEFAULT_OUTPUT_TOKENS})`)
+    .option('--rate <r>', 'open loop: arrivals at r requests/s (seeded; see --arrival), --concurrency caps in-flight requests')
+    .option('--prompts <file>', 'shorthand for --dataset-path: one prompt a line, or JSONL with "prompt" or "messages"')
+    .option('--input-tokens <n>', '--dataset random: prompt length in tokens: N, MIN:MAX (uniform) or normal:MEAN,SD')
+    .option('--output-tokens <n>', `max_tokens: N, MIN:MAX or normal:MEAN,SD (default ${DEFAULT_OUTPUT_TOKENS}, or the dataset's recorded reply length)`)
     .option('--header <"K: V">', 'extra request header (repeatable); values never appear in results', collect, [])
     .option('--api-key-env <var>', 'environment variable holding the API key', 'OPENAI_API_KEY')
     .option('--api-key-file <file>', 'read the API key from a file instead')
@@ -145,26 +146,20 @@ function readApiKey(flags: RunFlags): string | undefined {
   return value && value.length > 0 ? value : undefined;
 }
 
-function loadPrompts(flags: RunFlags, count: number, seed: number): { prompts: Prompt[]; source: string } {
-  if (flags.prompts && flags.inputTokens) throw new UsageError('--prompts and --input-tokens: choose one prompt source');
-  if (flags.inputTokens) {
-    const tokens = parsePositiveInt(flags.inputTokens, '--input-tokens');
-    return { prompts: syntheticPrompts(Math.min(count, 10_000), tokens, seed), source: `synthetic:${tokens}` };
-  }
-  if (flags.prompts) return { prompts: loadPromptFile(flags.prompts), source: flags.prompts };
-  return { prompts: loadPromptFile(DEFAULT_PROMPTS_FILE), source: 'prompts/default.txt' };
-}
-
 const optionalInt = (text: string | undefined, flag: string) => (text === undefined ? undefined : parsePositiveInt(text, flag));
 const optionalNumber = (text: string | undefined, flag: string) =>
   text === undefined ? undefined : text === '0' ? 0 : parsePositiveNumber(text, flag);
 
 export function toRunPlan(flags: RunFlags): RunPlan {
-  const api = parseChoice(flags.api, '--api', ['chat', 'completions'] as const);
+  const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings'] as const);
   if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');
   const ratePerS = flags.rate === undefined ? null : parsePositiveNumber(flags.rate, '--rate');
+  const cap = flags.concurrency ?? flags.maxConcurrency;
+  if (flags.concurrency !== undefined && flags.maxConcurrency !== undefined && flags.concurrency !== flags.maxConcurrency) {
+    throw new UsageError('--concurrency and --max-concurrency are the same setting: give one');
+  }
   const concurrency =
-    flags.concurrency !== undefined ? parsePositiveInt(flags.concurrency, '--concurrency') : ratePerS !== null ? 10_000 : 1;
+    cap !== undefined ? parsePositiveInt(cap, flags.concurrency !== undefined ? '--concurrency' : '--max-concurrency') : ratePerS !== null ? 10_000 : 1;
   const durationMs = flags.duration ? parseDurationMs(flags.duration, '--duration') : null;
   const requests = flags.requests
     ? parsePositiveInt(flags.requests, '--requests')
@@ -173,21 +168,26 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       : null;
   const seed = parseNonNegativeInt(flags.seed, '--seed');
   const timeoutMs = parseDurationMs(flags.timeout, '--timeout');
-  const { prompts, source } = loadPrompts(flags, requests ?? 1000, seed);
+  // Random prompts: one per request up to 10,000 (a duration-bounded open loop: rate x duration), reused in order beyond.
+  const uniquePrompts = Math.min(10_000, requests ?? (ratePerS !== null && durationMs !== null ? Math.ceil((ratePerS * durationMs) / 1000) + 1 : 1000));
+  const workload = workloadPlan(flags, { api, count: uniquePrompts, seed, parseDurationMs });
+  const { prompts, source } = workload;
   let headers: Record<string, string> = {};
   for (const header of flags.header) headers = parseHeader(header, headers);
   return withClusterOptions({
     baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
     model: flags.model,
     api,
-    stream: flags.stream,
+    stream: flags.stream && api !== 'embeddings',
     concurrency,
     requests,
     durationMs,
     ratePerS,
     prompts,
     promptSource: source,
-    outputTokens: flags.outputTokens === undefined ? DEFAULT_OUTPUT_TOKENS : parsePositiveInt(flags.outputTokens, '--output-tokens'),
+    // A length distribution sets max_tokens per prompt; the run-wide value is then only a fallback nobody uses.
+    outputTokens: workload.outputTokens ?? (flags.outputTokens === undefined ? DEFAULT_OUTPUT_TOKENS : null),
+    ...workload.fields,
     headers,
     apiKey: readApiKey(flags),
     apiKeyEnv: flags.apiKeyEnv,

@@ -102,6 +102,11 @@ export async function executeRun(
       warmupRequests: plan.warmupRequests,
       rejectUnauthorized: plan.rejectUnauthorized,
       retries: plan.retries,
+      arrival: plan.arrival,
+      burstiness: plan.burstiness,
+      rampUpMs: plan.rampUpMs,
+      ignoreEos: plan.ignoreEos,
+      countTokens: plan.tokenCounter?.count,
     };
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.
     await cluster.beforeStart();
@@ -124,6 +129,9 @@ export async function executeRun(
     const run = plan.workers > 1 ? new WorkerRun(config, plan.workers, hooks) : new LoadRun(config, hooks);
     if (plan.workers > 1) say(plan, `Engine on ${plan.workers} worker threads.`);
     const expected = plan.requests === null ? null : plan.requests + plan.warmupRequests;
+    if (plan.skippedRecords && plan.skippedRecords.length > 0) {
+      say(plan, `Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
+    }
     say(plan, `llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
     const progress = startProgress(run.recorder, expected, !plan.quiet);
     const releaseSignals = handleSignals(run, plan);
@@ -140,7 +148,7 @@ export async function executeRun(
       startedAt,
       endedAt: new Date(),
       simulated,
-      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...cluster.extraConfig() },
+      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);
     if (perRequestSlos.length > 0) {

@@ -2,7 +2,6 @@
 import { fromText, type Prompt } from '../prompts.js';
 import { seededRandom } from '../random.js';
 import { sampleLength, type LengthSpec } from '../lengths.js';
-import { CHARS_PER_TOKEN } from '../tokens.js';
 import type { TokenCounter } from '../tokenizer.js';
 
 export interface RandomDatasetOptions {
@@ -64,17 +63,27 @@ function fitExact(head: string, target: number, counter: TokenCounter, pool: str
   return count === target ? textOf() : best;
 }
 
-/** Text of exactly `chars` characters from pool words: the characters rule makes that `chars / 4` tokens. */
-function fitChars(head: string, chars: number, random: () => number): string {
-  let text = head;
-  while (text.length < chars) text += (text.length > 0 ? ' ' : '') + FALLBACK_WORDS[Math.floor(random() * FALLBACK_WORDS.length)];
-  return text.slice(0, Math.max(1, chars));
+/**
+ * Common three-letter English words. " the" is 4 characters, and one token in the usual BPE vocabularies
+ * and in the simulator's rule, so n of them joined by spaces are n tokens by the 4-characters rule
+ * (4n - 1 characters), exactly n for the simulator, and very nearly n for real tokenizers.
+ */
+const THREE_LETTER_WORDS = (
+  'the and for are but not you all any can had her was one our out day get has him his how man new now old see ' +
+  'two way who boy did its let put say she too use big end far few got low own run set top try why yes ago air'
+).split(' ');
+
+/** `head` followed by `count` three-letter words (see above), so the characters rule counts exactly. */
+function threeLetterText(head: string, count: number, random: () => number): string {
+  const words: string[] = head.length > 0 ? [head] : [];
+  for (let i = 0; i < count; i++) words.push(THREE_LETTER_WORDS[Math.floor(random() * THREE_LETTER_WORDS.length)]!);
+  return words.join(' ');
 }
 
 /**
  * `count` prompts, lengths drawn from `inputTokens`, every one different (random words) after a
  * shared prefix; the same seed gives the same prompts. Exact token counts with a real tokenizer;
- * with the characters rule, exact by that rule (4 characters a token).
+ * without one, exact by the 4-characters rule and for the simulator, and close for real tokenizers.
  */
 export function randomPrompts(options: RandomDatasetOptions): Prompt[] {
   const { counter, prefixTokens } = options;
@@ -86,11 +95,11 @@ export function randomPrompts(options: RandomDatasetOptions): Prompt[] {
       ? ''
       : counter.exact
         ? fitExact('', prefixTokens, counter, pool, seededRandom(options.seed ^ 0x2545f491))
-        : fitChars('', prefixTokens * CHARS_PER_TOKEN, seededRandom(options.seed ^ 0x2545f491));
+        : threeLetterText('', prefixTokens, seededRandom(options.seed ^ 0x2545f491));
   const prompts: Prompt[] = [];
   for (let i = 0; i < options.count; i++) {
     const target = Math.max(sampleLength(options.inputTokens, lengths), prefixTokens + 1);
-    const text = counter.exact ? fitExact(prefix, target, counter, pool, words) : fitChars(prefix, target * CHARS_PER_TOKEN, words);
+    const text = counter.exact ? fitExact(prefix, target, counter, pool, words) : threeLetterText(prefix, target - prefixTokens, words);
     prompts.push(fromText(text, counter.count));
   }
   return prompts;
