@@ -2,7 +2,7 @@
 import type { ChartConfiguration } from 'chart.js';
 import { decodeHistogram } from '../metrics/histogram.js';
 import { weightedFromHistogram, quantile } from '../metrics/histogram-values.js';
-import type { DistributionKey, RequestRecord, ResultDocument } from '../metrics/schema.js';
+import type { DistributionKey, DistributionSummary, RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { DISTRIBUTION_LABELS } from './tables.js';
 
 export interface ChartSpec {
@@ -39,7 +39,13 @@ function distributionCharts(result: ResultDocument, key: DistributionKey): Chart
   if (histogram.totalCount === 0) return [];
   const label = DISTRIBUTION_LABELS[key];
   const name = key.replace(/_ms$/, '');
-  const curve = PERCENTILES.map((p) => Math.round(p === 0 ? histogram.minNonZeroValue : histogram.getValueAtPercentile(p)) / 1000);
+  // The ends come from the summary: the recorder knew the exact min and max, a decoded histogram only their buckets.
+  const stored = (result.summary as Record<string, unknown>)[key] as DistributionSummary | undefined;
+  const curve = PERCENTILES.map((p) => {
+    if (p === 0 && stored?.count) return stored.min;
+    if (p === 100 && stored?.count) return stored.max;
+    return Math.round(p === 0 ? histogram.minNonZeroValue : p === 100 ? histogram.maxValue : histogram.getValueAtPercentile(p)) / 1000;
+  });
   const values = weightedFromHistogram(histogram);
   // Bins span min..p99.9 so one outlier does not squash the picture; the last bin also counts everything above.
   const low = quantile(values, 0);
@@ -112,7 +118,9 @@ function overTimeCharts(result: ResultDocument, records: readonly RequestRecord[
   const failures = (records ?? []).filter((r) => !r.ok);
   let datasets: Array<{ label: string; data: number[]; backgroundColor: string }>;
   if (failures.length > 0) {
-    const seconds = Math.max(labels.length, ...failures.map((r) => Math.floor((r.start_ms + (r.latency_ms ?? 0)) / 1000) + 1));
+    // A loop, not Math.max(...array): a run with 100k failures would overflow the argument list.
+    let seconds = labels.length;
+    for (const r of failures) seconds = Math.max(seconds, Math.floor((r.start_ms + (r.latency_ms ?? 0)) / 1000) + 1);
     const kinds = [...new Set(failures.map((r) => r.error ?? 'unknown'))];
     datasets = kinds.map((kind, i) => {
       const data = new Array<number>(seconds).fill(0);
