@@ -1,6 +1,6 @@
 // `llmperf merge RESULT.json... --out DIR`: one result from the shards of a run (or any runs), with every report format.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.js';
 import { mergeResults } from '../metrics/merge.js';
@@ -19,13 +19,30 @@ export interface MergeCommandOptions {
   slo: string[];
 }
 
+/**
+ * A folder with no result.json of its own stands for the results one level below it (a run's shard-0 ...
+ * shard-N-1 on a shared volume), so a Kubernetes merge step needs no shell glob. The output folder is skipped.
+ */
+export function expandInputs(paths: readonly string[], outDir: string): string[] {
+  const out = resolve(outDir);
+  return paths.flatMap((path) => {
+    if (!existsSync(path) || !statSync(path).isDirectory() || existsSync(join(path, 'result.json'))) return [path];
+    const found = readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && resolve(path, entry.name) !== out && existsSync(join(path, entry.name, 'result.json')))
+      .map((entry) => join(path, entry.name))
+      .sort();
+    if (found.length === 0) throw new UsageError(`merge: ${path} holds no result.json, neither itself nor in its subfolders`);
+    return found;
+  });
+}
+
 /** Merges the inputs and writes result.json, requests.csv and the report formats into `out`; returns the exit code. */
 export async function runMerge(paths: readonly string[], options: MergeCommandOptions, print: (text: string) => void = console.log): Promise<{ result: ResultDocument; exitCode: number; files: string[] }> {
   if (!options.out) throw new UsageError('merge: --out DIR is required (the merged result.json, requests.csv and reports go there)');
   if (paths.length === 0) throw new UsageError('merge: give the result.json of every shard (or their --out folders)');
   const formats = parseFormats(options.format);
   const slos = options.slo.map(parseSlo);
-  const loaded = paths.map(loadResult);
+  const loaded = expandInputs(paths, options.out).map(loadResult);
   const result = mergeResults(loaded.map((l) => l.result));
   mkdirSync(options.out, { recursive: true });
   const { rows, missing } = mergeRequestFiles(
