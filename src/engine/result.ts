@@ -5,13 +5,13 @@ import { encodeHistogram, summarizeUs } from '../metrics/histogram.js';
 import { RESULT_SCHEMA, type ClientHealth, type ResultDocument, type RunConfigDocument } from '../metrics/schema.js';
 import { buildSummary } from '../metrics/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
+import { clientHealth } from './saturation.js';
+
+export { clientHealth };
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 export const VERSION: string = packageJson.version;
 
-/** Client saturation: beyond these the numbers may be the client's slowness, not the server's. */
-const LOOP_DELAY_P99_LIMIT_MS = 20;
-const SCHEDULE_LAG_P99_LIMIT_MS = 10;
 
 /** The parts of the configuration that let a user rerun the test; header values never appear. */
 export function configDocument(config: LoadConfig, extra: Record<string, unknown> = {}): RunConfigDocument {
@@ -37,33 +37,6 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
   };
 }
 
-export function clientHealth(outcome: RunOutcome): ClientHealth {
-  const lag = outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0 ? summarizeUs(outcome.scheduleLagUs) : null;
-  const loop = outcome.eventLoopDelayMs;
-  const reasons: string[] = [];
-  if (loop.p99 > LOOP_DELAY_P99_LIMIT_MS) reasons.push(`event-loop delay p99 ${loop.p99.toFixed(1)} ms (limit ${LOOP_DELAY_P99_LIMIT_MS} ms)`);
-  if (lag && lag.p99 > SCHEDULE_LAG_P99_LIMIT_MS) reasons.push(`schedule lag p99 ${lag.p99.toFixed(1)} ms (limit ${SCHEDULE_LAG_P99_LIMIT_MS} ms)`);
-  return {
-    event_loop_delay_ms: {
-      mean: 0,
-      stdev: 0,
-      min: 0,
-      p50: loop.p50,
-      p90: 0,
-      p95: 0,
-      p99: loop.p99,
-      p999: 0,
-      max: loop.max,
-      count: 0,
-    },
-    schedule_lag_ms: lag,
-    saturated: reasons.length > 0,
-    message:
-      reasons.length > 0
-        ? `the client may have been the bottleneck: ${reasons.join('; ')}; latencies include client delay — try --workers or a lower load`
-        : null,
-  };
-}
 
 export interface ResultMeta {
   startedAt: Date;
@@ -77,6 +50,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
   if (outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0) {
     (histograms as Record<string, unknown>).schedule_lag_ms = encodeHistogram(outcome.scheduleLagUs);
   }
+  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...outcome.workload };
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'llmperf', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },
@@ -85,10 +59,10 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
     interrupted: outcome.interrupted,
     simulated: meta.simulated,
     config: configDocument(config, meta.extraConfig),
-    summary: { ...buildSummary(outcome.totals, outcome.histograms), ...outcome.workload },
+    summary,
     totals: outcome.totals,
     histograms,
     timeseries: outcome.timeseries,
-    client: clientHealth(outcome),
+    client: clientHealth(outcome, summary.ttft_ms.count > 0 ? summary.ttft_ms.p50 : null),
   };
 }

@@ -1,5 +1,5 @@
 // Runs one load test: prompts and schedule in, plain totals, histograms and per-request records out.
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import type { Agent } from 'undici';
 import type { Histogram } from '../metrics/histogram.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
@@ -10,6 +10,7 @@ import type { Prompt } from '../workload/prompts.js';
 import { seededRandom } from '../workload/random.js';
 import { WorkloadStats } from '../workload/summary.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
+import { startClientLoadMonitor } from './client-load.js';
 import { Recorder } from './recorder.js';
 import { Redactor, secretsOf } from '../util/redact.js';
 import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
@@ -71,6 +72,10 @@ export interface RunOutcome {
   scheduleLagUs: Histogram | null;
   /** The loop-delay monitor's own numbers, in ms. */
   eventLoopDelayMs: { p50: number; p99: number; max: number };
+  /** Share of the run the engine thread was busy (the busiest worker's with --workers). */
+  eventLoopUtilization?: number;
+  /** Engine threads the run used (absent: 1). */
+  workers?: number;
   /** Workload summary fields (requested vs actual lengths, client vs server counts, per-turn TTFT), merged into the summary. */
   workload?: Record<string, unknown>;
 }
@@ -189,8 +194,7 @@ export class LoadRun {
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
   async run(): Promise<RunOutcome> {
-    const loopDelay = monitorEventLoopDelay({ resolution: 10 });
-    loopDelay.enable();
+    const clientLoad = startClientLoadMonitor();
     if (this.config.durationMs !== null) this.deadlineMs = performance.now() + this.config.durationMs;
     await new Promise<void>((resolve) => {
       let idle = false;
@@ -200,23 +204,19 @@ export class LoadRun {
         resolve();
       });
     });
-    loopDelay.disable();
+    const load = clientLoad.stop();
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
     const snapshot = this.recorder.snapshot();
     snapshot.totals.retried = this.retriedRequests;
     snapshot.totals.retry_attempts = this.retryAttempts;
-    const nsToMs = (ns: number) => Math.round(ns / 1000) / 1000;
     return {
       ...snapshot,
       interrupted: this.interrupted,
       scheduleLagUs: this.scheduler.scheduleLagUs,
       workload: this.workload.summary(),
-      eventLoopDelayMs: {
-        p50: nsToMs(loopDelay.percentile(50)),
-        p99: nsToMs(loopDelay.percentile(99)),
-        max: nsToMs(loopDelay.max),
-      },
+      eventLoopDelayMs: load.eventLoopDelayMs,
+      eventLoopUtilization: load.eventLoopUtilization,
     };
   }
 

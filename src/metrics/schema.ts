@@ -128,6 +128,10 @@ export interface TimeseriesPoint {
 export interface ClientHealth {
   event_loop_delay_ms: DistributionSummary | null;
   schedule_lag_ms: DistributionSummary | null;
+  /** Share of the run the engine thread was busy, 0..1 (the busiest thread with --workers). */
+  event_loop_utilization?: number | null;
+  /** Engine threads the run used. */
+  workers?: number;
   saturated: boolean;
   message: string | null;
 }

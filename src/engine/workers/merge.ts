@@ -105,6 +105,8 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
       p99: Math.max(...parts.map((p) => p.eventLoopDelayMs.p99)),
       max: Math.max(...parts.map((p) => p.eventLoopDelayMs.max)),
     },
+    eventLoopUtilization: Math.max(...parts.map((p) => p.eventLoopUtilization ?? 0)),
+    workers: parts.length,
     ...(workload ? { workload } : {}),
   };
 }

@@ -20,6 +20,7 @@ export interface WireOutcome {
   interrupted: boolean;
   scheduleLag: EncodedHistogram | null;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
+  eventLoopUtilization?: number;
   workload?: Record<string, unknown>;
 }
 

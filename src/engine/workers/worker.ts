@@ -52,6 +52,7 @@ async function main(): Promise<void> {
           interrupted: outcome.interrupted,
           scheduleLag: lag && lag.totalCount > 0 ? encodeHistogram(lag) : null,
           eventLoopDelayMs: outcome.eventLoopDelayMs,
+          eventLoopUtilization: outcome.eventLoopUtilization,
           ...(outcome.workload ? { workload: outcome.workload } : {}),
         },
       });

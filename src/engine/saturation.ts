@@ -1,0 +1,58 @@
+// The client-saturation detector: says when llmperf itself, not the server, limited or delayed a run, by how much, and what to do.
+import { availableParallelism } from 'node:os';
+import { summarizeUs } from '../metrics/histogram.js';
+import type { ClientHealth, DistributionSummary } from '../metrics/schema.js';
+import type { RunOutcome } from './run.js';
+
+/**
+ * Thresholds, and why:
+ * - event-loop delay (beyond the monitor's period) is how late a chunk's timestamp can be. Over 20 ms at p99
+ *   the reported TTFT and ITL tails are the client's; over 5 ms it is worth a note.
+ * - schedule lag p99 over 10 ms: an open-loop run could not send on time (its rate is then lower than asked).
+ * - event-loop utilisation of 95%: the thread had no spare CPU; with some delay, chunks waited for it.
+ */
+export const SATURATION = {
+  loopDelayP99Ms: 20,
+  loopDelayNoteMs: 5,
+  scheduleLagP99Ms: 10,
+  busyUtilization: 0.95,
+  noteUtilization: 0.8,
+} as const;
+
+export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = null, cores: number = availableParallelism()): ClientHealth {
+  const lag = outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0 ? summarizeUs(outcome.scheduleLagUs) : null;
+  const loop = outcome.eventLoopDelayMs;
+  const busy = outcome.eventLoopUtilization ?? null;
+  const workers = outcome.workers ?? 1;
+  const reasons: string[] = [];
+  if (busy !== null && busy >= SATURATION.noteUtilization) reasons.push(`its event loop was busy ${Math.round(busy * 100)}% of the run`);
+  if (loop.p99 > SATURATION.loopDelayNoteMs) reasons.push(`it ran due work up to ${loop.p99.toFixed(1)} ms late (event-loop delay p99)`);
+  if (lag && lag.p99 > SATURATION.scheduleLagP99Ms) reasons.push(`arrivals were sent up to ${lag.p99.toFixed(1)} ms after their schedule (p99)`);
+  const saturated =
+    loop.p99 > SATURATION.loopDelayP99Ms ||
+    (lag !== null && lag.p99 > SATURATION.scheduleLagP99Ms) ||
+    (busy !== null && busy >= SATURATION.busyUtilization && loop.p99 > SATURATION.loopDelayNoteMs);
+  let message: string | null = null;
+  if (reasons.length > 0) {
+    const share = ttftP50Ms !== null && ttftP50Ms > 0 && loop.p99 > 0 ? ` (${Math.round((loop.p99 / ttftP50Ms) * 100)}% of TTFT p50 ${ttftP50Ms.toFixed(1)} ms)` : '';
+    const impact = loop.p99 > SATURATION.loopDelayNoteMs ? `; latencies can include up to ~${loop.p99.toFixed(0)} ms of client delay${share}` : '';
+    const advice =
+      workers < cores
+        ? `rerun with --workers ${Math.min(cores, workers * 2)} (${cores} cores here), or with less load`
+        : `every core already runs an engine thread: spread the load over more machines, or lower it`;
+    message = `${saturated ? 'the client was the bottleneck' : 'the client was near saturation'}: ${reasons.join(', ')}${impact}; ${advice}`;
+  }
+  return {
+    event_loop_delay_ms: summaryOf(loop),
+    schedule_lag_ms: lag,
+    event_loop_utilization: busy,
+    workers,
+    saturated,
+    message,
+  };
+}
+
+/** The loop-delay monitor gives three numbers; the summary shape carries them (the rest are unknown, 0). */
+function summaryOf(loop: RunOutcome['eventLoopDelayMs']): DistributionSummary {
+  return { mean: 0, stdev: 0, min: 0, p50: loop.p50, p90: 0, p95: 0, p99: loop.p99, p999: 0, max: loop.max, count: 0 };
+}
