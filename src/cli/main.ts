@@ -4,8 +4,11 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
 import { VERSION } from '../engine/result.js';
 import { redact } from '../util/redact.js';
+import { arenaCommand } from './arena.js';
 import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
+import { evalCommand } from './eval.js';
+import { mergeCommand } from './merge.js';
 import { mockCommand } from './mock.js';
 import { reportCommand } from './report.js';
 import { sweepCommand } from './sweep.js';
@@ -42,8 +45,11 @@ function buildProgram(): Command {
   program.addCommand(mockCommand());
   program.addCommand(reportCommand());
   program.addCommand(compareCommand());
+  program.addCommand(mergeCommand());
   program.addCommand(sweepCommand());
   program.addCommand(capacityCommand());
+  program.addCommand(evalCommand());
+  program.addCommand(arenaCommand());
   for (const command of program.commands) command.exitOverride().option('--debug', 'print stack traces on errors');
   return program;
 }
