@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { resolveTarget, type Target } from '../engine/jobs.js';
-import { UsageError } from '../errors.js';
+import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { startMockInWorker, type MockOptions, type MockServer } from '../mock/index.js';
 import { writeJsonAtomic } from '../util/files.js';
 import { buildAnswerKey } from '../eval/answer-key.js';
@@ -89,6 +89,17 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
   };
 }
 
+/** Prints "<benchmark>: answered/total" at most every 5 s, so a long real eval shows it is moving. */
+function progressPrinter(log: (line: string) => void): (benchmark: string, answered: number, total: number) => void {
+  let lastMs = Date.now();
+  return (benchmark, answered, total) => {
+    const now = Date.now();
+    if (now - lastMs < 5000 && answered < total) return;
+    lastMs = now;
+    log(`${benchmark}: ${answered}/${total} requests answered`);
+  };
+}
+
 /** The answer key the simulator serves for these items; exported so tests can start their own simulator. */
 export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPlan, 'mode' | 'fewShot' | 'seed' | 'samples'>): SimAnswer[] {
   return buildAnswerKey(sets.map((s) => ({ benchmark: s.benchmark, items: s.loaded.items })), plan.mode, { fewShot: plan.fewShot ?? 0, seed: plan.seed, samples: plan.samples });
@@ -122,6 +133,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
         target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
         allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, cache, simulated: simulator !== null, log,
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
+        onProgress: progressPrinter(log),
       },
     );
     writeJsonAtomic(join(plan.outDir, 'eval.json'), doc);
@@ -159,7 +171,22 @@ export function evalCommand(): Command {
       const log = (line: string): void => {
         if (!plan.quiet) process.stderr.write(`${line}\n`);
       };
-      const { doc, outDir } = await executeEval(plan, log);
+      // Answers are cached as they arrive, so stopping loses nothing: say how to resume, and go.
+      const onSignal = (signal: NodeJS.Signals): void => {
+        const resume = plan.cache ? `every answer received so far is cached in ${plan.cacheDir}; run the same command again to resume` : 'nothing was cached (--no-cache)';
+        process.stderr.write(`\n${signal}: eval stopped; ${resume}\n`);
+        process.exit(EXIT_INTERRUPTED);
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      let result: Awaited<ReturnType<typeof executeEval>>;
+      try {
+        result = await executeEval(plan, log);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      const { doc, outDir } = result;
       process.stdout.write(`${renderScoreTable(doc)}\n`);
       for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
       if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');

@@ -32,7 +32,13 @@ function fromOutcome(outcome: JobOutcome | undefined): ExecutedJob {
 }
 
 /** Runs the jobs that are not cached, stores each success as soon as it arrives (so an interrupted eval resumes). */
-export async function executeJobs(target: Target, jobs: Job[], cache: ResponseCache, concurrency: number): Promise<ExecuteResult> {
+export async function executeJobs(
+  target: Target,
+  jobs: Job[],
+  cache: ResponseCache,
+  concurrency: number,
+  onProgress?: (answered: number, total: number) => void,
+): Promise<ExecuteResult> {
   const keys = jobs.map((job) => cache.key(target.model, job));
   const results: Array<ExecutedJob | null> = keys.map((key) => {
     const hit = cache.get(key);
@@ -40,12 +46,14 @@ export async function executeJobs(target: Target, jobs: Job[], cache: ResponseCa
   });
   const missing = results.flatMap((r, i) => (r === null ? [i] : []));
   if (missing.length === 0) return { results: results as ExecutedJob[], perf: null, sent: 0 };
+  let answered = jobs.length - missing.length;
   const { outcomes, result } = await runJobs(
     target,
     missing.map((i) => jobs[i]!),
     {
       concurrency,
       onOutcome: (outcome) => {
+        onProgress?.(++answered, jobs.length);
         if (!outcome.ok) return;
         cache.put(keys[missing[outcome.index]!]!, { text: outcome.text, reasoning: outcome.reasoning, response: outcome.response, usage: outcome.usage });
       },

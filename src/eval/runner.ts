@@ -80,6 +80,8 @@ export interface RunOptions {
   cache: ResponseCache;
   simulated: boolean;
   log: (line: string) => void;
+  /** Called as answers arrive (cached ones counted at once); the CLI prints it every few seconds. */
+  onProgress?: (benchmark: string, answered: number, total: number) => void;
   onReview?: (record: ReviewRecord) => void;
 }
 
@@ -139,7 +141,7 @@ async function runGenerate(p: Prepared, ctx: PromptContext, options: RunOptions)
       owner.push(i);
     }
   });
-  const executed = await executeJobs(options.target, jobs, options.cache, options.concurrency);
+  const executed = await executeJobs(options.target, jobs, options.cache, options.concurrency, (a, t) => options.onProgress?.(benchmark.name, a, t));
   const byItem: Array<typeof executed.results> = loaded.items.map(() => []);
   executed.results.forEach((r, j) => byItem[owner[j]!]!.push(r));
   // Reasoning arrives separately (reasoning_content) and is never part of the text answers are read from.
@@ -168,7 +170,7 @@ async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOpt
   const probe = await executeJobs(options.target, jobs.slice(0, 1), options.cache, 1);
   const refusal = loglikelihoodUnsupported(probe.results[0]);
   if (refusal) return refusal;
-  const executed = await executeJobs(options.target, jobs, options.cache, options.concurrency);
+  const executed = await executeJobs(options.target, jobs, options.cache, options.concurrency, (a, t) => options.onProgress?.(benchmark.name, a, t));
   const firstOk = executed.results.find((r) => r.ok);
   if (!firstOk) return `every loglikelihood request failed (${executed.results[0]?.error ?? 'no response'})`;
   if (parseLogprobs(firstOk.response) === null) return 'the server returned no prompt log-probabilities (completions with echo + logprobs)';
