@@ -34,33 +34,50 @@ function wordPool(counter: TokenCounter): string[] {
     const word = entry.trim();
     if (!/^[A-Za-z]{2,12}$/.test(word) || seen.has(word)) continue;
     seen.add(word);
-    if (counter.count(` ${word}`) === 1 && counter.count(`${word} ${word}`) <= 2) pool.push(word);
+    if (counter.count(` ${word}`) === 1) pool.push(word);
     if (pool.length >= 4000) break;
   }
-  if (pool.length < 8) pool = FALLBACK_WORDS;
+  if (pool.length === 0) pool = FALLBACK_WORDS;
   pools.set(counter, pool);
   return pool;
 }
 
+/** Short pieces tried last, to close a gap of one or two tokens that whole words overshoot. */
+const FILLERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
+
 /**
- * Appends pool words after `head` until the whole text is exactly `target` tokens: add the missing
- * count, drop the excess, repeat (bounded). Nearly always exact in one or two encodes; if a tokenizer
- * never lands exactly, the closest length at or below the target is kept.
+ * Appends pool words after `head` until the whole text is exactly `target` tokens, checking every step
+ * with the tokenizer. Bulk phase: add or drop words in proportion to the gap (usually exact at once);
+ * then drop words until at or below the target; then close the last gap word by word, keeping only
+ * additions that do not overshoot. Bounded; if a tokenizer never lands exactly, the closest length
+ * below the target is kept.
  */
 function fitExact(head: string, target: number, counter: TokenCounter, pool: string[], random: () => number): string {
   const words: string[] = [];
   const textOf = () => (words.length === 0 ? head : head.length === 0 ? words.join(' ') : `${head} ${words.join(' ')}`);
-  let count = counter.count(textOf());
-  let best = count <= target ? textOf() : head;
-  for (let round = 0; round < 40 && count !== target; round++) {
-    if (count < target) for (let k = count; k < target; k++) words.push(pool[Math.floor(random() * pool.length)]!);
-    else words.length = Math.max(0, words.length - Math.max(1, count - target));
-    // Oscillating around the target (a word worth 2 tokens): swap the last word for another one.
-    if (round > 4 && words.length > 0 && count > target) words[words.length - 1] = pool[Math.floor(random() * pool.length)]!;
+  const pick = () => pool[Math.floor(random() * pool.length)]!;
+  const headCount = head.length === 0 ? 0 : counter.count(head);
+  let count = headCount;
+  for (let round = 0; round < 20 && count !== target; round++) {
+    const perWord = words.length > 0 ? Math.max(1, (count - headCount) / words.length) : 1;
+    if (count < target) {
+      const add = Math.max(1, Math.floor((target - count) / perWord));
+      for (let k = 0; k < add; k++) words.push(pick());
+    } else words.length = Math.max(0, words.length - Math.max(1, Math.floor((count - target) / perWord)));
     count = counter.count(textOf());
-    if (count <= target) best = textOf();
   }
-  return count === target ? textOf() : best;
+  while (count > target && words.length > 0) {
+    words.pop();
+    count = counter.count(textOf());
+  }
+  for (let attempt = 0; attempt < 200 && count < target; attempt++) {
+    const candidate = attempt < 20 ? pick() : FILLERS[attempt % FILLERS.length]!;
+    words.push(candidate);
+    const next = counter.count(textOf());
+    if (next <= target) count = next;
+    else words.pop();
+  }
+  return textOf();
 }
 
 /**
