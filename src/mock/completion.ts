@@ -195,7 +195,8 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     },
   };
 
-  const start = () => {
+  // The model's clock starts at arrival: time lost before submit (a descheduled process) shows up as lag.
+  const start = (atMs: number) => {
     if (ended) return;
     if (streaming) {
       // Headers go out at once, as vLLM's streaming response does; tokens follow on the model's schedule.
@@ -203,9 +204,9 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
       res.flushHeaders();
       if (record) record.headersEpochMs = performance.timeOrigin + performance.now();
     }
-    sim.submit(seq!, performance.now());
+    sim.submit(seq!, atMs);
   };
   const delayMs = fault?.delayMs?.(env) ?? 0;
-  if (delayMs > 0) setTimeout(start, delayMs).unref();
-  else start();
+  if (delayMs > 0) setTimeout(() => start(performance.now()), delayMs).unref();
+  else start(arrivalMs);
 }

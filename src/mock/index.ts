@@ -11,3 +11,4 @@ export { findEntry, knowsAnswer, pairwiseVerdict, ratingForAnswer, scriptedReply
 export { echoLogprobs, KNOWN_TAIL_LOGPROB, tokenId, tokenizeResponse, type LegacyLogprobs } from './logprobs.js';
 export { embedText } from './embeddings.js';
 export { epochMs, type SendTimeRecord } from './send-times.js';
+export { predictClosedLoop, predictOpenLoop, type PredictedRequest } from './predict.js';

@@ -38,9 +38,9 @@ export interface MockStats {
 
 const MAX_BODIES = 1000;
 const MAX_ARRIVALS = 100_000;
-/** Lag histogram: 0.1 ms buckets up to 2 s; beyond goes into the last bucket (max is kept exactly). */
+/** Lag histogram: 0.1 ms buckets up to 10 s; beyond goes into the last bucket (max is kept exactly). */
 const LAG_BUCKET_MS = 0.1;
-const LAG_BUCKETS = 20_000;
+const LAG_BUCKETS = 100_000;
 
 export class StatsCollector {
   requests = 0;
