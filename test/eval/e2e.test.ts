@@ -116,6 +116,17 @@ describe('llmperf eval against the simulator', () => {
     expect((await server!.stats()).requests).toBeGreaterThan(sent);
   });
 
+  it('resumes: a longer run over the same items reuses every answer already cached', async () => {
+    const p = await simulatorFor(plan({ datasets: 'dynamic-arithmetic', limit: '20', seed: '3' }), 1);
+    // The first (interrupted-like) run asked only the first 10 problems; the same seed gives the same first 10.
+    const partial = await executeEval({ ...p, limit: 10 });
+    expect(partial.doc.benchmarks['dynamic-arithmetic']!.cached_responses).toBe(0);
+    const before = (await server!.stats()).requests;
+    const full = await executeEval(p);
+    expect(full.doc.benchmarks['dynamic-arithmetic']!.cached_responses).toBe(10);
+    expect((await server!.stats()).requests - before).toBe(10);
+  });
+
   it('refuses HumanEval without --allow-code-execution and says why', async () => {
     const p = await simulatorFor(plan({ datasets: 'humaneval' }), 1);
     const lines: string[] = [];
