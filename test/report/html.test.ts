@@ -70,6 +70,25 @@ describe('report.html in Chromium', () => {
     await page.context().close();
   });
 
+  it('opens cleanly for a run where every request failed and no requests.csv exists', async () => {
+    const dir = tempDir();
+    const { result } = syntheticRun({ n: 12, failEvery: 1, errorKind: 'connect_refused' });
+    result.interrupted = true;
+    const [path] = await writeReports(dir, result, ['html'], { records: null });
+    const { page, errors } = await openFile(browser, path!);
+    expect(errors).toEqual([]);
+    const canvases = await canvasInk(page);
+    expect(canvases.map((c) => c.id)).toEqual(['chart-throughput', 'chart-in-flight', 'chart-errors']);
+    for (const canvas of canvases) expect(canvas.inked, canvas.id).toBeGreaterThan(0);
+    // Only the client queue time has values: no request produced a token.
+    expect(await page.locator('#percentile-table tr[data-metric]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-metric')))).toEqual(['queue_ms']);
+    const notes = await page.locator('.notes').textContent();
+    expect(notes).toContain('interrupted');
+    expect(notes).toContain('No requests.csv');
+    expect(await page.locator('#errors-table').textContent()).toContain('connect_refused');
+    await page.context().close();
+  });
+
   it('renders hostile model names, config, error messages and extra sections as text; nothing executes', async () => {
     const dir = tempDir();
     const { result, records } = syntheticRun({ n: 60, failEvery: 3, model: XSS, errorKind: XSS, errorMessage: XSS, extraConfig: { prompt: XSS, [XSS]: 'key' } });
