@@ -96,3 +96,25 @@ describe('free-form answers', () => {
     expect(extractShortAnswer('<think>hmm</think>The answer is William Shakespeare.')).toBe('William Shakespeare');
   });
 });
+
+describe('extraction properties', () => {
+  it('never returns a letter outside the valid choices, whatever the reply', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.constantFrom(['A', 'B'], ['A', 'B', 'C', 'D'], ['1', '2', '3']), (reply, labels) => {
+        const got = extractChoice(reply, labels);
+        return got === null || labels.includes(got);
+      }),
+      { numRuns: 500, seed: 42 },
+    );
+  });
+  it('finds the answer marker after any recited prefix', async () => {
+    const fc = await import('fast-check');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 120 }), fc.constantFrom('A', 'B', 'C', 'D'), (prefix, letter) => {
+        return extractChoice(`${prefix}\nThe answer is (${letter}).`, ABCD) === letter;
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+});
