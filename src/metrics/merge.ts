@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { decodeHistogram, mergeEncoded, summarizeUs } from './histogram.js';
 import type { ClientHealth, DistributionSummary, EncodedHistogram, ResultDocument, TimeseriesPoint } from './schema.js';
 import { buildSummary, type RunTotals } from './summary.js';
+import { mergeSummaryExtra } from '../cluster/summary-extras.js';
 import { describeShards, shardEntries, type MergedSection } from '../cluster/merge-shards.js';
 
 export type { MergedSection, ShardEntry } from '../cluster/merge-shards.js';
@@ -151,7 +152,9 @@ function carrySummaryExtras(docs: readonly ResultDocument[], summary: ResultDocu
   for (const key of [...keys].sort()) {
     if (key in summary || key === 'goodput') continue;
     const values = docs.map((d) => JSON.stringify(d.summary[key]));
-    if (values.every((v) => v === values[0])) summary[key] = docs[0]!.summary[key];
+    const known = mergeSummaryExtra(key, docs.map((d) => d.summary[key]));
+    if (known !== undefined) summary[key] = known;
+    else if (values.every((v) => v === values[0])) summary[key] = docs[0]!.summary[key];
     else dropped.push(key);
   }
   return dropped;
