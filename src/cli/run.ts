@@ -3,6 +3,7 @@ import { join, relative } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { LoadRun, type LoadConfig } from '../engine/run.js';
 import { WorkerRun } from '../engine/workers/pool.js';
+import { checkFileLimit } from '../engine/fd-limit.js';
 import { buildResult } from '../engine/result.js';
 import { RequestLog } from '../engine/request-log.js';
 import { discoverModel, type Target } from '../engine/target.js';
@@ -78,6 +79,8 @@ export async function executeRun(
 ): Promise<{ result: ResultDocument; outDir: string; files: string[] }> {
   // Known before anything can fail, so every message printed from here on is redacted (main.ts's error printer too).
   registerSecrets(secretsOf({ apiKey: plan.apiKey, headers: plan.headers }));
+  // Too few file descriptors for the streams: one clear line now, not EMFILE errors mid-run.
+  checkFileLimit(plan.concurrency, shared ? shared.simulated : plan.baseUrl === null);
   const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan);
   const simulated = shared ? shared.simulated : simulator !== null;
   try {
