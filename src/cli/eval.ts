@@ -5,7 +5,8 @@ import { Command, Option } from 'commander';
 import { resolveTarget, type Target } from '../engine/jobs.js';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { startMockInWorker, type MockOptions, type MockServer } from '../mock/index.js';
-import { writeJsonAtomic } from '../util/files.js';
+import { renderEvalPage } from '../eval/report-page.js';
+import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import { buildAnswerKey } from '../eval/answer-key.js';
 import { NoCache, ResponseCache } from '../eval/cache.js';
 import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
@@ -137,6 +138,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
       },
     );
     writeJsonAtomic(join(plan.outDir, 'eval.json'), doc);
+    writeFileAtomic(join(plan.outDir, 'report.html'), renderEvalPage(doc));
     return { doc, outDir: plan.outDir };
   } finally {
     await simulator?.close();

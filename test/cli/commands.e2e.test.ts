@@ -27,5 +27,8 @@ describe('llmperf eval', () => {
     const result = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     expect(result.schema).toBe('llmperf/eval@1');
     expect(Object.keys(result.benchmarks)).toEqual(expect.arrayContaining(['gsm8k', 'arc']));
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('Accuracy evaluation');
+    expect(html).toContain('Serving performance of the eval');
   });
 });
