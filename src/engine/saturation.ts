@@ -36,8 +36,11 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
   if (reasons.length > 0) {
     const share = ttftP50Ms !== null && ttftP50Ms > 0 && loop.p99 > 0 ? ` (${Math.round((loop.p99 / ttftP50Ms) * 100)}% of TTFT p50 ${ttftP50Ms.toFixed(1)} ms)` : '';
     const impact = loop.p99 > SATURATION.loopDelayNoteMs ? `; latencies can include up to ~${loop.p99.toFixed(0)} ms of client delay${share}` : '';
-    const advice =
-      workers < cores
+    // A late loop with little work of its own was starved by other processes: more threads would not help.
+    const starved = busy !== null && busy < SATURATION.noteUtilization && loop.p99 > SATURATION.loopDelayNoteMs;
+    const advice = starved
+      ? `its own work used only ${Math.round((busy as number) * 100)}% of its thread, so other processes on this machine took the CPU: run llmperf where it has a core to itself`
+      : workers < cores
         ? `rerun with --workers ${Math.min(cores, workers * 2)} (${cores} cores here), or with less load`
         : `every core already runs an engine thread: spread the load over more machines, or lower it`;
     message = `${saturated ? 'the client was the bottleneck' : 'the client was near saturation'}: ${reasons.join(', ')}${impact}; ${advice}`;

@@ -45,6 +45,13 @@ describe('clientHealth', () => {
     expect(health.message).toMatch(/more machines/);
   });
 
+  it('blames other processes, not the load, when the loop was late but had little work of its own', () => {
+    const health = clientHealth(outcome({ eventLoopDelayMs: { p50: 2, p99: 30, max: 80 }, eventLoopUtilization: 0.15 }), 50, 4);
+    expect(health.saturated).toBe(true);
+    expect(health.message).toMatch(/only 15% of its thread/);
+    expect(health.message).not.toMatch(/--workers/);
+  });
+
   it('notes a busy client that kept its timing as near saturation, not as the bottleneck', () => {
     const health = clientHealth(outcome({ eventLoopUtilization: 0.85 }), 50, 4);
     expect(health.saturated).toBe(false);
