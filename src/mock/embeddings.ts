@@ -1,5 +1,5 @@
 // POST /v1/embeddings: deterministic unit vectors per input text, after the model's prefill time in a slot.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendJsonError, type MockContext } from './completion.js';
 import type { Sequence } from './simulation.js';
@@ -34,9 +34,9 @@ function base64Floats(v: number[]): string {
   return Buffer.from(new Float32Array(v).buffer).toString('base64');
 }
 
-export function handleEmbeddings(ctx: MockContext, body: Record<string, unknown>, res: ServerResponse): void {
+export function handleEmbeddings(ctx: MockContext, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
   const arrivalMs = performance.now();
-  ctx.stats.arrived(arrivalMs, body);
+  ctx.stats.arrived(arrivalMs, body, Number(req.headers['content-length'] ?? 0));
   const parsed = inputs(body.input);
   const dim = body.dimensions ?? ctx.config.embeddingDim;
   if (typeof parsed === 'string' || typeof dim !== 'number' || !Number.isInteger(dim) || dim < 1 || dim > 65536) {

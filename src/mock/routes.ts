@@ -83,7 +83,7 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
       return sendJson(res, 400, errorBody('request body must be a JSON object', 'BadRequestError', 400));
     }
     const fields = body as Record<string, unknown>;
-    if (kind === 'embeddings') return handleEmbeddings(ctx, fields, res);
+    if (kind === 'embeddings') return handleEmbeddings(ctx, fields, req, res);
     if (kind === 'tokenize') return sendJson(res, 200, JSON.stringify(tokenizeResponse(promptText(fields))));
     handleCompletion(ctx, kind as 'chat' | 'completions', fields, req, res);
   } catch (err) {

@@ -28,7 +28,7 @@ export interface MockStats {
   faults: Record<string, number>;
   /** How late tokens were written versus their schedule (ms). Large values mean the simulator, not the client, lagged. */
   lagMs: { p50: number; p99: number; max: number; count: number };
-  /** The last (up to) 1000 parsed request bodies, oldest first. */
+  /** The last (up to) 1000 parsed request bodies, oldest first (over 64 KB: without messages/prompt/input, see `omitted`). */
   recentBodies: unknown[];
   /** Arrival time of each request (ms since the server started), the first 100,000. */
   arrivalTimesMs: number[];
@@ -37,6 +37,7 @@ export interface MockStats {
 }
 
 const MAX_BODIES = 1000;
+const MAX_KEPT_BODY_BYTES = 64 * 1024;
 const MAX_ARRIVALS = 100_000;
 /** Lag histogram: 0.1 ms buckets up to 10 s; beyond goes into the last bucket (max is kept exactly). */
 const LAG_BUCKET_MS = 0.1;
@@ -67,8 +68,17 @@ export class StatsCollector {
 
   constructor(private readonly startMs: number) {}
 
-  /** A request arrived; it counts as in flight until `ended`. */
-  arrived(nowMs: number, body: unknown): void {
+  /**
+   * A request arrived; it counts as in flight until `ended`. Bodies over 64 KB are kept as a summary
+   * (their other fields, and the size of what was left out) so 1000 huge prompts cannot eat the heap.
+   */
+  arrived(nowMs: number, body: unknown, bodyBytes = 0): void {
+    if (bodyBytes > MAX_KEPT_BODY_BYTES && body !== null && typeof body === 'object') {
+      const big = body as Record<string, unknown>;
+      const fields = ['messages', 'prompt', 'input'].filter((k) => big[k] !== undefined);
+      const kept = Object.fromEntries(Object.entries(big).filter(([k]) => !fields.includes(k)));
+      body = { ...kept, omitted: { bytes: bodyBytes, fields } };
+    }
     this.requests++;
     this.inFlight++;
     if (this.inFlight > this.maxInFlight) this.maxInFlight = this.inFlight;

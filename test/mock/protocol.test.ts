@@ -80,6 +80,18 @@ describe('streaming chat', () => {
   });
 });
 
+describe('recent bodies', () => {
+  it('keeps small bodies whole and huge ones as a summary', async () => {
+    await post(sim.url, '/v1/chat/completions', { messages, max_tokens: 1, marker: 'small' });
+    await post(sim.url, '/v1/chat/completions', { messages: [{ role: 'user', content: 'word '.repeat(20_000) }], max_tokens: 1, marker: 'big' });
+    const bodies = (await sim.stats()).recentBodies.slice(-2) as Record<string, unknown>[];
+    expect(bodies[0]).toEqual({ messages, max_tokens: 1, marker: 'small' });
+    expect(bodies[1]).toMatchObject({ max_tokens: 1, marker: 'big', omitted: { fields: ['messages'] } });
+    expect(bodies[1]!.messages).toBeUndefined();
+    expect((bodies[1]!.omitted as { bytes: number }).bytes).toBeGreaterThan(100_000);
+  });
+});
+
 describe('streaming completions', () => {
   it('sends choices[0].text per token, no role chunk, finish then usage then [DONE]', async () => {
     const r = await post(sim.url, '/v1/completions', { prompt: 'Once upon a time', stream: true, max_tokens: 5, stream_options: { include_usage: true } });
