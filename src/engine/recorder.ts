@@ -131,6 +131,7 @@ export class Recorder implements PackageGapSink {
   private recordDistributions(state: RequestState, ttftMs: number, latencyMs: number, queueMs: number, outputTokens: number): void {
     const h = this.histograms;
     recordUs(h.get('ttft_ms')!, ttftMs * 1000);
+    if (state.turn >= 0) recordUs(h.get(state.turn === 0 ? 'ttft_first_turn_ms' : 'ttft_later_turns_ms')!, ttftMs * 1000);
     recordUs(h.get('latency_ms')!, latencyMs * 1000);
     if (outputTokens > 1) recordUs(h.get('tpot_ms')!, ((latencyMs - ttftMs) / (outputTokens - 1)) * 1000);
     if (!Number.isNaN(state.intendedMs)) {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { encodeHistogram, summarizeUs } from '../metrics/histogram.js';
 import { RESULT_SCHEMA, type ClientHealth, type ResultDocument, type RunConfigDocument } from '../metrics/schema.js';
 import { buildSummary } from '../metrics/summary.js';
+import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
 
@@ -50,7 +51,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
   if (outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0) {
     (histograms as Record<string, unknown>).schedule_lag_ms = encodeHistogram(outcome.scheduleLagUs);
   }
-  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...outcome.workload };
+  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload) };
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'llmperf', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },

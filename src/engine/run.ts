@@ -76,7 +76,10 @@ export interface RunOutcome {
   eventLoopUtilization?: number;
   /** Engine threads the run used (absent: 1). */
   workers?: number;
-  /** Workload summary fields (requested vs actual lengths, client vs server counts, per-turn TTFT), merged into the summary. */
+  /**
+   * @deprecated Never set: the workload counters travel in `totals.workload` (summed across workers) and the
+   * per-turn TTFTs as histograms. Kept so code that forwards it still compiles.
+   */
   workload?: Record<string, unknown>;
 }
 
@@ -208,13 +211,13 @@ export class LoadRun {
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
     const snapshot = this.recorder.snapshot();
+    snapshot.totals.workload = { ...this.workload.counters() };
     snapshot.totals.retried = this.retriedRequests;
     snapshot.totals.retry_attempts = this.retryAttempts;
     return {
       ...snapshot,
       interrupted: this.interrupted,
       scheduleLagUs: this.scheduler.scheduleLagUs,
-      workload: this.workload.summary(),
       eventLoopDelayMs: load.eventLoopDelayMs,
       eventLoopUtilization: load.eventLoopUtilization,
     };
@@ -257,6 +260,7 @@ export class LoadRun {
     const state = new RequestState(index);
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
+    if (conversation !== null) state.turn = conversation.turn;
     this.sent.set(index, { requestedOutput: this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens), turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
@@ -297,8 +301,6 @@ export class LoadRun {
         actualOutputTokens: record.output_tokens,
         clientInputTokens: state.inputTokensEstimate,
         serverInputTokens: state.promptTokens >= 0 ? state.promptTokens : null,
-        turn: conversation === null ? null : conversation.turn,
-        ttftMs: record.ttft_ms,
       });
     }
     // Multi-turn: the next turn goes as soon as the reply is in, with the history; a failed turn ends the conversation.

@@ -15,6 +15,8 @@ export class RequestState {
   index: number;
   /** Intended send time (open loop) or NaN (closed loop). */
   intendedMs = NaN;
+  /** Multi-turn: 0 for a conversation's first turn, 1+ for later ones; -1 outside multi-turn runs. */
+  turn = -1;
   sendMs = NaN;
   headersMs = NaN;
   firstPackageMs = NaN;

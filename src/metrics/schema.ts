@@ -36,6 +36,8 @@ export const DISTRIBUTION_KEYS = [
   'ttft_from_intended_ms',
   'ttfrt_ms',
   'ttfat_ms',
+  'ttft_first_turn_ms',
+  'ttft_later_turns_ms',
 ] as const;
 export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
 
@@ -87,6 +89,9 @@ export interface Summary {
   ttfrt_ms?: DistributionSummary;
   ttfat_ms?: DistributionSummary;
   reasoning_tokens_per_request?: number;
+  /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
+  ttft_first_turn_ms?: DistributionSummary;
+  ttft_later_turns_ms?: DistributionSummary;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
   [extra: string]: unknown;

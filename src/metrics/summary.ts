@@ -19,6 +19,8 @@ export interface RunTotals {
   /** Requests sent again after a transient failure (--retries), and the extra attempts in all. */
   retried?: number;
   retry_attempts?: number;
+  /** Workload counters (requested vs actual output lengths, client vs server input counts): src/workload/summary.ts. */
+  workload?: Record<string, number>;
   /** Content packages of succeeded requests. */
   packages: number;
   input_tokens: number;

@@ -1,7 +1,6 @@
-// Workload figures for the result summary: requested vs actual output lengths, client vs server input
-// counts, and first-turn vs later-turn TTFT. Fed once per finished request; summarised once at the end.
-import { createHistogram, recordUs, summarizeUs, type Histogram } from '../metrics/histogram.js';
-import type { DistributionSummary } from '../metrics/schema.js';
+// Workload figures for the result summary: requested vs actual output lengths and client vs server input
+// counts. Counters only (in `totals.workload`), so worker threads and shards merge them by summing; the
+// per-turn TTFT distributions travel as histograms (ttft_first_turn_ms, ttft_later_turns_ms) like every other.
 
 /** One finished, successful, non-warm-up request as the workload sees it. */
 export interface WorkloadSample {
@@ -12,9 +11,21 @@ export interface WorkloadSample {
   clientInputTokens: number;
   /** usage.prompt_tokens, or null when the server did not say. */
   serverInputTokens: number | null;
-  /** Multi-turn: 0 for a conversation's first turn, 1+ for later ones; null outside multi-turn runs. */
-  turn: number | null;
-  ttftMs: number | null;
+}
+
+/** Summable counters, stored as `totals.workload`. */
+export interface WorkloadCounters {
+  input_compared: number;
+  input_client_total: number;
+  input_server_total: number;
+  input_abs_difference_total: number;
+  input_differing: number;
+  output_requests: number;
+  output_requested_total: number;
+  output_actual_total: number;
+  output_shorter: number;
+  output_exact: number;
+  output_longer: number;
 }
 
 /** Client vs server input counts: where the client's tokenizer (or rule) and the server's disagree. */
@@ -25,7 +36,7 @@ export interface InputCountComparison {
   server_total: number;
   /** Mean of (server - client) per request; chat templates make it positive on chat APIs. */
   mean_difference: number;
-  max_abs_difference: number;
+  mean_abs_difference: number;
   /** Requests whose two counts differ. */
   differing: number;
 }
@@ -44,76 +55,76 @@ export interface OutputLengthComparison {
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
 export class WorkloadStats {
-  private readonly input = { compared: 0, client: 0, server: 0, diffSum: 0, maxAbs: 0, differing: 0 };
-  private readonly output = { requests: 0, requested: 0, actual: 0, shorter: 0, exact: 0, longer: 0 };
-  private firstTurnUs: Histogram | null = null;
-  private laterTurnsUs: Histogram | null = null;
+  private readonly c: WorkloadCounters = {
+    input_compared: 0,
+    input_client_total: 0,
+    input_server_total: 0,
+    input_abs_difference_total: 0,
+    input_differing: 0,
+    output_requests: 0,
+    output_requested_total: 0,
+    output_actual_total: 0,
+    output_shorter: 0,
+    output_exact: 0,
+    output_longer: 0,
+  };
 
   add(sample: WorkloadSample): void {
+    const c = this.c;
     if (sample.serverInputTokens !== null) {
-      const i = this.input;
       const diff = sample.serverInputTokens - sample.clientInputTokens;
-      i.compared++;
-      i.client += sample.clientInputTokens;
-      i.server += sample.serverInputTokens;
-      i.diffSum += diff;
-      i.maxAbs = Math.max(i.maxAbs, Math.abs(diff));
-      if (diff !== 0) i.differing++;
+      c.input_compared++;
+      c.input_client_total += sample.clientInputTokens;
+      c.input_server_total += sample.serverInputTokens;
+      c.input_abs_difference_total += Math.abs(diff);
+      if (diff !== 0) c.input_differing++;
     }
     if (sample.requestedOutputTokens !== null) {
-      const o = this.output;
-      o.requests++;
-      o.requested += sample.requestedOutputTokens;
-      o.actual += sample.actualOutputTokens;
-      if (sample.actualOutputTokens < sample.requestedOutputTokens) o.shorter++;
-      else if (sample.actualOutputTokens === sample.requestedOutputTokens) o.exact++;
-      else o.longer++;
-    }
-    if (sample.turn !== null && sample.ttftMs !== null) {
-      const histogram = sample.turn === 0 ? (this.firstTurnUs ??= createHistogram()) : (this.laterTurnsUs ??= createHistogram());
-      recordUs(histogram, sample.ttftMs * 1000);
+      c.output_requests++;
+      c.output_requested_total += sample.requestedOutputTokens;
+      c.output_actual_total += sample.actualOutputTokens;
+      if (sample.actualOutputTokens < sample.requestedOutputTokens) c.output_shorter++;
+      else if (sample.actualOutputTokens === sample.requestedOutputTokens) c.output_exact++;
+      else c.output_longer++;
     }
   }
 
-  /** Summary fields (snake_case, units in the names); frees the histograms. */
-  summary(): Record<string, unknown> {
-    const i = this.input;
-    const o = this.output;
-    const fields: Record<string, unknown> = {
-      input_tokens_client_vs_server:
-        i.compared === 0
-          ? null
-          : ({
-              compared: i.compared,
-              client_total: i.client,
-              server_total: i.server,
-              mean_difference: round(i.diffSum / i.compared),
-              max_abs_difference: i.maxAbs,
-              differing: i.differing,
-            } satisfies InputCountComparison),
-      output_tokens_requested_vs_actual:
-        o.requests === 0
-          ? null
-          : ({
-              requests: o.requests,
-              requested_mean: round(o.requested / o.requests),
-              actual_mean: round(o.actual / o.requests),
-              shorter: o.shorter,
-              exact: o.exact,
-              longer: o.longer,
-            } satisfies OutputLengthComparison),
-    };
-    const summarize = (h: Histogram | null): DistributionSummary | null => {
-      if (h === null) return null;
-      const s = summarizeUs(h);
-      h.destroy();
-      return s;
-    };
-    if (this.firstTurnUs !== null || this.laterTurnsUs !== null) {
-      fields.ttft_first_turn_ms = summarize(this.firstTurnUs);
-      fields.ttft_later_turns_ms = summarize(this.laterTurnsUs);
-      this.firstTurnUs = this.laterTurnsUs = null;
-    }
-    return fields;
+  counters(): WorkloadCounters {
+    return { ...this.c };
   }
+}
+
+/** The summary fields from (possibly merged) counters; absent counters give nulls. */
+export function workloadSummary(counters: Partial<WorkloadCounters> | undefined): {
+  input_tokens_client_vs_server: InputCountComparison | null;
+  output_tokens_requested_vs_actual: OutputLengthComparison | null;
+} {
+  const c = { ...counters } as Partial<WorkloadCounters>;
+  const n = (key: keyof WorkloadCounters) => c[key] ?? 0;
+  const compared = n('input_compared');
+  const requests = n('output_requests');
+  return {
+    input_tokens_client_vs_server:
+      compared === 0
+        ? null
+        : {
+            compared,
+            client_total: n('input_client_total'),
+            server_total: n('input_server_total'),
+            mean_difference: round((n('input_server_total') - n('input_client_total')) / compared),
+            mean_abs_difference: round(n('input_abs_difference_total') / compared),
+            differing: n('input_differing'),
+          },
+    output_tokens_requested_vs_actual:
+      requests === 0
+        ? null
+        : {
+            requests,
+            requested_mean: round(n('output_requested_total') / requests),
+            actual_mean: round(n('output_actual_total') / requests),
+            shorter: n('output_shorter'),
+            exact: n('output_exact'),
+            longer: n('output_longer'),
+          },
+  };
 }

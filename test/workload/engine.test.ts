@@ -109,7 +109,7 @@ describe('client vs server input counts', () => {
     const { prompts } = loadWorkload({ inputTokens: { kind: 'fixed', tokens: 300 }, count: 10, seed: 1, counter: APPROX_COUNTER });
     const exact = await run(testConfig(server.url, { prompts, requests: 10 }));
     expect(exact.summary.input_tokens_per_request).toBe(300);
-    expect(exact.summary.input_tokens_client_vs_server).toEqual({ compared: 10, client_total: 3000, server_total: 3000, mean_difference: 0, max_abs_difference: 0, differing: 0 });
+    expect(exact.summary.input_tokens_client_vs_server).toEqual({ compared: 10, client_total: 3000, server_total: 3000, mean_difference: 0, mean_abs_difference: 0, differing: 0 });
     // Plain-text lines count differently by the simulator's rule than by 4 characters: the difference is reported.
     const lines = loadWorkload({ dataset: 'lines', count: 0, seed: 1, counter: APPROX_COUNTER }).prompts;
     const differ = await run(testConfig(server.url, { prompts: lines, requests: 10 }));
