@@ -1,0 +1,141 @@
+// `npm run bench`: llmperf's engine against the floor (node:net) on a burst server, worker scaling, timing fidelity, 10,000 streams.
+// Options: --quick (shorter points), --only throughput,workers,fidelity,scale, --seconds N (per throughput point), --no-pin.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { runFidelity, FIDELITY_POINTS } from './fidelity.js';
+import { clientCores, cores, hasTaskset, pin, startBurstServer, startSimulator } from './processes.js';
+import { printTables } from './table.js';
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const value = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const quick = flag('--quick');
+const only = new Set(value('--only', 'throughput,workers,fidelity,scale').split(','));
+const seconds = Number(value('--seconds', quick ? 1.5 : 3));
+const pinning = !flag('--no-pin') && hasTaskset && cores >= 2;
+const startedAt = Date.now();
+// Every part is bounded; this is the backstop for the whole run.
+const WHOLE_BENCH_LIMIT_MS = 6 * 60_000;
+setTimeout(() => {
+  console.error('bench: over 6 minutes, stopping');
+  process.exit(1);
+}, WHOLE_BENCH_LIMIT_MS).unref();
+
+const say = (text) => process.stderr.write(text + '\n');
+const here = (file) => fileURLToPath(new URL(file, import.meta.url));
+if (pinning) pin(process.pid, clientCores);
+
+/** Runs bench/point.js in a fresh process (clean peak RSS) and returns its JSON line. */
+function point(args, coreList = null) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [here('./point.js'), JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (coreList !== null && pinning) pin(child.pid, coreList);
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`point ${JSON.stringify(args)} exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()));
+    });
+  });
+}
+
+const results = {
+  machine: {
+    cpus: cores,
+    model: cpus()[0]?.model ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    pinned: pinning ? { client: clientCores, server: String(cores - 1) } : null,
+    loadAverageAtStart: loadavg().map((x) => Math.round(x * 100) / 100),
+  },
+  startedAt: new Date(startedAt).toISOString(),
+};
+
+if (only.has('throughput') || only.has('workers')) {
+  const server = await startBurstServer();
+  say(`burst server on port ${server.port}${server.pinned ? ` pinned to core ${cores - 1}` : ''}`);
+  try {
+    if (only.has('throughput')) {
+      results.throughput = [];
+      for (const tokens of [16, 256]) {
+        for (const concurrency of [64, 1024]) {
+          const row = { tokens, concurrency };
+          for (const client of ['floor', 'llmperf']) {
+            const r = await point({ client, port: server.port, tokens, concurrency, durationMs: seconds * 1000, warmupMs: 800 });
+            if (!r.eventsOk) throw new Error(`${client} at ${concurrency} x ${tokens}: event counts do not add up (${JSON.stringify(r)})`);
+            row[client] = r;
+            say(`  ${client.padEnd(7)} c=${concurrency} events/response=${tokens + 2}: ${Math.round(r.eventsPerS)} events/s, ${r.cpuUsPerEvent.toFixed(2)} us/event`);
+          }
+          row.ratio = row.llmperf.cpuUsPerEvent / row.floor.cpuUsPerEvent;
+          results.throughput.push(row);
+        }
+      }
+    }
+    if (only.has('workers')) {
+      // Marginal CPU per event: (CPU of a long run - CPU of a short run) / (their event difference), so thread
+      // start-up and the per-run summary, which are per run and not per event, cancel out.
+      results.workers = [];
+      const shortMs = quick ? 1000 : 1500;
+      const longMs = quick ? 2500 : 4500;
+      for (const workers of [1, 2]) {
+        const args = { client: 'llmperf', port: server.port, tokens: 256, concurrency: 256, warmupMs: 500, workers };
+        // With more workers than client cores, let the process use every core (the server then shares one).
+        const coreList = workers > 1 ? `0-${cores - 1}` : null;
+        const a = await point({ ...args, durationMs: shortMs }, coreList);
+        const b = await point({ ...args, durationMs: longMs }, coreList);
+        const cpuUs = (r) => r.cpuUserUs + r.cpuSystemUs;
+        const marginal = (cpuUs(b) - cpuUs(a)) / (b.events - a.events);
+        results.workers.push({ workers, eventsPerS: b.eventsPerS, cpuUsPerEvent: b.cpuUsPerEvent, marginalCpuUsPerEvent: marginal, cores: coreList ?? clientCores });
+        say(`  llmperf --workers ${workers}: ${Math.round(b.eventsPerS)} events/s, ${marginal.toFixed(2)} us/event (marginal)`);
+      }
+    }
+  } finally {
+    server.close();
+  }
+}
+
+if (only.has('fidelity')) {
+  say('timing fidelity (paced simulator in its own process, send times recorded):');
+  const points = quick ? FIDELITY_POINTS.map((p) => ({ ...p, waves: 2 })).slice(0, 2) : FIDELITY_POINTS;
+  results.fidelity = await runFidelity(points, (r) =>
+    say(`  ${r.client.padEnd(7)} c=${r.concurrency} itl=${r.itlMs}: TTFT error p50 ${r.error.ttftP50} ms p99 ${r.error.ttftP99} ms; ITL error p50 ${r.error.itlP50} ms p99 ${r.error.itlP99} ms`),
+  );
+}
+
+if (only.has('scale')) {
+  const streams = quick ? 2000 : 10_000;
+  say(`scale: ${streams} concurrent streams against the simulator (its own process)`);
+  const sim = await startSimulator({ ttftMs: 1500, itlMs: 500, outputTokens: 8, slots: streams, contention: 0, seed: 1 });
+  try {
+    results.scale = await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--expose-gc', here('./scale-point.js'), JSON.stringify({ url: sim.url, streams, tokens: 8 })], { stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.stdout.on('data', (d) => (out += d));
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        if (code !== 0) reject(new Error(`scale run exited with ${code}`));
+        else resolve(JSON.parse(out.trim().split('\n').pop()));
+      });
+    });
+    results.scale.simulator = await sim.call('stats').then((s) => ({ maxInFlight: s.maxInFlight, lagMs: s.lagMs }));
+  } finally {
+    sim.close();
+  }
+}
+
+results.machine.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+results.elapsedS = Math.round((Date.now() - startedAt) / 100) / 10;
+process.stdout.write(printTables(results) + '\n');
+const dir = here('./results/');
+mkdirSync(dir, { recursive: true });
+const stamp = new Date(startedAt).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+writeFileSync(`${dir}bench-${stamp}.json`, JSON.stringify(results, null, 2));
+writeFileSync(`${dir}latest.json`, JSON.stringify(results, null, 2));
+say(`written to bench/results/bench-${stamp}.json and bench/results/latest.json (${results.elapsedS} s)`);
+process.exit(0);
