@@ -30,12 +30,6 @@ export function sendJsonError(res: ServerResponse, status: number, message: stri
   res.end(payload);
 }
 
-/** Ends the response; in llama.cpp mode also closes the connection although keep-alive was advertised. */
-function endResponse(ctx: MockContext, res: ServerResponse, data: string | Buffer): void {
-  const socket = res.socket;
-  if (ctx.config.closeAfterResponse && socket) res.end(data, () => socket.end());
-  else res.end(data);
-}
 
 /** A TCP reset where the platform offers it (RST, as a crashed proxy gives), else a plain destroy. */
 function resetConnection(res: ServerResponse): void {
@@ -169,7 +163,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
         const usageFrame = meta.includeUsage ? frames.usageFrame(usage()) : '';
         const tail = fault?.onEnd ? fault.onEnd(finish, usageFrame, DONE_FRAME) : finish + usageFrame + DONE_FRAME;
         endStats('completed');
-        endResponse(ctx, res, tail);
+        res.end(tail);
         if (record) record.endEpochMs = performance.timeOrigin + performance.now();
         return;
       }
@@ -190,7 +184,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
       }
       endStats('completed');
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body2) });
-      endResponse(ctx, res, body2);
+      res.end(body2);
       if (record) record.headersEpochMs = record.endEpochMs = performance.timeOrigin + performance.now();
     },
   };

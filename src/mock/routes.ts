@@ -51,6 +51,11 @@ function modelsPayload(ctx: MockContext): string {
 
 /** The whole request handler; never throws (a handler bug answers 500 instead of killing the server). */
 export async function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (ctx.config.closeAfterResponse) {
+    // llama.cpp's behaviour: keep-alive advertised, yet the connection closes after every response.
+    const socket = req.socket;
+    res.once('finish', () => socket.end());
+  }
   try {
     const rawPath = (req.url ?? '/').split('?')[0]!;
     const path = rawPath.startsWith('/v1/') ? rawPath.slice(3) : rawPath;

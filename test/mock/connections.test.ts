@@ -27,9 +27,9 @@ describe('keep-alive', () => {
   it('closeAfterResponse advertises keep-alive but closes after every response', async () => {
     sim = await startMockServer({ port: 0, ttftMs: 1, itlMs: 1, closeAfterResponse: true });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-    for (const stream of [true, false]) {
-      const r = await post(sim.url, '/v1/chat/completions', { ...body, stream }, agent);
-      expect(r.status).toBe(200);
+    for (const [stream, status] of [[true, 200], [false, 200], [true, 400]] as const) {
+      const r = await post(sim.url, '/v1/chat/completions', status === 400 ? { stream } : { ...body, stream }, agent);
+      expect(r.status).toBe(status);
       expect(r.headers.connection).toBe('keep-alive');
       expect(await r.socketClosed).toBe(true);
     }
