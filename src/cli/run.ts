@@ -6,7 +6,9 @@ import { WorkerRun } from '../engine/workers/pool.js';
 import { checkFileLimit } from '../engine/fd-limit.js';
 import { buildResult } from '../engine/result.js';
 import { RequestLog } from '../engine/request-log.js';
-import { discoverModel, type Target } from '../engine/target.js';
+import { Agent, request } from 'undici';
+import { apiPath, discoverModel, requestHeaders, type Target } from '../engine/target.js';
+import { TargetError, UsageError } from '../errors.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import { consoleReport } from '../report/console.js';
@@ -23,6 +25,35 @@ import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-opt
 const say = (plan: RunPlan, text: string) => {
   if (!plan.quiet) process.stderr.write(redact(text) + '\n');
 };
+
+/** The output folder is user input: one that cannot be created or written is a usage error, found before any load. */
+function openRequestLog(outDir: string): RequestLog {
+  try {
+    mkdirSync(outDir, { recursive: true });
+    return new RequestLog(join(outDir, 'requests.csv'));
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new UsageError(`--out ${outDir}: cannot write there (${code}); choose a folder you can write to`);
+  }
+}
+
+/**
+ * Pre-flight when --model skips model discovery: GET /v1/models once. Any HTTP answer (even 404) proves the server is
+ * there; only a failure to connect stops the run, with one line naming the URL (exit 3), before any load is sent.
+ */
+async function preflight(target: Omit<Target, 'model'>, rejectUnauthorized: boolean): Promise<void> {
+  const url = new URL(apiPath(target.baseUrl, 'models'), target.baseUrl);
+  const dispatcher = new Agent({ connect: { rejectUnauthorized, timeout: 10_000 } });
+  try {
+    const response = await request(url, { method: 'GET', headers: requestHeaders({ ...target, model: '' }), dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    await response.body.dump();
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? (error as Error).message;
+    throw new TargetError(`${url.origin}: cannot reach the server (${code}); check --url and that the server is running`);
+  } finally {
+    await dispatcher.close().catch(() => {});
+  }
+}
 
 function defaultOutDir(model: string, startedAt: Date): string {
   const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
@@ -86,6 +117,8 @@ export async function executeRun(
   try {
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
     // Model discovery doubles as the pre-flight check: an unreachable server fails here, before any load.
+    // With --model there is no discovery, so a plain request to the same route is the pre-flight.
+    if (plan.model !== undefined) await preflight(partial, plan.rejectUnauthorized);
     const model = plan.model ?? (await discoverModel(partial));
     const cluster = new ClusterRun(plan, (text) => say(plan, text));
     const config: LoadConfig = {
@@ -115,8 +148,7 @@ export async function executeRun(
     await cluster.beforeStart();
     const startedAt = new Date();
     const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
-    mkdirSync(outDir, { recursive: true });
-    const requestLog = new RequestLog(join(outDir, 'requests.csv'));
+    const requestLog = openRequestLog(outDir);
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
     let metEverySlo = 0;
