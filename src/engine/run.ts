@@ -252,7 +252,13 @@ export class LoadRun {
     const prompt = this.prompts[promptIndex % this.prompts.length];
     const body = (this.bodies[promptIndex] ??= buildBody(this.config, prompt));
     const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
-    this.send(this.multiTurn ? this.nextRequestIndex++ : index, intendedMs, prompt, body, conversation);
+    this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation);
+  }
+
+  /** Multi-turn request indexes in send order; a worker's share keeps them disjoint from the other workers'. */
+  private turnIndex(): number {
+    const local = this.nextRequestIndex++;
+    return this.config.share ? globalIndex(this.config.share, local) : local;
   }
 
   /** Sends one request: a scheduled one, or a conversation's next turn (intendedMs NaN: sent when the reply arrived). */
@@ -306,7 +312,7 @@ export class LoadRun {
     // Multi-turn: the next turn goes as soon as the reply is in, with the history; a failed turn ends the conversation.
     if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
       const next = conversation.next((state.contentPieces ?? []).join(''));
-      queueMicrotask(() => this.send(this.nextRequestIndex++, NaN, next, buildBody(this.config, next), conversation));
+      queueMicrotask(() => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
       return;
     }
     // Next send outside undici's callback stack, so no dispatch re-enters the handler that just finished.
