@@ -54,9 +54,8 @@ function validate(kind: ApiKind, body: Record<string, unknown>): string | null {
   return body.prompt === undefined || body.prompt === null ? 'prompt is required' : null;
 }
 
-export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, arrivalMs = performance.now()): void {
   const { config, stats, sim } = ctx;
-  const arrivalMs = performance.now();
   stats.arrived(arrivalMs, body, Number(req.headers['content-length'] ?? 0));
   if (body.ignore_eos === true) stats.ignoreEosRequests++;
   if (body.min_tokens !== undefined && body.min_tokens !== null) stats.minTokensRequests++;

@@ -34,8 +34,7 @@ function base64Floats(v: number[]): string {
   return Buffer.from(new Float32Array(v).buffer).toString('base64');
 }
 
-export function handleEmbeddings(ctx: MockContext, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
-  const arrivalMs = performance.now();
+export function handleEmbeddings(ctx: MockContext, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, arrivalMs = performance.now()): void {
   ctx.stats.arrived(arrivalMs, body, Number(req.headers['content-length'] ?? 0));
   const parsed = inputs(body.input);
   const dim = body.dimensions ?? ctx.config.embeddingDim;

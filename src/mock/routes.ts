@@ -1,5 +1,6 @@
 // Request routing: path table, body reading, JSON errors. Paths are served with and without the /v1 prefix.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { handleCompletion, type MockContext } from './completion.js';
 import { handleEmbeddings } from './embeddings.js';
 import { errorBody } from './format.js';
@@ -51,6 +52,8 @@ function modelsPayload(ctx: MockContext): string {
 
 /** The whole request handler; never throws (a handler bug answers 500 instead of killing the server). */
 export async function route(ctx: MockContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // A request arrives when its headers do; reading the body may take another turn of the event loop.
+  const arrivalMs = performance.now();
   if (ctx.config.closeAfterResponse) {
     // llama.cpp's behaviour: keep-alive advertised, yet the connection closes after every response.
     const socket = req.socket;
@@ -88,9 +91,9 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
       return sendJson(res, 400, errorBody('request body must be a JSON object', 'BadRequestError', 400));
     }
     const fields = body as Record<string, unknown>;
-    if (kind === 'embeddings') return handleEmbeddings(ctx, fields, req, res);
+    if (kind === 'embeddings') return handleEmbeddings(ctx, fields, req, res, arrivalMs);
     if (kind === 'tokenize') return sendJson(res, 200, JSON.stringify(tokenizeResponse(promptText(fields))));
-    handleCompletion(ctx, kind as 'chat' | 'completions', fields, req, res);
+    handleCompletion(ctx, kind as 'chat' | 'completions', fields, req, res, arrivalMs);
   } catch (err) {
     if (!res.headersSent) sendJson(res, 500, errorBody(`simulator error: ${(err as Error).message}`, 'InternalServerError', 500));
     else res.destroy();
