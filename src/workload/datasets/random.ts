@@ -30,11 +30,14 @@ function wordPool(counter: TokenCounter): string[] {
   if (pool) return pool;
   pool = [];
   const seen = new Set<string>();
+  // The cost of a word in running text, after another word: right for byte-level BPE (" word") and for
+  // SentencePiece's metaspace ("▁word") alike, where a word alone may carry a prefix-space token.
+  const base = counter.count('the');
   for (const entry of counter.vocabulary()) {
     const word = entry.trim();
     if (!/^[A-Za-z]{2,12}$/.test(word) || seen.has(word)) continue;
     seen.add(word);
-    if (counter.count(` ${word}`) === 1) pool.push(word);
+    if (counter.count(`the ${word}`) - base === 1) pool.push(word);
     if (pool.length >= 4000) break;
   }
   if (pool.length === 0) pool = FALLBACK_WORDS;
@@ -52,11 +55,18 @@ const FILLERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
  * additions that do not overshoot. Bounded; if a tokenizer never lands exactly, the closest length
  * below the target is kept.
  */
-function fitExact(head: string, target: number, counter: TokenCounter, pool: string[], random: () => number): string {
+function fitExact(
+  head: string,
+  headCount: number,
+  target: number,
+  counter: TokenCounter,
+  pool: string[],
+  random: () => number,
+): { text: string; tokens: number } {
   const words: string[] = [];
-  const textOf = () => (words.length === 0 ? head : head.length === 0 ? words.join(' ') : `${head} ${words.join(' ')}`);
+  // Every word follows a space, the first one too: pool words are one token exactly in that form.
+  const textOf = () => (words.length === 0 ? head : `${head} ${words.join(' ')}`);
   const pick = () => pool[Math.floor(random() * pool.length)]!;
-  const headCount = head.length === 0 ? 0 : counter.count(head);
   let count = headCount;
   for (let round = 0; round < 20 && count !== target; round++) {
     const perWord = words.length > 0 ? Math.max(1, (count - headCount) / words.length) : 1;
@@ -77,7 +87,7 @@ function fitExact(head: string, target: number, counter: TokenCounter, pool: str
     if (next <= target) count = next;
     else words.pop();
   }
-  return textOf();
+  return { text: textOf(), tokens: count };
 }
 
 /**
@@ -111,13 +121,17 @@ export function randomPrompts(options: RandomDatasetOptions): Prompt[] {
     prefixTokens === 0
       ? ''
       : counter.exact
-        ? fitExact('', prefixTokens, counter, pool, seededRandom(options.seed ^ 0x2545f491))
+        ? fitExact('', 0, prefixTokens, counter, pool, seededRandom(options.seed ^ 0x2545f491)).text
         : threeLetterText('', prefixTokens, seededRandom(options.seed ^ 0x2545f491));
+  const prefixCount = prefix.length === 0 ? 0 : counter.count(prefix);
   const prompts: Prompt[] = [];
   for (let i = 0; i < options.count; i++) {
     const target = Math.max(sampleLength(options.inputTokens, lengths), prefixTokens + 1);
-    const text = counter.exact ? fitExact(prefix, target, counter, pool, words) : threeLetterText(prefix, target - prefixTokens, words);
-    prompts.push(fromText(text, counter.count));
+    if (counter.exact) {
+      // The fit already counted the text: no second encode per prompt.
+      const { text, tokens } = fitExact(prefix, prefixCount, target, counter, pool, words);
+      prompts.push(fromText(text, () => tokens));
+    } else prompts.push(fromText(threeLetterText(prefix, target - prefixTokens, words), counter.count));
   }
   return prompts;
 }
