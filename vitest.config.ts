@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One test file at a time: several files measure latency against the simulator, and a soak or
+    // scale test beside them on a 2-core machine would be measuring the neighbour, not llmperf.
+    fileParallelism: false,
   },
 });
