@@ -11,10 +11,11 @@ import { apiPath, discoverModel, requestHeaders, type Target } from '../engine/t
 import { TargetError, UsageError } from '../errors.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
+import Table from 'cli-table3';
 import { consoleReport } from '../report/console.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } from '../metrics/slo.js';
-import { writeReports } from '../report/index.js';
+import { readRequestRecords, writeReports } from '../report/index.js';
 import { startProgress } from './progress.js';
 import { redact, registerSecrets, secretsOf } from '../util/redact.js';
 import { ClusterRun } from '../cluster/run-extras.js';
@@ -189,7 +190,12 @@ export async function executeRun(
     if (perRequestSlos.length > 0) {
       result.summary.goodput = result.summary.duration_s > 0 ? Math.round((metEverySlo / result.summary.duration_s) * 1000) / 1000 : 0;
     }
-    if (plan.slos.length > 0) result.slo = evaluateSlos(result, plan.slos);
+    if (plan.slos.length > 0) {
+      // Per-request thresholds also report the share of requests that met them: read the records back
+      // after the run rather than holding every record in memory during it.
+      const records = perRequestSlos.length > 0 ? readRequestRecords(join(outDir, 'requests.csv')) : undefined;
+      result.slo = evaluateSlos(result, plan.slos, records);
+    }
     // result.json always: it is the contract every other command reads.
     const formats = plan.formats.includes('json') ? plan.formats : [...plan.formats, 'json' as const];
     const files = await writeReports(outDir, result, formats, { extraSections: clusterSections(result) });
@@ -199,6 +205,21 @@ export async function executeRun(
   }
 }
 
+/** What went wrong, when something did: each error kind, how often, and one (redacted) sample message. */
+export function errorTable(result: ResultDocument): string | null {
+  const s = result.summary;
+  const kinds = Object.entries(s.errors).sort((a, b) => b[1] - a[1]);
+  if (kinds.length === 0 && !s.retried) return null;
+  const ended = s.succeeded + s.failed + s.cancelled;
+  const table = new Table({ head: ['Error kind', 'Requests', 'Share', 'Sample message'], style: { head: [], border: [] } });
+  for (const [kind, count] of kinds) {
+    const sample = (s.error_samples[kind] ?? '').replace(/\s+/g, ' ');
+    table.push([kind, String(count), ended > 0 ? `${((100 * count) / ended).toFixed(1)}%` : '-', sample.length > 70 ? `${sample.slice(0, 69)}…` : sample]);
+  }
+  const retried = s.retried ? `\nRetried (--retries): ${s.retried} requests succeeded or failed after more than one attempt` : '';
+  return (kinds.length > 0 ? table.toString() : '') + retried;
+}
+
 export async function runAction(flags: RunFlags): Promise<number> {
   const plan = toRunPlan(flags);
   const { result, outDir, files } = await executeRun(plan);
@@ -206,6 +227,8 @@ export async function runAction(flags: RunFlags): Promise<number> {
   if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   else if (!plan.quiet) {
     if (plan.formats.includes('table')) process.stdout.write(consoleReport(result) + '\n');
+    const errors = errorTable(result);
+    if (errors !== null) process.stdout.write(errors + '\n');
     if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
   }
   say(plan, `Written to ${outDir}: ${files.map((file) => relative(outDir, file)).join(', ')}`);
