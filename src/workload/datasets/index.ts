@@ -64,7 +64,7 @@ function pickKind(options: WorkloadOptions): { kind: DatasetKind; path: string |
     if (options.dataset !== undefined || options.datasetPath !== undefined) {
       throw new UsageError('--prompts is shorthand for --dataset-path: give one of them');
     }
-    const jsonl = options.promptsFile.endsWith('.jsonl') || readText(options.promptsFile).trimStart().startsWith('{');
+    const jsonl = options.promptsFile.endsWith('.jsonl') || readText(options.promptsFile, '--prompts').trimStart().startsWith('{');
     return { kind: jsonl ? 'jsonl' : 'lines', path: options.promptsFile };
   }
   if (options.dataset !== undefined && !(DATASET_KINDS as readonly string[]).includes(options.dataset)) {

@@ -38,11 +38,11 @@ export class Problems {
   }
 }
 
-export function readText(path: string): string {
+export function readText(path: string, flag = '--dataset-path'): string {
   try {
     return readFileSync(path, 'utf8');
   } catch {
-    throw new UsageError(`--dataset-path ${path}: cannot read the file; check the path`);
+    throw new UsageError(`${flag} ${path}: cannot read the file; check the path`);
   }
 }
 
