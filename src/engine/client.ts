@@ -168,6 +168,9 @@ class StreamHandler implements Dispatcher.DispatchHandler {
       state.bodyChunks = null;
       if (state.errorKind !== null) {
         state.errorMessage = `${state.errorMessage}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`;
+      } else if (this.bodyBytes > MAX_BODY_BYTES) {
+        // Only the first MAX_BODY_BYTES were kept: parsing them would report a misleading invalid_json.
+        state.fail('response_too_large', `the response body has ${this.bodyBytes} bytes, more than the ${MAX_BODY_BYTES} llmperf keeps`);
       } else {
         try {
           const json: unknown = JSON.parse(text);
