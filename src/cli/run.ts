@@ -211,21 +211,6 @@ export function errorTable(result: ResultDocument): string | null {
   const kinds = Object.entries(s.errors).sort((a, b) => b[1] - a[1]);
   if (kinds.length === 0 && !s.retried) return null;
   const ended = s.succeeded + s.failed + s.cancelled;
-  const table = new Table({ head: ['Error kind', 'Requests', 'Share', 'Sample message'], style: { head: [], border: [] } });
-  for (const [kind, count] of kinds) {
-    const sample = (s.error_samples[kind] ?? '').replace(/\s+/g, ' ');
-    table.push([kind, String(count), ended > 0 ? `${((100 * count) / ended).toFixed(1)}%` : '-', sample.length > 70 ? `${sample.slice(0, 69)}…` : sample]);
-  }
-  const retried = s.retried ? `\nRetried (--retries): ${s.retried} requests succeeded or failed after more than one attempt` : '';
-  return (kinds.length > 0 ? table.toString() : '') + retried;
-}
-
-/** What went wrong, when something did: each error kind, how often, and one (redacted) sample message. */
-export function errorTable(result: ResultDocument): string | null {
-  const s = result.summary;
-  const kinds = Object.entries(s.errors).sort((a, b) => b[1] - a[1]);
-  if (kinds.length === 0 && !s.retried) return null;
-  const ended = s.succeeded + s.failed + s.cancelled;
   const table = new Table({ head: ['Error kind', 'Requests', 'Share', 'Sample message'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
   for (const [kind, count] of kinds) {
     const sample = (s.error_samples[kind] ?? '').replace(/\s+/g, ' ');
@@ -247,8 +232,6 @@ export async function runAction(flags: RunFlags): Promise<number> {
       const errors = errorTable(result);
       if (errors !== null) process.stdout.write(errors + '\n');
     }
-    const errors = errorTable(result);
-    if (errors !== null) process.stdout.write(errors + '\n');
     if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
   }
   say(plan, `Written to ${outDir}: ${files.map((file) => relative(outDir, file)).join(', ')}`);
