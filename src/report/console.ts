@@ -38,6 +38,15 @@ export function metricTable(result: ResultDocument): string {
   if (s.cancelled > 0) rows.splice(6, 0, ['Cancelled', String(s.cancelled), 'cancelled']);
   if (s.reconnects > 0) rows.push(['Reconnects (resent once)', String(s.reconnects), 'reconnects']);
   if (typeof s.goodput === 'number') rows.push(['Goodput (req/s meeting every SLO)', fixed(s.goodput), 'goodput']);
+  // Shown only when they differ: the client's count vs the server's usage, and max_tokens vs what came back.
+  const clientInput = s.input_tokens_client_per_request;
+  if (typeof clientInput === 'number' && clientInput !== s.input_tokens_per_request) {
+    rows.push(["Input tokens per request, client's count", fixed(clientInput, 1), 'input_tokens_client_per_request']);
+  }
+  const askedOutput = s.output_tokens_requested_per_request;
+  if (typeof askedOutput === 'number' && askedOutput !== s.output_tokens_per_request) {
+    rows.push(['Output tokens per request, asked', fixed(askedOutput, 1), 'output_tokens_requested_per_request']);
+  }
   table.push(...rows);
   return table.toString();
 }
@@ -52,6 +61,8 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['Latency from intended send', 'latency_from_intended_ms'],
   ['Time to first reasoning token', 'ttfrt_ms'],
   ['Time to first answer token', 'ttfat_ms'],
+  ['TTFT, first turn', 'ttft_first_turn_ms'],
+  ['TTFT, later turns', 'ttft_later_turns_ms'],
 ];
 
 /** Percentiles of every recorded distribution, in ms; empty distributions are left out. */

@@ -19,6 +19,7 @@ const LABELS: Record<string, string> = {
   packages_per_request: 'Packages (chunks) per request', input_tokens_per_request: 'Input tokens per request',
   output_tokens_per_request: 'Output tokens per request', reasoning_tokens_per_request: 'Reasoning tokens per request',
   total_input_tokens: 'Total input tokens', total_output_tokens: 'Total output tokens',
+  input_tokens_client_per_request: "Input tokens per request, client's count", output_tokens_requested_per_request: 'Output tokens per request, asked (max_tokens)',
 };
 
 export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {

@@ -98,12 +98,17 @@ export class WorkloadStats {
 export function workloadSummary(counters: Partial<WorkloadCounters> | undefined): {
   input_tokens_client_vs_server: InputCountComparison | null;
   output_tokens_requested_vs_actual: OutputLengthComparison | null;
+  /** Scalars beside input_tokens_per_request and output_tokens_per_request, so every report shows the pairs. */
+  input_tokens_client_per_request?: number;
+  output_tokens_requested_per_request?: number;
 } {
   const c = { ...counters } as Partial<WorkloadCounters>;
   const n = (key: keyof WorkloadCounters) => c[key] ?? 0;
   const compared = n('input_compared');
   const requests = n('output_requests');
   return {
+    ...(compared > 0 ? { input_tokens_client_per_request: round(n('input_client_total') / compared) } : {}),
+    ...(requests > 0 ? { output_tokens_requested_per_request: round(n('output_requested_total') / requests) } : {}),
     input_tokens_client_vs_server:
       compared === 0
         ? null
