@@ -39,17 +39,27 @@ function openRequestLog(outDir: string): RequestLog {
 }
 
 /**
- * Pre-flight when --model skips model discovery: GET /v1/models once. Any HTTP answer (even 404) proves the server is
- * there; only a failure to connect stops the run, with one line naming the URL (exit 3), before any load is sent.
+ * Pre-flight: GET /v1/models once, honouring --insecure. Any HTTP answer (even 404) proves the server is there; only a
+ * failure to connect stops the run, with one line naming the URL (exit 3), before any load is sent. Returns the first
+ * model id when the server lists one (model discovery), else null.
  */
-async function preflight(target: Omit<Target, 'model'>, rejectUnauthorized: boolean): Promise<void> {
+async function preflight(target: Omit<Target, 'model'>, rejectUnauthorized: boolean): Promise<string | null> {
   const url = new URL(apiPath(target.baseUrl, 'models'), target.baseUrl);
   const dispatcher = new Agent({ connect: { rejectUnauthorized, timeout: 10_000 } });
   try {
     const response = await request(url, { method: 'GET', headers: requestHeaders({ ...target, model: '' }), dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
-    await response.body.dump();
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      return null;
+    }
+    const listed = (await response.body.json().catch(() => null)) as { data?: Array<{ id?: unknown }> } | null;
+    const first = listed?.data?.[0]?.id;
+    return typeof first === 'string' ? first : null;
   } catch (error) {
     const code = (error as { code?: string }).code ?? (error as Error).message;
+    if (/CERT|SELF_SIGNED|ERR_TLS/i.test(code)) {
+      throw new TargetError(`${url.origin}: the server's TLS certificate is not trusted (${code}); pass --insecure if you trust this server`);
+    }
     throw new TargetError(`${url.origin}: cannot reach the server (${code}); check --url and that the server is running`);
   } finally {
     await dispatcher.close().catch(() => {});
@@ -118,9 +128,9 @@ export async function executeRun(
   try {
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
     // Model discovery doubles as the pre-flight check: an unreachable server fails here, before any load.
-    // With --model there is no discovery, so a plain request to the same route is the pre-flight.
-    if (plan.model !== undefined) await preflight(partial, plan.rejectUnauthorized);
-    const model = plan.model ?? (await discoverModel(partial));
+    // The pre-flight doubles as model discovery; discoverModel is left only to explain a server that lists no model.
+    const listed = await preflight(partial, plan.rejectUnauthorized);
+    const model = plan.model ?? listed ?? (await discoverModel(partial));
     const cluster = new ClusterRun(plan, (text) => say(plan, text));
     const config: LoadConfig = {
       target: { ...partial, model },
