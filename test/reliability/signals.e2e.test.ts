@@ -49,13 +49,13 @@ afterEach(async () => {
 });
 
 describe('SIGINT and SIGKILL', () => {
-  it('SIGINT half-way: in-flight requests finish, result.json is marked interrupted and holds every finished request', async () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s half-way: in-flight requests finish, result.json is marked interrupted and holds every finished request', async (signal) => {
     sim = await startMockServer({ port: 0, ttftMs: 50, itlMs: 20, outputTokens: 40 });
-    const out = tempDir('llmperf-sigint-');
+    const out = tempDir(`llmperf-${signal.toLowerCase()}-`);
     const child = (running = startCli(['--url', sim.url, '-c', '4', '-n', '200', '--out', out, '--quiet', '--grace', '20s']));
     await waitFor(() => rowsIn(out).length >= 8, 30_000, child, '8 finished requests');
     const rowsAtSignal = rowsIn(out).length;
-    child.process.kill('SIGINT');
+    child.process.kill(signal);
     const { code } = await child.exited;
     expect(code, child.output()).toBe(EXIT_INTERRUPTED);
 
