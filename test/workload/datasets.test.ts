@@ -179,3 +179,23 @@ describe('random dataset and length specs', () => {
     expect(Math.abs(sd - 100)).toBeLessThan(6);
   });
 });
+
+describe('large and broken JSON arrays', () => {
+  it('reads a JSON array element by element (bytes, not one giant string), with multi-byte text and escapes', () => {
+    const records = Array.from({ length: 3000 }, (_, i) => ({
+      conversations: [
+        { from: 'human', value: `frage ${i}: "straße" ünd 日本語 \\ [x] {y},` },
+        { from: 'gpt', value: 'answer '.repeat(1 + (i % 5)) },
+      ],
+    }));
+    const path = file('big.json', JSON.stringify(records, null, 1));
+    const { prompts } = load({ dataset: 'sharegpt', datasetPath: path });
+    expect(prompts).toHaveLength(3000);
+    expect(prompts[2999]!.text).toBe('frage 2999: "straße" ünd 日本語 \\ [x] {y},');
+  });
+
+  it('a truncated array names the bad record and says the array is not closed', () => {
+    const path = file('cut.json', '[\n {"conversations": [{"from": "human", "value": "a"}, {"from": "gpt", "value": "b"}]},\n {"conversations": [{"from": "hum');
+    expect(() => load({ dataset: 'sharegpt', datasetPath: path })).toThrow(`${path}:3: the JSON array is not closed`);
+  });
+});

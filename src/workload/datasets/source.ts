@@ -38,76 +38,105 @@ export class Problems {
   }
 }
 
+function unreadable(path: string, flag: string, error: unknown): UsageError {
+  const code = (error as { code?: string }).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'ERR_STRING_TOO_LONG' ? 'too large to read as text' : (code ?? 'unreadable');
+  return new UsageError(`${flag} ${path}: cannot read the file (${why}); check the path`);
+}
+
 export function readText(path: string, flag = '--dataset-path'): string {
   try {
     return readFileSync(path, 'utf8');
-  } catch {
-    throw new UsageError(`${flag} ${path}: cannot read the file; check the path`);
+  } catch (error) {
+    throw unreadable(path, flag, error);
   }
 }
 
-/** Start offsets of the top-level elements of a JSON array (a small scanner that knows strings and escapes). */
-function elementStarts(content: string): number[] {
-  const starts: number[] = [];
+/** The file's bytes: record files are split as bytes, so a dump larger than V8's longest string (ShareGPT's is ~650 MB) still loads. */
+export function readBytes(path: string, flag = '--dataset-path'): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    throw unreadable(path, flag, error);
+  }
+}
+
+const isSpace = (b: number) => b === 32 || b === 10 || b === 13 || b === 9;
+
+/**
+ * The elements of a top-level JSON array, one at a time: a byte scanner that knows strings and escapes
+ * finds each element's extent and line, and only that element becomes a string to parse. UTF-8 never
+ * uses ASCII byte values inside a multi-byte character, so the structural bytes are unambiguous.
+ */
+function arrayRecords(path: string, bytes: Buffer, problems: Problems): SourceRecord[] {
+  const records: SourceRecord[] = [];
   let depth = 0;
   let inString = false;
-  let expecting = false;
-  for (let i = 0; i < content.length; i++) {
-    const c = content[i]!;
+  let start = -1;
+  let startLine = 1;
+  let line = 1;
+  let closed = false;
+  const flush = (end: number) => {
+    if (start < 0) return;
+    const where = `${path}:${startLine}`;
+    try {
+      records.push({ value: JSON.parse(bytes.toString('utf8', start, end)), where });
+    } catch {
+      problems.add(where, 'not valid JSON');
+    }
+    start = -1;
+  };
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 10) line++;
     if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
+      if (b === 0x5c) i++; // a backslash escapes the next byte
+      else if (b === 0x22) inString = false;
       continue;
     }
-    if (depth === 1 && expecting && c !== ']' && !/\s/.test(c)) {
-      starts.push(i);
-      expecting = false;
+    if (depth === 1 && start < 0 && b !== 0x2c && b !== 0x5d && !isSpace(b)) {
+      start = i;
+      startLine = line;
     }
-    if (c === '"') inString = true;
-    else if (c === '[' || c === '{') {
-      depth++;
-      if (depth === 1) expecting = true;
-    } else if (c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 1) expecting = true;
+    if (b === 0x22) inString = true;
+    else if (b === 0x5b || b === 0x7b) depth++;
+    else if (b === 0x5d || b === 0x7d) {
+      depth--;
+      if (depth === 0) {
+        flush(i);
+        closed = true;
+        break;
+      }
+    } else if (b === 0x2c && depth === 1) flush(i);
   }
-  return starts;
+  if (!closed) problems.add(`${path}:${line}`, 'the JSON array is not closed (a truncated file?)');
+  return records;
 }
 
 /**
  * The records of a dataset file: a JSON array (ShareGPT's usual form) or JSON Lines. Unparseable
- * lines go to `problems` with file:line; blank lines are skipped.
+ * records go to `problems` with file:line; blank lines are skipped.
  */
-export function readRecords(path: string, content: string, problems: Problems): SourceRecord[] {
+export function readRecords(path: string, bytes: Buffer, problems: Problems): SourceRecord[] {
+  let first = 0;
+  while (first < bytes.length && isSpace(bytes[first]!)) first++;
+  if (bytes[first] === 0x5b) return arrayRecords(path, bytes, problems);
   const records: SourceRecord[] = [];
-  if (content.trimStart().startsWith('[')) {
-    let whole: unknown;
-    try {
-      whole = JSON.parse(content);
-    } catch (error) {
-      problems.add(`${path}:1`, `not valid JSON (${(error as Error).message})`);
-      return records;
-    }
-    const values = whole as unknown[];
-    const starts = elementStarts(content);
-    let line = 1;
-    let scanned = 0;
-    values.forEach((value, index) => {
-      const start = starts[index] ?? scanned;
-      for (let i = scanned; i < start; i++) if (content.charCodeAt(i) === 10) line++;
-      scanned = start;
-      records.push({ value, where: `${path}:${line}` });
-    });
-    return records;
-  }
-  content.split(/\r?\n/).forEach((text, index) => {
-    if (text.trim().length === 0) return;
-    const where = `${path}:${index + 1}`;
+  let line = 0;
+  for (let from = 0; from < bytes.length; ) {
+    const newline = bytes.indexOf(10, from);
+    const end = newline < 0 ? bytes.length : newline;
+    line++;
+    const text = bytes.toString('utf8', from, end).trim();
+    from = end + 1;
+    if (text.length === 0) continue;
+    const where = `${path}:${line}`;
     try {
       records.push({ value: JSON.parse(text), where });
     } catch {
       problems.add(where, 'not valid JSON');
     }
-  });
+  }
   return records;
 }
 
