@@ -49,10 +49,15 @@ afterEach(async () => {
 });
 
 describe('SIGINT and SIGKILL', () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('%s half-way: in-flight requests finish, result.json is marked interrupted and holds every finished request', async (signal) => {
+  it.each([
+    ['SIGINT', []],
+    ['SIGTERM', []],
+    // The engine split over worker threads must stop the same way.
+    ['SIGINT', ['--workers', '2']],
+  ] as Array<[NodeJS.Signals, string[]]>)('%s %j half-way: in-flight requests finish, result.json is marked interrupted and holds every finished request', async (signal, extra) => {
     sim = await startMockServer({ port: 0, ttftMs: 50, itlMs: 20, outputTokens: 40 });
     const out = tempDir(`llmperf-${signal.toLowerCase()}-`);
-    const child = (running = startCli(['--url', sim.url, '-c', '4', '-n', '200', '--out', out, '--quiet', '--grace', '20s']));
+    const child = (running = startCli(['--url', sim.url, '-c', '4', '-n', '200', '--out', out, '--quiet', '--grace', '20s', ...extra]));
     await waitFor(() => rowsIn(out).length >= 8, 30_000, child, '8 finished requests');
     const rowsAtSignal = rowsIn(out).length;
     child.process.kill(signal);
