@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
 import { VERSION } from '../engine/result.js';
-import { redact } from '../util/redact.js';
+import { redact, registerSecrets, secretsOf } from '../util/redact.js';
 import { arenaCommand } from './arena.js';
 import { capacityCommand } from './capacity.js';
 import { compareCommand } from './compare.js';
@@ -16,6 +16,8 @@ import { addRunOptions, type RunFlags } from './run-options.js';
 import { runAction } from './run.js';
 
 const debug = process.argv.includes('--debug');
+// Every command's default key source: redacted from error output even by commands that never register their secrets.
+registerSecrets(secretsOf({ apiKey: process.env.OPENAI_API_KEY }));
 
 function fail(error: unknown): never {
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT_USAGE);
