@@ -104,6 +104,13 @@ describe('secrets never leave the process', () => {
     expectNothingLeaked(out, run.stdout + run.stderr);
   });
 
+  it('an error raised before any run (a bad --prompts path that happens to hold the key) is redacted too', async () => {
+    const run = await runCli(['--prompts', `/nonexistent/${ENV_KEY}.txt`], { env: { OPENAI_API_KEY: ENV_KEY } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('[redacted]');
+    expectNoSecret('stderr', run.stdout + run.stderr);
+  });
+
   it('an unreachable server: the error names the URL, never the key', async () => {
     const port = await closedPort();
     const run = await runCli(['--url', `http://127.0.0.1:${port}`, '--header', `X-Org-Secret: ${HEADER_VALUE}`, '--debug'], {
