@@ -76,8 +76,9 @@ export interface RetryingInFlight extends InFlight {
 /**
  * Like `sendRequest`, but a transient failure is sent again after a backoff, up to `policy.retries` times.
  * `onEnd` runs once, with the last attempt's state (its times measure that attempt; `retryCount(state)` says how many
- * came before). `canRetry()` false (the run is stopping) ends the request with the failure it has. Aborting during a
- * backoff ends it at once, also with that failure: it is what the server answered.
+ * came before). `canRetry(waitMs)` false (the run is stopping, or its deadline comes before the wait ends) ends the
+ * request with the failure it has. Aborting during a backoff ends it at once, also with that failure: it is what the
+ * server answered.
  */
 export function sendWithRetries(
   dispatcher: Dispatcher,
@@ -86,7 +87,7 @@ export function sendWithRetries(
   gaps: PackageGapSink,
   timeoutMs: number,
   policy: RetryPolicy,
-  canRetry: () => boolean,
+  canRetry: (waitMs: number) => boolean,
   onEnd: (state: RequestState) => void,
 ): RetryingInFlight {
   let attempt = 1;
@@ -94,15 +95,15 @@ export function sendWithRetries(
   let waiting: { timer: NodeJS.Timeout; failed: RequestState } | null = null;
   const attemptEnded = (state: RequestState) => {
     const kind = state.errorKind;
-    if (kind === null || !TRANSIENT_KINDS.has(kind) || attempt > policy.retries || !canRetry()) {
+    const delay = kind !== null && TRANSIENT_KINDS.has(kind) ? backoffMs(policy, attempt, retryAfterMs.get(state) ?? null) : 0;
+    if (kind === null || !TRANSIENT_KINDS.has(kind) || attempt > policy.retries || !canRetry(delay)) {
       if (attempt > 1) retriesOf.set(state, attempt - 1);
       onEnd(state);
       return;
     }
-    const delay = backoffMs(policy, attempt, retryAfterMs.get(state) ?? null);
     const timer = setTimeout(() => {
       waiting = null;
-      if (!canRetry()) {
+      if (!canRetry(0)) {
         retriesOf.set(state, attempt - 1);
         onEnd(state);
         return;

@@ -283,7 +283,7 @@ export class LoadRun {
     const handle =
       this.retryPolicy === null
         ? sendRequest(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, onEnd)
-        : sendWithRetries(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, this.retryPolicy, () => !this.stopping, onEnd);
+        : sendWithRetries(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, this.retryPolicy, (waitMs) => !this.stopping && performance.now() + waitMs < this.deadlineMs, onEnd);
     if (!finished) this.inFlight.set(index, handle);
   }
 

@@ -103,6 +103,17 @@ describe('retries in a run', () => {
     expect(elapsedMs).toBeGreaterThan(1900);
   });
 
+  it('never wait past the end of a --duration run: a Retry-After beyond the deadline ends the request now', async () => {
+    const server = await simWith([{ kind: '503', rate: 1 }]);
+    const started = performance.now();
+    const outcome = await runLoad(testConfig(server.url, { requests: null, durationMs: 500, concurrency: 2, retries: 3 }));
+    // Retry-After is 2 s, the run 0.5 s: waiting would overrun the duration by 1.5 s.
+    expect(performance.now() - started).toBeLessThan(1800);
+    expect(outcome.totals.failed).toBe(outcome.totals.sent);
+    expect(Object.keys(outcome.totals.errors)).toEqual(['http_503']);
+    expect(outcome.totals.retried).toBe(0);
+  });
+
   it('stop during a backoff ends the waiting requests at once, with the failure they had', async () => {
     const server = await simWith([{ kind: '503', rate: 1 }]);
     const run = new LoadRun(testConfig(server.url, { requests: 4, concurrency: 4, retries: 5 }));
