@@ -1,9 +1,9 @@
 // Merging results: lossless histograms, summed counters, the union window; associative, order-independent, identity on one.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runMerge } from '../../src/cli/merge.js';
+import { expandInputs, runMerge } from '../../src/cli/merge.js';
 import { buildResult } from '../../src/engine/result.js';
 import { RequestLog } from '../../src/engine/request-log.js';
 import { runLoad } from '../../src/engine/run.js';
@@ -163,6 +163,19 @@ describe('llmperf merge (runMerge)', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).toContain('id="shards"');
     expect(html).toContain('0/3');
+  });
+
+  it('takes a folder of shard folders (what the Kubernetes merge step passes), skipping its own output', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'llmperf-run-'));
+    runs.forEach((run, i) => cpSync(run.dir, join(parent, `shard-${i}`), { recursive: true }));
+    mkdirSync(join(parent, 'empty'));
+    const out = join(parent, 'merged');
+    expect(expandInputs([parent], out)).toEqual([0, 1, 2].map((i) => join(parent, `shard-${i}`)));
+    const first = await runMerge([parent], { out, format: 'json', slo: [] }, () => {});
+    expect(first.result.merged.count).toBe(3);
+    // Run again: merged/ now holds a result.json of its own, and must not be merged into itself.
+    expect(expandInputs([parent], out)).toHaveLength(3);
+    expect(() => expandInputs([join(parent, 'empty')], out)).toThrow(/no result.json/);
   });
 
   it('says what is wrong in one line: no --out, a missing file', async () => {
