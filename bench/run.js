@@ -82,16 +82,17 @@ if (only.has('throughput') || only.has('workers')) {
       results.workers = [];
       const shortMs = quick ? 1000 : 1500;
       const longMs = quick ? 2500 : 4500;
-      for (const workers of [1, 2]) {
+      // Two workers on the client's cores alone isolate the threads' own overhead; on every core they can add
+      // throughput, but on a small machine they then share a core with the server.
+      const layouts = [{ workers: 1, coreList: null }, { workers: 2, coreList: null }, { workers: 2, coreList: `0-${cores - 1}` }];
+      for (const { workers, coreList } of layouts) {
         const args = { client: 'llmperf', port: server.port, tokens: 256, concurrency: 256, warmupMs: 500, workers };
-        // With more workers than client cores, let the process use every core (the server then shares one).
-        const coreList = workers > 1 ? `0-${cores - 1}` : null;
         const a = await point({ ...args, durationMs: shortMs }, coreList);
         const b = await point({ ...args, durationMs: longMs }, coreList);
         const cpuUs = (r) => r.cpuUserUs + r.cpuSystemUs;
         const marginal = (cpuUs(b) - cpuUs(a)) / (b.events - a.events);
         results.workers.push({ workers, eventsPerS: b.eventsPerS, cpuUsPerEvent: b.cpuUsPerEvent, marginalCpuUsPerEvent: marginal, cores: coreList ?? clientCores });
-        say(`  llmperf --workers ${workers}: ${Math.round(b.eventsPerS)} events/s, ${marginal.toFixed(2)} us/event (marginal)`);
+        say(`  llmperf --workers ${workers} on cores ${coreList ?? clientCores}: ${Math.round(b.eventsPerS)} events/s, ${marginal.toFixed(2)} us/event (marginal)`);
       }
     }
   } finally {
