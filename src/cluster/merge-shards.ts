@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { ResultDocument } from '../metrics/schema.js';
 import type { RunTotals } from '../metrics/summary.js';
+import { skewBetween, type ClockOffset } from './clock-probe.js';
 
 /** The `shard` block a sharded run writes into its result. */
 export interface ShardSection {
@@ -16,6 +17,8 @@ export interface ShardSection {
   start_late_ms: number | null;
   base_seed: number;
   seed: number;
+  /** This machine's clock against the server's `Date` headers (null: no dated response). */
+  server_clock_offset_ms: ClockOffset | null;
 }
 
 /** One input of a merge, as the merged result lists it. */
@@ -31,6 +34,7 @@ export interface ShardEntry {
   sent: number;
   succeeded: number;
   failed: number;
+  server_clock_offset_ms?: ClockOffset | null;
 }
 
 export interface MergedSection {
@@ -41,6 +45,8 @@ export interface MergedSection {
   /** Share of the union window during which every input was running (1 = full overlap). */
   overlap_fraction: number;
   clock_skew_suspected: boolean;
+  /** Bounds on the largest clock difference between shards, from the server's `Date` headers (null: unknown). */
+  clock_skew_ms: { at_least: number; at_most: number } | null;
   notes: string[];
 }
 
@@ -65,6 +71,7 @@ export function shardEntries(doc: ResultDocument): ShardEntry[] {
       sent: totals.sent - totals.warmup,
       succeeded: totals.succeeded,
       failed: totals.failed,
+      server_clock_offset_ms: shard?.server_clock_offset_ms ?? null,
     },
   ];
 }
@@ -115,11 +122,17 @@ export function describeShards(input: readonly ShardEntry[]): MergedSection {
     skew = true;
     notes.push(`first sends span ${seconds(spreadMs)} without a shared --start-at: late starts or clock skew between machines; use --start-at on NTP-synced clocks`);
   }
+  const offsets = entries.map((e) => e.server_clock_offset_ms).filter((o): o is ClockOffset => !!o);
+  const bounds = skewBetween(offsets);
+  if (bounds && bounds.atLeastMs > 0) {
+    skew = true;
+    notes.push(`the shards' clocks differ by at least ${bounds.atLeastMs} ms (at most ${bounds.atMostMs} ms), judged against the server's Date headers: their time series are offset by that much; sync the clocks (NTP/chrony)`);
+  }
   if (active.length > 1 && overlap < 0.9) {
     notes.push(`the inputs ran together for ${Math.round(overlap * 100)}% of the merged window: throughput over the union window understates the load they generated together`);
   }
   if (active.length > 1 && spreadMs <= NOTABLE_MS && startAts.size === 1 && !startAts.has(null)) {
     notes.push('the shards started within 1 s of each other at the shared --start-at (by their own clocks: keep them NTP-synced)');
   }
-  return { count: entries.length, shards: entries, start_spread_ms: round(spreadMs), overlap_fraction: round(overlap), clock_skew_suspected: skew, notes };
+  return { count: entries.length, shards: entries, start_spread_ms: round(spreadMs), overlap_fraction: round(overlap), clock_skew_suspected: skew, clock_skew_ms: bounds ? { at_least: bounds.atLeastMs, at_most: bounds.atMostMs } : null, notes };
 }

@@ -7,6 +7,7 @@ import type { ClusterPlanFields } from './plan.js';
 import type { ShardSection } from './merge-shards.js';
 import { shardLabel } from './shard.js';
 import { waitUntil } from './start-at.js';
+import { probeClockOffset } from './clock-probe.js';
 
 /** A start later than this is worth telling the user: the shards will not overlap fully. */
 const LATE_WARNING_MS = 1000;
@@ -16,7 +17,7 @@ export class ClusterRun {
   private startLateMs: number | null = null;
 
   constructor(
-    private readonly plan: ClusterPlanFields & { seed: number },
+    private readonly plan: ClusterPlanFields & { seed: number; baseUrl?: string | null },
     private readonly say: (text: string) => void,
   ) {}
 
@@ -63,6 +64,8 @@ export class ClusterRun {
     if (shard) {
       const firstSend = totals?.first_send_epoch_ms ?? null;
       const startAt = this.plan.startAtEpochMs ?? null;
+      // After the run, so the probes (about a second) never delay the shared start.
+      const offset = this.plan.baseUrl ? await probeClockOffset(`${this.plan.baseUrl.replace(/\/+$/, '')}/models`) : null;
       const section: ShardSection = {
         index: shard.index,
         count: shard.count,
@@ -72,6 +75,7 @@ export class ClusterRun {
         start_late_ms: startAt === null || firstSend === null ? null : Math.round(firstSend - startAt),
         base_seed: this.plan.seed,
         seed: this.seed,
+        server_clock_offset_ms: offset,
       };
       result.shard = section;
     }
