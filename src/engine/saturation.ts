@@ -39,7 +39,7 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
     // A late loop with little work of its own was starved by other processes: more threads would not help.
     const starved = busy !== null && busy < SATURATION.noteUtilization && loop.p99 > SATURATION.loopDelayNoteMs;
     const advice = starved
-      ? `its own work used only ${Math.round((busy as number) * 100)}% of its thread, so other processes on this machine took the CPU: run llmperf where it has a core to itself`
+      ? `its own work used only ${Math.round((busy as number) * 100)}% of its thread, so other work on this machine (other processes, or the built-in simulator and other engine threads) took the CPU: give llmperf a core to itself, or use fewer --workers`
       : workers < cores
         ? `rerun with --workers ${Math.min(cores, workers * 2)} (${cores} cores here), or with less load`
         : `every core already runs an engine thread: spread the load over more machines, or lower it`;
