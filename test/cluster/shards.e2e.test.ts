@@ -79,8 +79,13 @@ describe('4 shards of concurrency 8 vs one client of 32', () => {
       expect(shard.config.concurrency).toBe(8);
       expect(shard.summary.sent).toBe(TOTAL / 4);
       expect(shard.config.shard).toBe(`${i}/4`);
-      expect((shard.shard as { start_late_ms: number }).start_late_ms).toBeGreaterThanOrEqual(0);
+      const section = shard.shard as { start_late_ms: number; server_clock_offset_ms: { low_ms: number; high_ms: number } };
+      expect(section.start_late_ms).toBeGreaterThanOrEqual(0);
+      // Same machine as the simulator: the Date-header bounds must contain a zero offset.
+      expect(section.server_clock_offset_ms.low_ms).toBeLessThanOrEqual(1);
+      expect(section.server_clock_offset_ms.high_ms).toBeGreaterThanOrEqual(-1);
     }
+    expect((merged.merged as unknown as { clock_skew_ms: { at_least: number } }).clock_skew_ms.at_least).toBe(0);
   });
 
   it('sent and completed the same number of requests', () => {
