@@ -178,6 +178,18 @@ describe('llmperf merge (runMerge)', () => {
     expect(() => expandInputs([join(parent, 'empty')], out)).toThrow(/no result.json/);
   });
 
+  it('re-merging a merged folder keeps every row, its shard label and its run-wide index', async () => {
+    const partial = mkdtempSync(join(tmpdir(), 'llmperf-partial-'));
+    await runMerge([runs[0]!.dir, runs[1]!.dir], { out: partial, format: 'json', slo: [] }, () => {});
+    const whole = mkdtempSync(join(tmpdir(), 'llmperf-whole-'));
+    const flat = mkdtempSync(join(tmpdir(), 'llmperf-flat-'));
+    await runMerge([partial, runs[2]!.dir], { out: whole, format: 'json', slo: [] }, () => {});
+    await runMerge(runs.map((r) => r.dir), { out: flat, format: 'json', slo: [] }, () => {});
+    const rows = (dir: string) => readFileSync(join(dir, 'requests.csv'), 'utf8');
+    expect(rows(whole)).toBe(rows(flat));
+    expect(rows(whole).trim().split('\n')).toHaveLength(95);
+  });
+
   it('says what is wrong in one line: no --out, a missing file', async () => {
     await expect(runMerge([runs[0]!.dir], { format: 'json', slo: [] })).rejects.toThrow(/--out/);
     await expect(runMerge(['/nonexistent/result.json'], { out: mkdtempSync(join(tmpdir(), 'x-')), format: 'json', slo: [] })).rejects.toThrow(/no such result/);
