@@ -49,7 +49,8 @@ describe('clientHealth', () => {
     const health = clientHealth(outcome({ eventLoopDelayMs: { p50: 2, p99: 30, max: 80 }, eventLoopUtilization: 0.15 }), 50, 4);
     expect(health.saturated).toBe(true);
     expect(health.message).toMatch(/only 15% of its thread/);
-    expect(health.message).not.toMatch(/--workers/);
+    expect(health.message).toMatch(/other work on this machine/);
+    expect(health.message).not.toMatch(/rerun with --workers/);
   });
 
   it('notes a busy client that kept its timing as near saturation, not as the bottleneck', () => {
