@@ -312,7 +312,8 @@ export class LoadRun {
     // Multi-turn: the next turn goes as soon as the reply is in, with the history; a failed turn ends the conversation.
     if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
       const next = conversation.next((state.contentPieces ?? []).join(''));
-      queueMicrotask(() => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
+      // setImmediate, as below: by then undici has freed the connection, so the turn is not queued in the pool.
+      setImmediate(() => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
       return;
     }
     // Next send outside undici's callback stack, and after undici has marked the connection free: from a
