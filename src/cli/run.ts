@@ -22,6 +22,17 @@ import { ClusterRun } from '../cluster/run-extras.js';
 import { clusterSections } from '../cluster/report-sections.js';
 import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
 
+/**
+ * The most streams a run can hold open: the concurrency, or in an open loop also what can arrive within
+ * one request timeout (every request ends by then), with room for Poisson and gamma bursts. So the default
+ * open-loop cap (10,000) does not fail the open-file check for `--rate 20`, which never nears it.
+ */
+function streamsAtMost(plan: RunPlan): number {
+  if (plan.ratePerS === null) return plan.concurrency;
+  const perTimeout = (plan.ratePerS * plan.timeoutMs) / 1000;
+  return Math.min(plan.concurrency, Math.ceil(perTimeout * 2 + 64));
+}
+
 /** Prints to stderr, so stdout stays clean for --json. */
 const say = (plan: RunPlan, text: string) => {
   if (!plan.quiet) process.stderr.write(redact(text) + '\n');
@@ -122,7 +133,7 @@ export async function executeRun(
   // Known before anything can fail, so every message printed from here on is redacted (main.ts's error printer too).
   registerSecrets(secretsOf({ apiKey: plan.apiKey, headers: plan.headers }));
   // Too few file descriptors for the streams: one clear line now, not EMFILE errors mid-run.
-  checkFileLimit(plan.concurrency, shared ? shared.simulated : plan.baseUrl === null);
+  checkFileLimit(streamsAtMost(plan), shared ? shared.simulated : plan.baseUrl === null);
   const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan);
   const simulated = shared ? shared.simulated : simulator !== null;
   try {
