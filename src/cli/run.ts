@@ -185,7 +185,7 @@ export async function executeRun(
     // --workers: the same run split over engine threads, merged into one outcome of the same form.
     const run = plan.workers > 1 ? new WorkerRun(config, plan.workers, hooks) : new LoadRun(config, hooks);
     if (plan.workers > 1) say(plan, `Engine on ${plan.workers} worker threads.`);
-    const expected = plan.requests === null ? null : plan.requests + plan.warmupRequests;
+    const expected = plan.requests === null || plan.datasetKind === 'multi-turn' ? null : plan.requests + plan.warmupRequests;
     if (plan.skippedRecords && plan.skippedRecords.length > 0) {
       say(plan, `Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
     }

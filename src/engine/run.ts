@@ -156,7 +156,9 @@ export class LoadRun {
     private readonly hooks: RunHooks = {},
   ) {
     const expected = config.requests === null ? null : config.requests + config.warmupRequests;
-    this.recorder = new Recorder(config.requests, config.concurrency, config.warmupRequests);
+    // Multi-turn: --requests counts conversations, whose turns are not known ahead: no expected request count.
+    const conversations = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
+    this.recorder = new Recorder(conversations ? null : config.requests, config.concurrency, config.warmupRequests);
     this.dispatcher = createDispatcher({
       connections: config.concurrency,
       timeoutMs: config.timeoutMs,
