@@ -174,6 +174,10 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   const { prompts, source } = workload;
   let headers: Record<string, string> = {};
   for (const header of flags.header) headers = parseHeader(header, headers);
+  // undici refuses such a value on every request; say so now, naming the header but never echoing its (secret) value.
+  for (const [name, value] of Object.entries(headers)) {
+    if (/[\r\n\0]/.test(value)) throw new UsageError(`--header ${name}: the value contains a line break or NUL; pass one header per --header`);
+  }
   return withClusterOptions({
     baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
     model: flags.model,

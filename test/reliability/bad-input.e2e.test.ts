@@ -32,6 +32,7 @@ const FLAG_CASES: Array<[string[], string]> = [
   [['--url', 'http://user:pw@127.0.0.1:1'], 'credentials in the URL'],
   [['--api', 'foo'], '--api foo'],
   [['--header', 'no-colon-here'], '--header'],
+  [['--header', 'X-Token: abc\nInjected: yes'], '--header X-Token: the value contains a line break'],
   [['--api-key-file', join(dir, 'missing.txt')], '--api-key-file'],
   [['--api-key-file', file('empty-key.txt', '\n')], 'is empty'],
   [['--timeout', '0s'], '--timeout 0s'],
