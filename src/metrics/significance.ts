@@ -1,17 +1,9 @@
 // Is a latency change larger than run-to-run noise? A rank test for the whole distribution, bootstrap intervals per statistic.
+import { seededRandom } from '../util/random.js';
 import { mean, quantile, variance, type WeightedValues } from './histogram-values.js';
 
-/** Seeded PRNG (mulberry32) so the same two runs always give the same verdict. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the same two runs always give the same verdict. */
+export { seededRandom };
 
 function normal(random: () => number): number {
   const u = 1 - random();
