@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ResultDocument } from '../metrics/schema.js';
+import { csvRows } from '../report/requests-file.js';
 import type { RunTotals } from '../metrics/summary.js';
 import type { ShardSection } from './merge-shards.js';
 
@@ -13,22 +14,7 @@ interface Table {
 
 /** RFC 4180 rows; an unterminated last line (a write torn by SIGKILL) is dropped. */
 function parseCsv(text: string): Table {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\n') row.push(cell.endsWith('\r') ? cell.slice(0, -1) : cell), rows.push(row), (row = []), (cell = '');
-    else cell += ch;
-  }
-  const [header = [], ...body] = rows;
+  const [header = [], ...body] = csvRows(text);
   return { header, rows: body.filter((r) => r.length === header.length) };
 }
 

@@ -2,7 +2,7 @@
 import { performance } from 'node:perf_hooks';
 import { encodeHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
 import { createLiveHistogram } from './live-histogram.js';
-import type { RunTotals } from '../metrics/summary.js';
+import { emptyTotals, type RunTotals } from '../metrics/summary.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
 import { DISTRIBUTION_KEYS } from '../metrics/schema.js';
 import { estimateTokensFromChars } from '../workload/tokens.js';
@@ -29,26 +29,7 @@ export class Recorder implements PackageGapSink {
   ) {
     for (const key of DISTRIBUTION_KEYS) this.histograms.set(key, createLiveHistogram());
     this.itl = this.histograms.get('itl_ms')!;
-    this.totals = {
-      expected_requests: expectedRequests,
-      concurrency,
-      sent: 0,
-      succeeded: 0,
-      failed: 0,
-      cancelled: 0,
-      warmup: 0,
-      errors: {},
-      error_samples: {},
-      reconnects: 0,
-      packages: 0,
-      input_tokens: 0,
-      output_tokens: 0,
-      reasoning_tokens: 0,
-      estimated_token_requests: 0,
-      first_send_epoch_ms: null,
-      last_end_epoch_ms: null,
-      max_in_flight: 0,
-    };
+    this.totals = emptyTotals(expectedRequests, concurrency);
   }
 
   /**

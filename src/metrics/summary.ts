@@ -33,6 +33,30 @@ export interface RunTotals {
   max_in_flight: number;
 }
 
+/** Totals of a run that has sent nothing yet. */
+export function emptyTotals(expectedRequests: number | null, concurrency: number): RunTotals {
+  return {
+    expected_requests: expectedRequests,
+    concurrency,
+    sent: 0,
+    succeeded: 0,
+    failed: 0,
+    cancelled: 0,
+    warmup: 0,
+    errors: {},
+    error_samples: {},
+    reconnects: 0,
+    packages: 0,
+    input_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    estimated_token_requests: 0,
+    first_send_epoch_ms: null,
+    last_end_epoch_ms: null,
+    max_in_flight: 0,
+  };
+}
+
 const EMPTY: DistributionSummary = { mean: 0, stdev: 0, min: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0 };
 const ALWAYS_PRESENT: DistributionKey[] = ['latency_ms', 'ttft_ms', 'tpot_ms', 'itl_ms', 'queue_ms'];
 

@@ -6,7 +6,7 @@ import type { RequestRecord } from '../metrics/schema.js';
 export const REQUESTS_CSV_HEADER = 'index,start_ms,intended_ms,queue_ms,ttft_ms,latency_ms,input_tokens,output_tokens,reasoning_tokens,packages,status,ok,error,reconnected';
 
 /** Splits CSV text into rows (RFC 4180 quoting). Returns complete rows only: text after the last newline is a torn write. */
-function csvRows(text: string): string[][] {
+export function csvRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let cell = '';

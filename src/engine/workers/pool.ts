@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { RequestRecord } from '../../metrics/schema.js';
-import type { RunTotals } from '../../metrics/summary.js';
+import { emptyTotals, type RunTotals } from '../../metrics/summary.js';
 import type { LoadConfig, RunOutcome } from '../run.js';
 import { mergeOutcomes, mergeTotals } from './merge.js';
 import type { FromWorker, ToWorker, WireOutcome, WorkerInit } from './protocol.js';
@@ -113,25 +113,3 @@ export class WorkerRun {
   }
 }
 
-function emptyTotals(expected: number | null, concurrency: number): RunTotals {
-  return {
-    expected_requests: expected,
-    concurrency,
-    sent: 0,
-    succeeded: 0,
-    failed: 0,
-    cancelled: 0,
-    warmup: 0,
-    errors: {},
-    error_samples: {},
-    reconnects: 0,
-    packages: 0,
-    input_tokens: 0,
-    output_tokens: 0,
-    reasoning_tokens: 0,
-    estimated_token_requests: 0,
-    first_send_epoch_ms: null,
-    last_end_epoch_ms: null,
-    max_in_flight: 0,
-  };
-}
