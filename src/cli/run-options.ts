@@ -54,6 +54,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   simOutputTokens?: string;
   simSlots?: string;
   simContention?: string;
+  simReasoningTokens?: string;
   format: string;
   slo: string[];
   workers?: string;
@@ -88,7 +89,7 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   graceMs: number;
   /** Extra attempts for transient failures (0: none, the default). */
   retries: number;
-  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number };
+  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number };
   formats: ReportFormat[];
   slos: Slo[];
   /** Engine threads (--workers; 1 = the main thread only). */
@@ -132,7 +133,8 @@ export function addRunOptions(command: Command): Command {
     .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
     .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')
     .option('--sim-slots <n>', 'built-in simulator: sequences decoded at once')
-    .option('--sim-contention <x>', 'built-in simulator: token interval growth per active sequence (itl * (1 + x * (active - 1) / slots))');
+    .option('--sim-contention <x>', 'built-in simulator: token interval growth per active sequence (itl * (1 + x * (active - 1) / slots))')
+    .option('--sim-reasoning-tokens <n>', 'built-in simulator: reasoning_content tokens streamed before the answer (a reasoning model)');
 }
 
 function readApiKey(flags: RunFlags): string | undefined {
@@ -212,6 +214,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       outputTokens: optionalInt(flags.simOutputTokens, '--sim-output-tokens'),
       slots: optionalInt(flags.simSlots, '--sim-slots'),
       contention: optionalNumber(flags.simContention, '--sim-contention'),
+      reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
     },
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),

@@ -45,6 +45,18 @@ describe('llmperf (default command) against the built-in simulator', () => {
   });
 });
 
+describe('reasoning models', () => {
+  it('reports time to first reasoning token and to first answer token apart', async () => {
+    const run = await runCli(['-c', '2', '-n', '6', '--sim-reasoning-tokens', '10', '--sim-output-tokens', '8', '--sim-itl', '10', '--out', tempDir(), '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const { summary } = JSON.parse(run.stdout) as ResultDocument;
+    expect(summary.reasoning_tokens_per_request).toBe(10);
+    // Ten reasoning tokens at 10 ms each come between the first reasoning token and the first answer token.
+    expect(summary.ttfat_ms!.p50 - summary.ttfrt_ms!.p50).toBeGreaterThan(80);
+    expect(summary.ttft_ms.p50).toBeCloseTo(summary.ttfrt_ms!.p50, 0);
+  });
+});
+
 describe('llmperf against `llmperf mock` in another process', () => {
   it('reports the configured TTFT, time per package and output length', async () => {
     const mock = await startMockCli(['--ttft', '100', '--itl', '20', '--output-tokens', '50']);
