@@ -76,11 +76,6 @@ export interface RunOutcome {
   eventLoopUtilization?: number;
   /** Engine threads the run used (absent: 1). */
   workers?: number;
-  /**
-   * @deprecated Never set: the workload counters travel in `totals.workload` (summed across workers) and the
-   * per-turn TTFTs as histograms. Kept so code that forwards it still compiles.
-   */
-  workload?: Record<string, unknown>;
 }
 
 /** Builds the request body string for a prompt once; requests that reuse the prompt reuse the string. */

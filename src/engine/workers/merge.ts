@@ -93,7 +93,6 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
     scheduleLagUs ??= createLiveHistogram();
     scheduleLagUs.add(decodeHistogram(part.scheduleLag));
   }
-  const workload = parts.find((p) => p.workload !== undefined)?.workload;
   return {
     totals,
     histograms: mergeHistograms(parts.map((p) => p.histograms)),
@@ -107,6 +106,5 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
     },
     eventLoopUtilization: Math.max(...parts.map((p) => p.eventLoopUtilization ?? 0)),
     workers: parts.length,
-    ...(workload ? { workload } : {}),
   };
 }

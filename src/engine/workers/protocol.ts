@@ -21,7 +21,6 @@ export interface WireOutcome {
   scheduleLag: EncodedHistogram | null;
   eventLoopDelayMs: { p50: number; p99: number; max: number };
   eventLoopUtilization?: number;
-  workload?: Record<string, unknown>;
 }
 
 export type ToWorker = { type: 'start' } | { type: 'stop'; graceMs: number; interrupted: boolean } | { type: 'cancel' };

@@ -53,7 +53,6 @@ async function main(): Promise<void> {
           scheduleLag: lag && lag.totalCount > 0 ? encodeHistogram(lag) : null,
           eventLoopDelayMs: outcome.eventLoopDelayMs,
           eventLoopUtilization: outcome.eventLoopUtilization,
-          ...(outcome.workload ? { workload: outcome.workload } : {}),
         },
       });
     } catch (error) {
