@@ -1,5 +1,6 @@
 // `llmperf capacity`: the highest load at which every SLO holds, with its interval, and a sizing answer.
 import type { RunPlan } from '../cli/run-options.js';
+import { UsageError } from '../errors.js';
 import type { SharedServer } from '../cli/run.js';
 import { evaluateSlos, type Slo, type SloOutcome } from '../metrics/slo.js';
 import type { Summary } from '../metrics/schema.js';
@@ -24,6 +25,8 @@ export interface CapacityDocument {
   interval: [number, number];
   slo: string[];
   stages: CapacityStage[];
+  /** Loads that could not be measured at all (e.g. too many sockets for this machine): counted as misses. */
+  unmeasured: Array<{ load: number; reason: string }>;
   ended: SearchOutcome['ended'];
   /** Requests/s one replica sustained at the answer (measured, for concurrency searches). */
   capacity_rate: number | null;
@@ -57,10 +60,20 @@ export function sloMargin(outcomes: readonly SloOutcome[]): number {
 
 export async function findCapacity(base: RunPlan, options: CapacityOptions, server: SharedServer): Promise<CapacityDocument> {
   const stages: CapacityStage[] = [];
+  const unmeasured: CapacityDocument['unmeasured'] = [];
   await warmUp(base, options.outDir, server);
   const measure = async (load: number): Promise<Probe> => {
     if (stages.length > 0) await sleep(options.cooldownMs);
-    const stage = await runStage(base, options.by, load, `${options.outDir}/stage-${stages.length + 1}`, server);
+    let stage;
+    try {
+      stage = await runStage(base, options.by, load, `${options.outDir}/stage-${stages.length + unmeasured.length + 1}`, server);
+    } catch (error) {
+      // A load this client cannot even send is not a load it can promise: a miss, and the search goes on
+      // with what it measured instead of losing it.
+      if (!(error instanceof UsageError)) throw error;
+      unmeasured.push({ load, reason: error.message });
+      return { load, passed: false, margin: Infinity };
+    }
     const outcomes = evaluateSlos(stage.result, options.slos);
     const passed = outcomes.every((o) => o.passed) && stage.summary.succeeded > 0;
     const record: CapacityStage = { load, passed, margin: sloMargin(outcomes), dir: stage.dir, summary: stage.summary, slo: outcomes };
@@ -87,6 +100,7 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
     interval: outcome.interval,
     slo: options.slos.map((slo) => slo.expression),
     stages,
+    unmeasured,
     ended: outcome.ended,
     capacity_rate: Number.isFinite(capacityRate) ? Number(capacityRate.toFixed(3)) : null,
     sizing:

@@ -32,6 +32,16 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
   }
   const outDir = base.outDir ?? join('reports', `capacity-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   mkdirSync(outDir, { recursive: true });
+  // Every flag is checked before the server starts, so a typo costs one line, not a warm-up.
+  const search = {
+    precision: parseFraction(flags.precision, '--precision'),
+    budgetMs: parseDurationMs(flags.budget, '--budget'),
+    start: flags.start ? parsePositiveNumber(flags.start, '--start') : 1,
+    maxLoad: flags.maxLoad ? parsePositiveNumber(flags.maxLoad, '--max-load') : by === 'rate' ? 100_000 : 10_000,
+    cooldownMs: parseDurationMs(flags.cooldown, '--cooldown', true),
+    targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
+    headroom: parseFraction(flags.headroom, '--headroom'),
+  };
   const { server, close } = await startSharedServer(base);
   try {
     const document = await findCapacity(
@@ -39,13 +49,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
       {
         by,
         slos,
-        precision: parseFraction(flags.precision, '--precision'),
-        budgetMs: parseDurationMs(flags.budget, '--budget'),
-        start: flags.start ? parsePositiveNumber(flags.start, '--start') : 1,
-        maxLoad: flags.maxLoad ? parsePositiveNumber(flags.maxLoad, '--max-load') : by === 'rate' ? 100_000 : 10_000,
-        cooldownMs: parseDurationMs(flags.cooldown, '--cooldown', true),
-        targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
-        headroom: parseFraction(flags.headroom, '--headroom'),
+        ...search,
         outDir,
         onStage: (stage) => {
           if (!base.quiet) process.stderr.write(`  ${by} ${stage.load}: ${stage.passed ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})\n`);
@@ -62,7 +66,13 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
       ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
       : null;
     const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed }));
-    const notes = [answer, ...(sizing ? [sizing] : []), `SLOs: ${document.slo.join('; ')}`, ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : [])];
+    const notes = [
+      answer,
+      ...(sizing ? [sizing] : []),
+      `SLOs: ${document.slo.join('; ')}`,
+      ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
+      ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
+    ];
     await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html') });
     if (base.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
     else if (!base.quiet) process.stdout.write(`${stageTable(rows)}\n${notes.join('\n')}\n`);

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { resolveWorkerCount } from '../engine/workers/share.js';
 import { UsageError } from '../errors.js';
+import { streamsAllowed } from '../engine/fd-limit.js';
 import type { ApiKind } from '../engine/target.js';
 import { normalizeBaseUrl } from '../engine/target.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
@@ -161,7 +162,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     throw new UsageError('--concurrency and --max-concurrency are the same setting: give one');
   }
   const concurrency =
-    cap !== undefined ? parsePositiveInt(cap, flags.concurrency !== undefined ? '--concurrency' : '--max-concurrency') : ratePerS !== null ? 10_000 : 1;
+    cap !== undefined ? parsePositiveInt(cap, flags.concurrency !== undefined ? '--concurrency' : '--max-concurrency') : ratePerS !== null ? streamsAllowed(flags.url === undefined, 10_000) : 1;
   const durationMs = flags.duration ? parseDurationMs(flags.duration, '--duration') : null;
   const requests = flags.requests
     ? parsePositiveInt(flags.requests, '--requests')

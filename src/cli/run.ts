@@ -255,7 +255,7 @@ export async function runAction(flags: RunFlags): Promise<number> {
     }
     if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
   }
-  say(plan, `Written to ${outDir}: ${files.map((file) => relative(outDir, file)).join(', ')}`);
+  say(plan, `Written to ${outDir}: ${['requests.csv', ...files.map((file) => relative(outDir, file))].join(', ')}`);
   if (result.interrupted) return EXIT_INTERRUPTED;
   return allPassed(outcomes) ? EXIT_OK : EXIT_THRESHOLD;
 }

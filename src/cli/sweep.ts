@@ -16,6 +16,9 @@ interface SweepFlags extends RunFlags {
 
 export async function sweepAction(flags: SweepFlags): Promise<number> {
   const byRate = flags.rate !== undefined;
+  if (byRate && flags.concurrency !== undefined && flags.concurrency.includes(',')) {
+    throw new UsageError('sweep: give the stages with either --concurrency 1,4,16 or --rate 1,2,4, not both (with --rate, --concurrency is the in-flight cap)');
+  }
   if (!byRate && flags.concurrency === undefined) {
     throw new UsageError('sweep: give the stages with --concurrency 1,4,16,64 or --rate 1,2,4,8 (or --rate auto)');
   }
@@ -24,6 +27,7 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   // A rate sweep keeps --concurrency as its in-flight cap; a concurrency sweep sets it per stage.
   const base = basePlan(flags, '15s', byRate ? { rate: auto ? undefined : String(loads[0]) } : { concurrency: String((loads as number[])[0]), rate: undefined });
   const cooldownMs = parseDurationMs(flags.cooldown, '--cooldown', true);
+  const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
   const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   mkdirSync(outDir, { recursive: true });
   const { server, close } = await startSharedServer({ ...base, quiet: base.quiet });
@@ -34,7 +38,7 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
       {
         by,
         loads,
-        autoStages: parsePositiveInt(flags.autoStages, '--auto-stages'),
+        autoStages,
         cooldownMs,
         outDir,
         onStage: (stage) => {

@@ -39,6 +39,16 @@ export function descriptorsNeeded(concurrency: number, simulatorInProcess: boole
 }
 
 /**
+ * The most streams this process can hold open at once: the default cap of an open loop when the user sets
+ * none, so `--rate` alone never asks for more sockets than the limit allows (at most `ceiling`).
+ */
+export function streamsAllowed(simulatorInProcess: boolean, ceiling: number, limit: FileLimit | null = openFileLimit()): number {
+  if (limit === null || !Number.isFinite(limit.soft)) return ceiling;
+  const perStream = simulatorInProcess ? 2 : 1;
+  return Math.max(1, Math.min(ceiling, Math.floor((limit.soft - HEADROOM) / perStream)));
+}
+
+/**
  * Throws a UsageError (exit 2) naming the command to run when the limit is too low for `concurrency` streams.
  * A process cannot raise its own limit from JavaScript, so the user raises it in the shell that starts llmperf.
  */

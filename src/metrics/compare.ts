@@ -26,6 +26,8 @@ export interface Significance {
 
 /** Values needed beyond a percentile before its bootstrap interval means anything (p99 needs 300 requests). */
 export const MIN_TAIL_SAMPLES = 3;
+/** Distributions pooled over the chunks of every request (many values per request). */
+const POOLED = new Set<DistributionKey>(['itl_ms']);
 
 export interface CompareRow {
   metric: string;
@@ -132,7 +134,12 @@ export function compareResults(base: ResultDocument, next: ResultDocument, optio
     for (const stat of STATS) {
       const r = row(`${key}.${stat}`, metricValue(base, key, stat), metricValue(next, key, stat), 'lower');
       const tested = TESTED_STATS[stat];
-      if (values && tested !== undefined && r.delta_pct !== null) r.significance = significance(values.base, values.next, tested, values.source, r.delta_pct, confidence, minEffectPct, options.seed);
+      // Pooled per-chunk gaps are not independent draws: within a request they move together, so the
+      // noise is judged on as many observations as there were requests.
+      const effectiveN = POOLED.has(key) ? { base: base.summary.succeeded, next: next.summary.succeeded } : undefined;
+      if (values && tested !== undefined && r.delta_pct !== null) {
+        r.significance = significance(values.base, values.next, tested, values.source, r.delta_pct, confidence, minEffectPct, options.seed, effectiveN);
+      }
       rows.push(r);
     }
   }
@@ -142,13 +149,16 @@ export function compareResults(base: ResultDocument, next: ResultDocument, optio
 
 function significance(
   a: WeightedValues, b: WeightedValues, stat: number | 'mean', source: Significance['source'],
-  deltaPct: number, confidence: number, minEffectPct: number, seed = 1,
+  deltaPct: number, confidence: number, minEffectPct: number, seed = 1, effectiveN?: { base: number; next: number },
 ): Significance {
   const method = stat === 'mean' ? 'welch' : 'bootstrap';
-  if (stat !== 'mean' && Math.min(a.total, b.total) * (1 - stat) < MIN_TAIL_SAMPLES) {
+  const nA = Math.min(a.total, effectiveN?.base ?? a.total);
+  const nB = Math.min(b.total, effectiveN?.next ?? b.total);
+  if (stat !== 'mean' && Math.min(nA, nB) * (1 - stat) < MIN_TAIL_SAMPLES) {
     return { method, source, ci_low: NaN, ci_high: NaN, significant: false, enough_samples: false };
   }
-  const interval = stat === 'mean' ? meanDiffInterval(a, b, confidence) : bootstrapQuantileDiff(a, b, stat, { confidence, seed });
+  const interval =
+    stat === 'mean' ? meanDiffInterval(a, b, confidence, effectiveN) : bootstrapQuantileDiff(a, b, stat, { confidence, seed, effectiveN });
   const excludesZero = interval.low > 0 || interval.high < 0;
   return { method, source, ci_low: interval.low, ci_high: interval.high, significant: excludesZero && Math.abs(deltaPct) >= minEffectPct, enough_samples: true };
 }

@@ -88,8 +88,7 @@ export interface Interval {
  * multiset is floor(n * U) with U ~ Beta(k, n - k + 1), so each resample costs O(log n), not a sort of n values:
  * the exact percentile bootstrap, cheap even for histograms with millions of counts.
  */
-function resampleQuantile(w: WeightedValues, q: number, random: () => number): number {
-  const n = w.total;
+function resampleQuantile(w: WeightedValues, q: number, random: () => number, n = w.total): number {
   const k = Math.min(n, Math.max(1, Math.ceil(q * n)));
   const x = gamma(k, random);
   const y = gamma(n - k + 1, random);
@@ -99,6 +98,11 @@ function resampleQuantile(w: WeightedValues, q: number, random: () => number): n
 
 export interface BootstrapOptions {
   resamples?: number;
+  /**
+   * Independent observations behind each side, when fewer than the values: the gaps between chunks of
+   * one request move together, so pooled ITL from 100 requests carries about 100 observations, not 6,000.
+   */
+  effectiveN?: { base: number; next: number };
   /** Two-sided confidence level, default 0.95. */
   confidence?: number;
   seed?: number;
@@ -111,17 +115,21 @@ export function bootstrapQuantileDiff(base: WeightedValues, next: WeightedValues
   const alpha = 1 - (options.confidence ?? 0.95);
   const random = seededRandom(options.seed ?? 1);
   const diffs = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) diffs[r] = resampleQuantile(next, q, random) - resampleQuantile(base, q, random);
+  const nBase = Math.min(base.total, options.effectiveN?.base ?? base.total);
+  const nNext = Math.min(next.total, options.effectiveN?.next ?? next.total);
+  for (let r = 0; r < resamples; r++) diffs[r] = resampleQuantile(next, q, random, nNext) - resampleQuantile(base, q, random, nBase);
   diffs.sort();
   const at = (p: number) => diffs[Math.min(resamples - 1, Math.max(0, Math.floor(p * resamples)))]!;
   return { low: at(alpha / 2), high: at(1 - alpha / 2) };
 }
 
 /** Welch interval for mean(next) - mean(base) (normal approximation; the bootstrap of a mean converges to it). */
-export function meanDiffInterval(base: WeightedValues, next: WeightedValues, confidence = 0.95): Interval {
+export function meanDiffInterval(base: WeightedValues, next: WeightedValues, confidence = 0.95, effectiveN?: { base: number; next: number }): Interval {
   if (base.total === 0 || next.total === 0) return { low: NaN, high: NaN };
   const diff = mean(next) - mean(base);
-  const se = Math.sqrt(variance(base) / base.total + variance(next) / next.total);
+  const nBase = Math.min(base.total, effectiveN?.base ?? base.total);
+  const nNext = Math.min(next.total, effectiveN?.next ?? next.total);
+  const se = Math.sqrt(variance(base) / nBase + variance(next) / nNext);
   const z = inverseNormal(1 - (1 - confidence) / 2);
   return { low: diff - z * se, high: diff + z * se };
 }
