@@ -31,6 +31,16 @@ function fail(error: unknown): never {
   process.exit(EXIT_RUNTIME);
 }
 
+/** Commander's own errors (unknown flag, missing value) as one line that also says where the flags are listed. */
+function usageLine(command: string | null): (text: string, write: (text: string) => void) => void {
+  const help = command ? `llmperf ${command} --help` : 'llmperf --help';
+  return (text, write) => {
+    const lines = text.trim().split('\n').filter((line) => line.trim().length > 0);
+    const what = lines.map((line) => line.replace(/^error: /, '')).join(' ');
+    write(`llmperf: ${what}; see '${help}' for the flags\n`);
+  };
+}
+
 function buildProgram(): Command {
   const program = new Command('llmperf')
     .description('Load testing and accuracy evaluation for OpenAI-compatible LLM endpoints')
@@ -52,7 +62,10 @@ function buildProgram(): Command {
   program.addCommand(capacityCommand());
   program.addCommand(evalCommand());
   program.addCommand(arenaCommand());
-  for (const command of program.commands) command.exitOverride().option('--debug', 'print stack traces on errors');
+  for (const command of program.commands) {
+    command.exitOverride().option('--debug', 'print stack traces on errors').configureOutput({ outputError: usageLine(command.name()) });
+  }
+  program.configureOutput({ outputError: usageLine(null) });
   return program;
 }
 
