@@ -17,7 +17,7 @@ export function renderEvalHtml(doc: EvalDocument): string {
       parts.push(`<p>Refused: ${escapeHtml(b.refused)}</p>`);
       continue;
     }
-    const rows: string[] = [`<tr><td>all</td><td>${num(b.score)}</td><td>${num(b.stderr)}</td><td>${b.n}</td></tr>`];
+    const rows: string[] = [`<tr><td>${b.subsets.length > 1 ? "all (weighted average)" : "all"}</td><td>${num(b.score)}</td><td>${num(b.stderr)}</td><td>${b.n}</td></tr>`];
     for (const c of b.categories) rows.push(`<tr><td>[${escapeHtml(c.name)}]</td><td>${num(c.score)}</td><td>${num(c.stderr)}</td><td>${c.n}</td></tr>`);
     if (b.subsets.length > 1) for (const s of b.subsets) rows.push(`<tr><td>${escapeHtml(s.name)}</td><td>${num(s.score)}</td><td>${num(s.stderr)}</td><td>${s.n}</td></tr>`);
     for (const [metric, value] of Object.entries(b.metrics)) {

@@ -21,7 +21,7 @@ export function renderScoreTable(doc: EvalDocument, options: { maxSubsets?: numb
       table.push([name, '', b.mode, b.metric, 'refused', '', '0']);
       continue;
     }
-    table.push([name, 'all', b.mode, b.metric, fmt(b.score, b.metric), fmt(b.stderr, b.metric), String(b.n)]);
+    table.push([name, b.subsets.length > 1 ? 'all (weighted average)' : 'all', b.mode, b.metric, fmt(b.score, b.metric), fmt(b.stderr, b.metric), String(b.n)]);
     const groups = [...b.categories.map((c) => ({ ...c, name: `[${c.name}]` })), ...(b.subsets.length > 1 ? b.subsets : [])];
     for (const s of groups.slice(0, maxSubsets)) table.push(['', s.name, '', '', fmt(s.score, b.metric), fmt(s.stderr, b.metric), String(s.n)]);
     if (groups.length > maxSubsets) table.push(['', `... ${groups.length - maxSubsets} more in eval.json`, '', '', '', '', '']);

@@ -31,7 +31,7 @@ describe('llmperf eval without --url', () => {
     const { stdout, stderr } = await runCli(['--datasets', 'mmlu,gsm8k,dynamic-arithmetic', '--limit', '20', '--sim-accuracy', '1', '--out', out, '--cache-dir', join(out, 'cache')]);
     expect(stderr).toMatch(/built-in simulator/);
     expect(stderr).toMatch(/test double/);
-    expect(stdout).toMatch(/mmlu\s+│\s+all\s+│\s+generate\s+│\s+accuracy\s+│\s+1\.0000/);
+    expect(stdout).toMatch(/mmlu\s+│\s+all \(weighted average\)\s+│\s+generate\s+│\s+accuracy\s+│\s+1\.0000/);
     expect(stdout).toMatch(/dynamic-arithmetic\s+│\s+all/);
     const doc = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8')) as EvalDocument;
     expect(doc.simulated).toBe(true);

@@ -26,7 +26,7 @@ const doc: EvalDocument = {
 describe('renderScoreTable', () => {
   it('shows each benchmark, its subsets and standard errors', () => {
     const text = renderScoreTable(doc);
-    expect(text).toMatch(/mmlu\s+│\s+all\s+│\s+generate\s+│\s+accuracy\s+│\s+0\.7500\s+│\s+0\.1250\s+│\s+4/);
+    expect(text).toMatch(/mmlu\s+│\s+all \(weighted average\)\s+│\s+generate\s+│\s+accuracy\s+│\s+0\.7500\s+│\s+0\.1250\s+│\s+4/);
     expect(text).toContain('a<b');
     expect(text).toMatch(/humaneval.*refused/);
   });
