@@ -51,6 +51,8 @@ function fromCells(cells: Record<string, string>): RequestRecord | null {
     ok: bool(cells.ok),
     error: cells.error ? cells.error : null,
     reconnected: bool(cells.reconnected),
+    // Appended later (--retries); older files have no such column.
+    ...(cells.retries !== undefined ? { retries: num(cells.retries) ?? 0 } : {}),
   };
 }
 
