@@ -2,6 +2,7 @@
 // the truth a capacity search or a test compares a measured run with (no network, no timer lag).
 import { itlEffectiveMs } from './capacity.js';
 import type { MockConfig } from './options.js';
+import { MinHeap } from './min-heap.js';
 
 type ModelParams = Pick<MockConfig, 'ttftMs' | 'itlMs' | 'slots' | 'contention'>;
 
@@ -37,42 +38,16 @@ interface Event {
 
 /** Min-heap on (time, insertion order), the same tie rule as the server's shared timer. */
 class EventQueue {
-  private h: Event[] = [];
+  private readonly heap = new MinHeap<Event>((a, b) => a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.seq < b.seq));
   private seq = 0;
   get size(): number {
-    return this.h.length;
+    return this.heap.size;
   }
   push(timeMs: number, req: Req, kind: Event['kind']): void {
-    const h = this.h;
-    h.push({ timeMs, seq: this.seq++, req, kind });
-    for (let i = h.length - 1; i > 0; ) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    this.heap.push({ timeMs, seq: this.seq++, req, kind });
   }
   pop(): Event {
-    const h = this.h;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-  private less(a: Event, b: Event): boolean {
-    return a.timeMs < b.timeMs || (a.timeMs === b.timeMs && a.seq < b.seq);
+    return this.heap.pop();
   }
 }
 

@@ -4,6 +4,7 @@
 // event loop; one heap and one re-armed timeout hold 10,000 streams. The callback runs every item due
 // within EARLY_MS of now, so events are written as close to their schedule as libuv's 1 ms timer allows.
 import { performance } from 'node:perf_hooks';
+import { MinHeap } from './min-heap.js';
 
 /** Anything the timer can hold: a due time (performance.now() ms) and an insertion order for ties. */
 export interface Timed {
@@ -16,7 +17,7 @@ export interface Timed {
 const EARLY_MS = 0.25;
 
 export class SharedTimer<T extends Timed> {
-  private readonly heap: T[] = [];
+  private readonly heap = new MinHeap<T>((a, b) => a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.timerSeq < b.timerSeq));
   private seq = 0;
   private handle: NodeJS.Timeout | null = null;
   private armedForMs = Infinity;
@@ -28,21 +29,13 @@ export class SharedTimer<T extends Timed> {
   constructor(private readonly run: (item: T, nowMs: number) => void) {}
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   schedule(item: T): void {
     if (this.closed) return;
     item.timerSeq = this.seq++;
-    const h = this.heap;
-    h.push(item);
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i]!, h[p]!)) break;
-      [h[i], h[p]] = [h[p]!, h[i]!];
-      i = p;
-    }
+    this.heap.push(item);
     // While firing, the loop re-arms once at its end instead of once per rescheduled item.
     if (!this.firing && item.dueMs < this.armedForMs) this.arm();
   }
@@ -52,40 +45,16 @@ export class SharedTimer<T extends Timed> {
     this.closed = true;
     if (this.handle) clearTimeout(this.handle);
     this.handle = null;
-    this.heap.length = 0;
-  }
-
-  private less(a: T, b: T): boolean {
-    return a.dueMs < b.dueMs || (a.dueMs === b.dueMs && a.timerSeq < b.timerSeq);
-  }
-
-  private pop(): T {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length > 0) {
-      h[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && this.less(h[l]!, h[m]!)) m = l;
-        if (r < h.length && this.less(h[r]!, h[m]!)) m = r;
-        if (m === i) break;
-        [h[i], h[m]] = [h[m]!, h[i]!];
-        i = m;
-      }
-    }
-    return top;
+    this.heap.clear();
   }
 
   private arm(): void {
     if (this.handle) clearTimeout(this.handle);
     this.handle = null;
     this.armedForMs = Infinity;
-    if (this.closed || this.heap.length === 0) return;
-    const dueMs = this.heap[0]!.dueMs;
+    const next = this.heap.peek();
+    if (this.closed || next === undefined) return;
+    const dueMs = next.dueMs;
     const delayMs = Math.max(0, Math.round(dueMs - performance.now()));
     this.armedForMs = dueMs;
     this.handle = setTimeout(this.fire, delayMs);
@@ -100,8 +69,8 @@ export class SharedTimer<T extends Timed> {
     let budget = 5000;
     this.firing = true;
     try {
-      while (this.heap.length > 0 && this.heap[0]!.dueMs <= nowMs + EARLY_MS && budget-- > 0) {
-        const item = this.pop();
+      while (this.heap.size > 0 && this.heap.peek()!.dueMs <= nowMs + EARLY_MS && budget-- > 0) {
+        const item = this.heap.pop();
         try {
           this.run(item, nowMs);
         } catch (err) {
