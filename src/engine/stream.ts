@@ -119,7 +119,7 @@ export class SseDecoder {
       state.fail('invalid_json', `a stream event is not a JSON object: ${data.slice(0, 80)}`);
       return;
     }
-    if (json.error !== undefined) {
+    if (json.error !== undefined && json.error !== null) { // some servers send "error": null in every chunk
       const message = typeof json.error === 'string' ? json.error : (json.error?.message ?? 'error event');
       state.fail('stream_error_event', String(message).slice(0, 200));
       return;

@@ -62,6 +62,13 @@ describe('SseDecoder', () => {
     expect(gaps.every((gap) => gap > 0)).toBe(true);
   });
 
+  it('does not take "error": null for an error event', () => {
+    const body = `data: ${JSON.stringify({ error: null, choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: 'stop' }] })}\n\n`;
+    const { state } = decode([Buffer.from(body)]);
+    expect(state.errorKind).toBeNull();
+    expect(state.packages).toBe(1);
+  });
+
   it('marks invalid JSON and error events as failures with their kind', () => {
     const bad = decode([Buffer.from('data: {"choices": [\n\n')]).state;
     expect(bad.errorKind).toBe('invalid_json');
