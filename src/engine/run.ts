@@ -7,7 +7,6 @@ import type { RunTotals } from '../metrics/summary.js';
 import { arrivalSchedule, type ArrivalKind } from '../workload/arrivals.js';
 import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
-import { seededRandom } from '../workload/random.js';
 import { WorkloadStats } from '../workload/summary.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { startClientLoadMonitor } from './client-load.js';
@@ -17,7 +16,10 @@ import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFligh
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
 import { globalIndex, shareCount, takeShare, type Share } from './workers/share.js';
 import { RequestState } from './stream.js';
+import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
+
+export { buildBody };
 
 /** A validated load-test configuration (the CLI builds it; nothing here re-validates). */
 export interface LoadConfig {
@@ -76,47 +78,6 @@ export interface RunOutcome {
   eventLoopUtilization?: number;
   /** Engine threads the run used (absent: 1). */
   workers?: number;
-}
-
-/** Builds the request body string for a prompt once; requests that reuse the prompt reuse the string. */
-export function buildBody(
-  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos'>,
-  prompt: Prompt,
-): string {
-  if (config.api === 'embeddings') return JSON.stringify({ model: config.target.model, input: prompt.text, ...config.extraBody });
-  const body: Record<string, unknown> =
-    config.api === 'chat' ? { model: config.target.model, messages: prompt.messages } : { model: config.target.model, prompt: prompt.text };
-  const maxTokens = prompt.outputTokens ?? config.outputTokens;
-  if (maxTokens !== null) {
-    body.max_tokens = maxTokens;
-    // vLLM and SGLang honour both: no early EOS, and at least max_tokens tokens.
-    if (config.ignoreEos) {
-      body.ignore_eos = true;
-      body.min_tokens = maxTokens;
-    }
-  }
-  if (config.stream) {
-    body.stream = true;
-    body.stream_options = { include_usage: true };
-  }
-  return JSON.stringify({ ...body, ...config.extraBody });
-}
-
-function flatHeaders(headers: Record<string, string>): string[] {
-  const flat: string[] = [];
-  for (const [name, value] of Object.entries(headers)) flat.push(name, value);
-  return flat;
-}
-
-/** Seeded shuffle so the same seed sends the same prompts in the same order. */
-function shuffled<T>(items: T[], seed: number): T[] {
-  const copy = items.slice();
-  const random = seededRandom(seed);
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
