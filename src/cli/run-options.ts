@@ -212,7 +212,11 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     simulator: {
       ttftMs: optionalNumber(flags.simTtft, '--sim-ttft'),
       itlMs: optionalNumber(flags.simItl, '--sim-itl'),
-      outputTokens: optionalInt(flags.simOutputTokens, '--sim-output-tokens'),
+      // Asked for N output tokens and no simulator length: the built-in simulator answers N, so a demo shows
+      // the asked length (a real model may stop earlier; the result records requested and actual either way).
+      outputTokens:
+        optionalInt(flags.simOutputTokens, '--sim-output-tokens') ??
+        (flags.outputTokens !== undefined && workload.outputTokens !== null ? workload.outputTokens : undefined),
       slots: optionalInt(flags.simSlots, '--sim-slots'),
       contention: optionalNumber(flags.simContention, '--sim-contention'),
       reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
