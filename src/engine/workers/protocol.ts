@@ -1,7 +1,7 @@
 // Messages between the main thread and the engine's worker threads; everything crosses by structured clone.
-import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../../metrics/schema.js';
+import type { EncodedHistogram, RequestRecord } from '../../metrics/schema.js';
 import type { RunTotals } from '../../metrics/summary.js';
-import type { LoadConfig } from '../run.js';
+import type { LoadConfig, RunOutcome } from '../run.js';
 import type { Share } from './share.js';
 
 /** workerData: a share of the run. `countTokens` (a function) cannot cross threads and is dropped. */
@@ -13,15 +13,10 @@ export interface WorkerInit {
 }
 
 /** A worker's outcome with its histograms encoded: what travels back to be merged. */
-export interface WireOutcome {
-  totals: RunTotals;
-  histograms: Partial<Record<DistributionKey, EncodedHistogram>>;
-  timeseries: TimeseriesPoint[];
-  interrupted: boolean;
+export type WireOutcome = Omit<RunOutcome, 'scheduleLagUs' | 'workers'> & {
+  /** The schedule-lag histogram, encoded: a live histogram cannot cross threads. */
   scheduleLag: EncodedHistogram | null;
-  eventLoopDelayMs: { p50: number; p99: number; max: number };
-  eventLoopUtilization?: number;
-}
+};
 
 export type ToWorker = { type: 'start' } | { type: 'stop'; graceMs: number; interrupted: boolean } | { type: 'cancel' };
 
