@@ -12,6 +12,7 @@ import { NoCache, ResponseCache } from '../eval/cache.js';
 import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
 import { parseDatasets } from '../eval/registry.js';
 import { runEval, type EvalDocument } from '../eval/runner.js';
+import { prepareSandbox } from '../eval/sandbox.js';
 import { renderScoreTable } from '../eval/table.js';
 import type { EvalMode, SimAnswer } from '../eval/types.js';
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
@@ -30,6 +31,7 @@ export interface EvalFlags {
   mode: string;
   seed: string;
   allowCodeExecution?: boolean;
+  unsafeNoSandbox?: boolean;
   out?: string;
   cache: boolean;
   cacheDir?: string;
@@ -53,6 +55,8 @@ export interface EvalPlan {
   mode: EvalMode;
   seed: number;
   allowCodeExecution: boolean;
+  /** Run HumanEval programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox: boolean;
   outDir: string;
   cache: boolean;
   cacheDir: string;
@@ -79,6 +83,7 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     mode: parseChoice(flags.mode, '--mode', ['generate', 'loglikelihood'] as const),
     seed: parseNonNegativeInt(flags.seed, '--seed'),
     allowCodeExecution: flags.allowCodeExecution === true,
+    unsafeNoSandbox: flags.unsafeNoSandbox === true,
     outDir: flags.out ?? join('reports', `eval-${stamp}`),
     cache: flags.cache,
     cacheDir: flags.cacheDir ?? join('.llmperf-cache', 'eval'),
@@ -109,6 +114,13 @@ export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPl
 /** Loads, runs and writes eval.json + eval-samples.jsonl; returns the document. Used by the command and by tests. */
 export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
   const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot });
+  // Decide how model-written code will run before any request is sent: a missing sandbox is a usage error now, not after the answers.
+  if (plan.allowCodeExecution && plan.mode === 'generate' && sets.some((s) => s.benchmark.executesCode)) {
+    const sandbox = await prepareSandbox({ unsafeNoSandbox: plan.unsafeNoSandbox });
+    // Said even with --quiet: running model-written code unsandboxed must never go unnoticed.
+    if (sandbox.kind === 'unsafe') process.stderr.write(`WARNING: ${sandbox.unprotected}\n`);
+    else if (sandbox.note) log(`note: ${sandbox.note}`);
+  }
   let simulator: MockServer | null = null;
   let target: Target;
   try {
@@ -132,7 +144,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
         target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
-        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, cache, simulated: simulator !== null, log,
+        allowCodeExecution: plan.allowCodeExecution, unsafeNoSandbox: plan.unsafeNoSandbox, codeTimeoutMs: plan.codeTimeoutMs, cache, simulated: simulator !== null, log,
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
         onProgress: progressPrinter(log),
       },
@@ -159,7 +171,8 @@ export function evalCommand(): Command {
     .option('--concurrency <n>', 'requests in flight', '8')
     .addOption(new Option('--mode <mode>', 'generate (chat, answer parsed from text) or loglikelihood (completions echo+logprobs, multiple choice)').default('generate'))
     .option('--seed <n>', 'seed for shuffles, generated items and the simulator', '0')
-    .option('--allow-code-execution', 'let HumanEval run model-written Python (subprocess, time and memory limit, no secrets)')
+    .option('--allow-code-execution', 'let HumanEval run model-written Python, each program inside a bubblewrap sandbox (no network, no view of your files or processes, time/CPU/memory/file/process limits)')
+    .option('--unsafe-no-sandbox', 'with --allow-code-execution: run the programs WITHOUT bubblewrap (as nobody when root; limits and a process-group kill only)')
     .option('--out <dir>', 'output folder for eval.json, eval-samples.jsonl and the response cache')
     .option('--no-cache', 'do not read or write the response cache')
     .option('--cache-dir <dir>', 'response cache folder, shared by runs so an interrupted eval resumes', '.llmperf-cache/eval')

@@ -77,6 +77,8 @@ export interface RunOptions {
   maxTokens?: number | null;
   allowCodeExecution: boolean;
   codeTimeoutMs: number;
+  /** Run model-written programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox?: boolean;
   cache: ResponseCache;
   simulated: boolean;
   log: (line: string) => void;
@@ -145,7 +147,7 @@ async function runGenerate(p: Prepared, ctx: PromptContext, options: RunOptions)
   const byItem: Array<typeof executed.results> = loaded.items.map(() => []);
   executed.results.forEach((r, j) => byItem[owner[j]!]!.push(r));
   // Reasoning arrives separately (reasoning_content) and is never part of the text answers are read from.
-  const scoreCtx = { seed: options.seed, allowCodeExecution: options.allowCodeExecution, codeTimeoutMs: options.codeTimeoutMs };
+  const scoreCtx = { seed: options.seed, allowCodeExecution: options.allowCodeExecution, codeTimeoutMs: options.codeTimeoutMs, unsafeNoSandbox: options.unsafeNoSandbox };
   // Scoring may run programs (HumanEval): a few at a time, one per core at most.
   const scores = await mapLimit(loaded.items, Math.max(1, Math.min(4, availableParallelism())), (item, i) => benchmark.scoreGenerate(item, byItem[i]!.map((r) => r.text), scoreCtx));
   const samples: ScoredSample[] = [];

@@ -112,4 +112,6 @@ export interface ScoreContext {
   allowCodeExecution: boolean;
   /** Time limit per program, ms (HumanEval). */
   codeTimeoutMs: number;
+  /** Run programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox?: boolean;
 }
