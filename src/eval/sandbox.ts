@@ -34,7 +34,7 @@ export interface SandboxResult {
 export type SandboxMode =
   /** `note`: said once before programs run (e.g. which interpreter serves when ours is out of nobody's reach). */
   | { kind: 'bwrap'; bwrap: string; install: PythonInstall; note: string | null }
-  | { kind: 'unsafe'; install: PythonInstall; unprotected: string };
+  | { kind: 'unsafe'; install: PythonInstall; unprotected: string; note: string | null };
 
 export const CODE_EXECUTION_REFUSAL =
   'humaneval runs model-written Python on this machine; it is refused unless you pass --allow-code-execution ' +
@@ -74,13 +74,16 @@ export function prepareSandbox(options: Pick<SandboxOptions, 'python' | 'unsafeN
 }
 
 async function decide(options: Pick<SandboxOptions, 'python' | 'unsafeNoSandbox'>): Promise<SandboxMode> {
-  const ours = pythonInstall(options.python);
-  if (options.unsafeNoSandbox === true) return { kind: 'unsafe', install: ours, unprotected: unprotected() };
   const refuse = (why: string): never => {
     throw new UsageError(`cannot run model-written code safely: ${why}; or pass --unsafe-no-sandbox to run it without a sandbox (read what that leaves open in docs/eval.md)`);
   };
-  const { install, note } = sandboxPython(ours);
-  if (install === null) return refuse(note);
+  // As root, programs run as nobody with or without the sandbox: the interpreter must be within nobody's reach.
+  const { install, note } = sandboxPython(pythonInstall(options.python));
+  if (install === null) {
+    if (options.unsafeNoSandbox === true) throw new UsageError(`cannot run model-written code: ${note}`);
+    return refuse(note);
+  }
+  if (options.unsafeNoSandbox === true) return { kind: 'unsafe', install, unprotected: unprotected(), note };
   const { path, problem } = await probeBwrap(install, sandboxEnv('/tmp', dirname(install.executable)));
   if (problem !== null || path === null) return refuse(problem ?? 'bubblewrap not found');
   return { kind: 'bwrap', bwrap: path, install, note };

@@ -87,9 +87,9 @@ export function sandboxPython(install: PythonInstall): { install: PythonInstall;
   const blocked = needed.find((p) => !nobodyCanReach(p));
   if (blocked === undefined) return { install, note: null };
   if (existsSync(SYSTEM_PYTHON)) {
-    return { install: { executable: SYSTEM_PYTHON, prefixes: ['/usr'] }, note: `running as root, the sandbox runs as nobody, which cannot reach ${blocked}: programs run on ${SYSTEM_PYTHON} instead` };
+    return { install: { executable: SYSTEM_PYTHON, prefixes: ['/usr'] }, note: `running as root, programs run as nobody, which cannot reach ${blocked}: they run on ${SYSTEM_PYTHON} instead` };
   }
-  return { install: null, note: `running as root, the sandbox runs as nobody, which cannot reach ${blocked}, and there is no ${SYSTEM_PYTHON}; install python3 under /usr, make the folders above it searchable (chmod o+x), or run llmperf as a normal user` };
+  return { install: null, note: `running as root, programs run as nobody, which cannot reach ${blocked}, and there is no ${SYSTEM_PYTHON}; install python3 under /usr, make the folders above it searchable (chmod o+x), or run llmperf as a normal user` };
 }
 
 let probed: Promise<{ path: string | null; problem: string | null }> | null = null;
