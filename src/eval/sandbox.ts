@@ -3,7 +3,7 @@ import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { BWRAP_ENV, NOBODY, bwrapCommand, probeBwrap, sandboxPython, spawnIdentity } from './sandbox/bwrap.js';
+import { BWRAP_ENV, NOBODY, bwrapCommand, nobodyCanReach, probeBwrap, sandboxPython, spawnIdentity } from './sandbox/bwrap.js';
 import { runChild, type ChildResult } from './sandbox/child.js';
 import { limitsPrelude, sandboxEnv, type ProgramLimits } from './sandbox/limits.js';
 import { pythonInstall, type PythonInstall } from './sandbox/python.js';
@@ -110,7 +110,9 @@ export async function runPython(program: string, allowCodeExecution: boolean, op
     const args = bwrapCommand(install, sandboxEnv('/tmp', dirname(install.executable)), TMP_MB);
     r = await runChild({ command: mode.bwrap, args, env: BWRAP_ENV, cwd: '/', ...spawnIdentity(), fd3Data: text, timeoutMs: options.timeoutMs });
   } else {
-    const workDir = mkdtempSync(join(tmpdir(), 'llmperf-sandbox-'));
+    // As root the program runs as nobody, which must reach its folder: a private TMPDIR gives way to /tmp.
+    const base = asRoot && !nobodyCanReach(join(tmpdir(), 'program')) ? '/tmp' : tmpdir();
+    const workDir = mkdtempSync(join(base, 'llmperf-sandbox-'));
     const file = join(workDir, 'program.py');
     writeFileSync(file, text, { mode: 0o644 });
     if (asRoot) chownSync(workDir, NOBODY, NOBODY);

@@ -40,17 +40,21 @@ export function replyWith(payload: string): string {
 
 export interface CodeServer {
   url: string;
+  /** Chat requests received so far. */
+  requests: () => number;
   close: () => Promise<void>;
 }
 
 /** An OpenAI-compatible server on loopback that streams `reply` to every chat request (a hostile model, in a few lines). */
 export async function startCodeServer(reply: string): Promise<CodeServer> {
   const sockets = new Set<Socket>();
+  let requests = 0;
   const server: Server = createServer((req, res) => {
     if (req.url?.endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'hostile' }] }));
       return;
     }
+    requests++;
     req.resume();
     req.on('end', () => {
       const event = (delta: object, finish: string | null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
@@ -65,6 +69,7 @@ export async function startCodeServer(reply: string): Promise<CodeServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    requests: () => requests,
     close: () => new Promise<void>((resolve) => {
       for (const socket of sockets) socket.destroy();
       server.close(() => resolve());

@@ -63,7 +63,7 @@ export function bwrapCommand(install: PythonInstall, env: Record<string, string>
 }
 
 /** Whether uid nobody may walk down to `path` (every folder on the way searchable by others). */
-function nobodyCanReach(path: string): boolean {
+export function nobodyCanReach(path: string): boolean {
   let dir = path;
   while (dir !== '/') {
     dir = dirname(dir);
