@@ -15,7 +15,7 @@ import { runEval, type EvalDocument } from '../eval/runner.js';
 import { prepareSandbox } from '../eval/sandbox.js';
 import { renderScoreTable } from '../eval/table.js';
 import type { EvalMode, SimAnswer } from '../eval/types.js';
-import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
+import { parseByteSize, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
 
 export interface EvalFlags {
   datasets?: string;
@@ -38,6 +38,8 @@ export interface EvalFlags {
   samples: string;
   maxTokens?: string;
   codeTimeout: string;
+  timeout: string;
+  maxResponseBytes: string;
   simAccuracy: string;
   quiet?: boolean;
 }
@@ -63,6 +65,10 @@ export interface EvalPlan {
   samples: number;
   maxTokens: number | null;
   codeTimeoutMs: number;
+  /** Per-request time limit (--timeout). */
+  timeoutMs: number;
+  /** Per-request cap on response bytes (--max-response-bytes): an endless stream ends as response_too_large. */
+  maxResponseBytes: number;
   simAccuracy: number;
   quiet: boolean;
 }
@@ -90,6 +96,8 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     samples: parsePositiveInt(flags.samples, '--samples'),
     maxTokens: flags.maxTokens === undefined ? null : parsePositiveInt(flags.maxTokens, '--max-tokens'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
+    timeoutMs: parseDurationMs(flags.timeout, '--timeout'),
+    maxResponseBytes: parseByteSize(flags.maxResponseBytes, '--max-response-bytes', 1024),
     simAccuracy,
     quiet: flags.quiet === true,
   };
@@ -133,6 +141,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     } else {
       target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
     }
+    target = { ...target, timeoutMs: plan.timeoutMs, maxResponseBytes: plan.maxResponseBytes };
     mkdirSync(plan.outDir, { recursive: true });
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
@@ -179,6 +188,8 @@ export function evalCommand(): Command {
     .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
     .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
+    .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', '10m')
+    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 32MiB) ends as response_too_large, so an endless stream cannot exhaust memory', '32MiB')
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
     .option('--quiet', 'print only the score table')
     .action(async (flags: EvalFlags) => {

@@ -15,6 +15,8 @@ export interface PreparedRequest {
   headers: string[];
   body: string;
   stream: boolean;
+  /** Response body bytes (as received: SSE framing included) beyond which the request ends as response_too_large; absent: no cap. */
+  maxBytes?: number;
 }
 
 export interface ClientOptions {
@@ -61,6 +63,7 @@ export function classifyError(error: Error & { code?: string }, responseStarted:
     case 'LLMPERF_CANCELLED':
       return 'cancelled';
     case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+    case 'LLMPERF_TOO_LARGE':
       return 'response_too_large';
     default:
       if (error.code && error.code.startsWith('ERR_TLS') || /certificate/i.test(error.message)) return 'tls_error';
@@ -143,6 +146,13 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   onData(chunk: Buffer): boolean {
     const now = performance.now(); // clock first: parsing must never shift the timestamp
     if (this.done) return false;
+    const before = this.bodyBytes;
+    this.bodyBytes = before + chunk.length;
+    // An endless response (a runaway generation, a hostile server) must not grow our memory until the timeout.
+    if (this.request.maxBytes !== undefined && this.bodyBytes > this.request.maxBytes) {
+      this.abort(codedError('LLMPERF_TOO_LARGE', `the response passed ${this.request.maxBytes} bytes (--max-response-bytes)`));
+      return false;
+    }
     if (this.decoder !== null) {
       this.decoder.push(chunk, now);
       return true;
@@ -150,8 +160,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     const chunks = this.state.bodyChunks;
     if (chunks !== null) {
       const limit = this.state.errorKind === null ? MAX_BODY_BYTES : MAX_ERROR_BODY_BYTES;
-      if (this.bodyBytes < limit) chunks.push(chunk);
-      this.bodyBytes += chunk.length;
+      if (before < limit) chunks.push(chunk);
     }
     return true;
   }
