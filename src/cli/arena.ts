@@ -49,7 +49,7 @@ export function arenaCommand(): Command {
     .option('--no-cache', 'do not read or write the reply cache')
     .option('--quiet', 'print only the leaderboards')
     .option('--timeout <time>', 'time limit per request, e.g. 90s (default: the config\'s timeout_ms, else 10m)')
-    .option('--max-response-bytes <size>', 'a reply longer than this (e.g. 32MiB) ends as response_too_large (default: the config\'s max_response_bytes, else 32MiB)')
+    .option('--max-response-bytes <size>', 'a reply longer than this (e.g. 16MiB) ends as response_too_large (default: the config\'s max_response_bytes, else 16MiB)')
     .action(async (flags: ArenaFlags) => {
       process.exitCode = await arenaAction(flags);
     });

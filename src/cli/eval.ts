@@ -189,7 +189,7 @@ export function evalCommand(): Command {
     .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
     .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', '10m')
-    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 32MiB) ends as response_too_large, so an endless stream cannot exhaust memory', '32MiB')
+    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', '16MiB')
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
     .option('--quiet', 'print only the score table')
     .action(async (flags: EvalFlags) => {

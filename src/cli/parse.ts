@@ -69,10 +69,10 @@ export function collect(value: string, previous: string[] = []): string[] {
 const BYTES = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
 const UNIT_BYTES: Record<string, number> = { b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
 
-/** `33554432`, `32MiB`, `32MB`, `512k`, `1GiB`: a whole number of bytes, at least `min` (k/m/g alone are binary, as in `ulimit`). */
+/** `16777216`, `16MiB`, `16MB`, `512k`, `1GiB`: a whole number of bytes, at least `min` (k/m/g alone are binary, as in `ulimit`). */
 export function parseByteSize(text: string, flag: string, min = 1): number {
   const match = BYTES.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} ${text}: not a size; use forms like 32MiB, 500k or a number of bytes`);
+  if (!match) throw new UsageError(`${flag} ${text}: not a size; use forms like 16MiB, 500k or a number of bytes`);
   const bytes = Math.floor(Number(match[1]) * UNIT_BYTES[(match[2] ?? 'b').toLowerCase()]!);
   if (!(bytes >= min) || !Number.isSafeInteger(bytes)) throw new UsageError(`${flag} ${text}: must be at least ${min} bytes`);
   return bytes;

@@ -35,10 +35,11 @@ export interface JobOutcome {
 const EMPTY_PROMPT: Prompt = { messages: [], text: '', inputTokensEstimate: 0 };
 
 /**
- * Jobs keep every response's text, so each response is capped: 32 MiB of SSE is some 150,000 streamed
- * tokens, far past any answer's max_tokens, and eight of them in flight stay well inside a few hundred MB.
+ * Jobs keep every response's text, so each response is capped. 16 MiB of SSE is some 70,000 streamed
+ * tokens at ~230 bytes per chunk, far past any answer's max_tokens; eight endless streams in flight
+ * peak near 215 MB RSS (test/eval/bounded-requests.test.ts measures it).
  */
-export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** The jobs' per-request time limit when neither the caller nor the target sets one (reasoning models can think for minutes). */
 export const DEFAULT_JOB_TIMEOUT_MS = 600_000;
 

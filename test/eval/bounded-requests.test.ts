@@ -1,0 +1,161 @@
+// eval and arena against endless and never-finishing streams: a classified error per request, memory bounded (RSS measured in the child).
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from '../helpers/cli.js';
+
+/**
+ * `endless`: token events as fast as the socket takes them, never finishing (a runaway generation);
+ * `drip`: one token every 50 ms, forever (only a time limit ends it); `normal`: one short answer.
+ */
+async function startStreamServer(kind: 'endless' | 'drip' | 'normal'): Promise<{ url: string; close: () => Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'token ' }, finish_reason: null }] })}\n\n`;
+  const burst = event.repeat(512);
+  const server: Server = createServer((req, res) => {
+    if (req.url?.endsWith('/models')) {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'endless' }] }));
+      return;
+    }
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    if (kind === 'normal') {
+      res.end(`${event}data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
+      return;
+    }
+    if (kind === 'drip') {
+      const timer = setInterval(() => res.write(event), 50);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    const pump = (): void => {
+      while (!res.destroyed && res.write(burst));
+      if (!res.destroyed) res.once('drain', pump);
+    };
+    pump();
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => r());
+    }),
+  };
+}
+
+/** Runs the built CLI, sampling its peak resident set (VmHWM) from /proc while it runs. */
+function runMeasured(args: string[]): Promise<{ code: number | null; stderr: string; peakRssMb: number; elapsedMs: number }> {
+  return new Promise((done) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    let peakKb = 0;
+    child.stderr.on('data', (d) => (stderr += d));
+    const sample = setInterval(() => {
+      try {
+        const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      } catch {
+        // exited between samples
+      }
+    }, 100);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('close', (code) => {
+      clearInterval(sample);
+      clearTimeout(kill);
+      done({ code, stderr, peakRssMb: peakKb / 1024, elapsedMs: performance.now() - started });
+    });
+  });
+}
+
+let root: string;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'llmperf-bounded-'));
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const samples = (out: string) => readFileSync(join(out, 'eval-samples.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { error: string | null });
+
+describe('eval requests are bounded', () => {
+  it('an endless token stream ends each request as response_too_large, under 300 MB RSS', async () => {
+    const server = await startStreamServer('endless');
+    const out = join(root, 'endless');
+    try {
+      const r = await runMeasured(['eval', '--url', server.url, '--datasets', 'dynamic-arithmetic', '--limit', '16', '--concurrency', '8', '--no-cache', '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      const errors = samples(out).map((s) => s.error);
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) expect(error).toMatch(/^response_too_large \(HTTP 200\): the response passed 16777216 bytes/);
+      expect(errors.length).toBe(16);
+      expect(r.peakRssMb).toBeGreaterThan(0);
+      expect(r.peakRssMb).toBeLessThan(300);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('--timeout ends a stream that never finishes as a timeout, within the limit of a normal run plus the timeout', async () => {
+    const normal = await startStreamServer('normal');
+    const drip = await startStreamServer('drip');
+    try {
+      const base = await runMeasured(['eval', '--url', normal.url, '--datasets', 'gsm8k', '--limit', '2', '--no-cache', '--out', join(root, 'normal')]);
+      expect(base.code, base.stderr).toBe(0);
+      const r = await runMeasured(['eval', '--url', drip.url, '--datasets', 'gsm8k', '--limit', '2', '--no-cache', '--timeout', '2s', '--out', join(root, 'drip')]);
+      expect(r.code, r.stderr).toBe(0);
+      for (const s of samples(join(root, 'drip'))) expect(s.error).toMatch(/^timeout \(HTTP 200\): no complete response within 2000 ms/);
+      expect(r.elapsedMs).toBeGreaterThan(2000);
+      expect(r.elapsedMs).toBeLessThan(base.elapsedMs * 2 + 2000 * 2);
+    } finally {
+      await normal.close();
+      await drip.close();
+    }
+  });
+
+  it('rejects a malformed size or time in one line, exit 2', async () => {
+    const bad = await runMeasured(['eval', '--max-response-bytes', '12 parsecs', '--datasets', 'gsm8k']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^.*--max-response-bytes 12 parsecs: not a size; use forms like 16MiB/);
+    const badTime = await runMeasured(['arena', '--config', 'prompts/arena/arena.yaml', '--timeout', 'soon']);
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('arena requests are bounded', () => {
+  it('--max-response-bytes ends endless answers as response_too_large', async () => {
+    const server = await startStreamServer('endless');
+    const dir = join(root, 'arena');
+    const questions = join(dir, 'questions.jsonl');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(questions, `${JSON.stringify({ id: 'q1', question: 'Say something.' })}\n`);
+    writeFileSync(join(dir, 'arena.yaml'), [
+      `questions: ${questions}`,
+      'mode: single',
+      'candidates:',
+      `  - { name: endless, url: ${server.url}, model: endless }`,
+      '  - { name: simulated, url: sim }',
+      'judge: { name: judge, url: sim }',
+    ].join('\n'));
+    try {
+      const r = await runMeasured(['arena', '--config', join(dir, 'arena.yaml'), '--out', join(dir, 'out'), '--no-cache', '--max-response-bytes', '1MiB', '--timeout', '60s']);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = readFileSync(join(dir, 'out', 'arena.json'), 'utf8');
+      expect(doc, r.stderr).toContain('response_too_large');
+      expect(r.peakRssMb).toBeLessThan(300);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
