@@ -5,7 +5,7 @@ import { loadArenaConfig } from '../eval/arena/config.js';
 import { arenaConsole } from '../eval/arena/report-console.js';
 import { writeArenaReports } from '../eval/arena/report.js';
 import { planArena, runArena } from '../eval/arena/run.js';
-import { parseByteSize, parseDurationMs } from './parse.js';
+import { parseByteSize, parseDurationMs } from '../util/parse.js';
 
 export interface ArenaFlags {
   config: string;

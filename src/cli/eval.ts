@@ -15,7 +15,7 @@ import { runEval, type EvalDocument } from '../eval/runner.js';
 import { prepareSandbox } from '../eval/sandbox.js';
 import { renderScoreTable } from '../eval/table.js';
 import type { EvalMode, SimAnswer } from '../eval/types.js';
-import { parseByteSize, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
+import { parseByteSize, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
 export interface EvalFlags {
   datasets?: string;
