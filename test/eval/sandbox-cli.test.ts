@@ -17,10 +17,10 @@ beforeAll(() => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /**
- * Runs the CLI with its own TMPDIR, sends SIGINT once the program's two sleeps show up in /proc (`tag` in
+ * Runs the CLI with its own TMPDIR, sends `signal` once the program's two sleeps show up in /proc (`tag` in
  * its process group, `tag`5 in a session of its own), and returns the exit code and what is left.
  */
-async function interruptMidProgram(extra: string[], tag: string): Promise<{ code: number | null; stderr: string; leftInGroup: number[]; leftInSession: number[]; leftTemp: string[] }> {
+async function interruptMidProgram(extra: string[], tag: string, signal: NodeJS.Signals = 'SIGINT'): Promise<{ code: number | null; stderr: string; leftInGroup: number[]; leftInSession: number[]; leftTemp: string[] }> {
   const server = await startCodeServer(replyWith(`import subprocess, time\nsubprocess.Popen(["sleep", "${tag}"])\nsubprocess.Popen(["sleep", "${tag}5"], start_new_session=True)\ntime.sleep(60)`));
   // Searchable by nobody, which runs the program when we are root and there is no sandbox.
   const tmp = join(root, `tmp-${tag}`);
@@ -33,7 +33,7 @@ async function interruptMidProgram(extra: string[], tag: string): Promise<{ code
     child.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
     const started = await waitFor(() => processesWith(tag).length >= 2, 30_000);
-    child.kill('SIGINT');
+    child.kill(signal);
     const code = await closed;
     expect(started, stderr).toBe(true);
     await waitFor(() => processesWith(tag).length === 0, 3000);
@@ -50,6 +50,17 @@ describe.skipIf(noBwrap !== null)(`llmperf eval with a hostile server${noBwrap ?
     expect(r.leftInGroup).toEqual([]);
     expect(r.leftInSession).toEqual([]);
     expect(r.leftTemp).toEqual([]);
+  });
+
+  it('SIGTERM, and even SIGKILL of llmperf, leave no process behind', async () => {
+    const term = await interruptMidProgram([], `3604.${process.pid}6`, 'SIGTERM');
+    expect(term.code).toBe(130);
+    expect([...term.leftInGroup, ...term.leftInSession]).toEqual([]);
+    // No handler runs on SIGKILL: bubblewrap's --die-with-parent takes the namespace down with us.
+    const killed = await interruptMidProgram([], `3605.${process.pid}7`, 'SIGKILL');
+    expect(killed.code).toBeNull();
+    expect([...killed.leftInGroup, ...killed.leftInSession]).toEqual([]);
+    expect(killed.leftTemp).toEqual([]);
   });
 
   it('a background process cannot rewrite the output folder after the eval ends; correct code still passes', async () => {
@@ -112,5 +123,26 @@ describe('without bubblewrap', () => {
     expect(r.code).toBe(130);
     expect(r.leftInGroup).toEqual([]);
     expect(r.leftTemp).toEqual([]);
+  });
+});
+
+describe('a library caller without signal handlers', () => {
+  it('on SIGINT, still dies by SIGINT, after killing the program\'s process group and removing its folder', async () => {
+    const tag = `3606.${process.pid}8`;
+    const tmp = join(root, 'tmp-library');
+    mkdirSync(tmp, { mode: 0o1777 });
+    chmodSync(tmp, 0o1777);
+    chmodSync(root, 0o755);
+    const sandbox = new URL('../../dist/eval/sandbox.js', import.meta.url).href;
+    const script = `import(${JSON.stringify(sandbox)}).then((m) => m.runPython('import subprocess, time\\nsubprocess.Popen(["sleep", "${tag}"])\\ntime.sleep(60)\\n', true, { timeoutMs: 60000, memoryMb: 512, unsafeNoSandbox: true }))`;
+    const child = spawn(process.execPath, ['-e', script], { env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+    const closed = new Promise<NodeJS.Signals | null>((resolve) => child.on('close', (_code, signal) => resolve(signal)));
+    const sleeper = `sleep\0${tag}`; // not the node process, whose command line holds the tag too
+    expect(await waitFor(() => processesWith(sleeper).length >= 1, 30_000)).toBe(true);
+    expect(readdirSync(tmp)).toHaveLength(1); // the program's folder, while it runs
+    child.kill('SIGINT');
+    expect(await closed).toBe('SIGINT');
+    expect(await waitFor(() => processesWith(sleeper).length === 0, 3000)).toBe(true);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
