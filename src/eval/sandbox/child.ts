@@ -60,16 +60,15 @@ function killAll(): void {
 }
 
 /**
- * While programs run, a signal kills them before we go. When nobody else handles the signal (a library
- * caller), we restore the default action and re-raise it, so the process still ends as it would have.
- * The CLI's own handlers call process.exit, which runs the 'exit' hook instead.
+ * A signal nobody else handles would end us without the 'exit' hook (a library caller): kill the programs,
+ * restore the default action and re-raise it, so the process still ends as it would have. When someone
+ * else handles it, that is their call: the CLI's handlers call process.exit, which runs the 'exit' hook.
  */
 function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) !== 1) return;
   killAll();
-  if (process.listenerCount(signal) === 1) {
-    unhook();
-    process.kill(process.pid, signal);
-  }
+  unhook();
+  process.kill(process.pid, signal);
 }
 
 function hook(): void {
