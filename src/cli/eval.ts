@@ -127,6 +127,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     const sandbox = await prepareSandbox({ unsafeNoSandbox: plan.unsafeNoSandbox });
     // Said even with --quiet: running model-written code unsandboxed must never go unnoticed.
     if (sandbox.kind === 'unsafe') process.stderr.write(`WARNING: ${sandbox.unprotected}\n`);
+    else log(`Model-written programs run under ${sandbox.bwrap}: own PID, network and user namespaces, read-only system view, private /tmp, limits.`);
     if (sandbox.note) log(`note: ${sandbox.note}`);
   }
   let simulator: MockServer | null = null;
