@@ -38,11 +38,17 @@ export interface EvalFlags {
   samples: string;
   maxTokens?: string;
   codeTimeout: string;
-  timeout: string;
-  maxResponseBytes: string;
+  /** Default `10m`. */
+  timeout?: string;
+  /** Default `16MiB`. */
+  maxResponseBytes?: string;
   simAccuracy: string;
   quiet?: boolean;
 }
+
+/** Per-request limits: reasoning models can think for minutes; 16 MiB is some 70,000 streamed tokens. */
+const DEFAULT_TIMEOUT = '10m';
+const DEFAULT_MAX_RESPONSE = '16MiB';
 
 /** The validated flags. */
 export interface EvalPlan {
@@ -96,8 +102,8 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     samples: parsePositiveInt(flags.samples, '--samples'),
     maxTokens: flags.maxTokens === undefined ? null : parsePositiveInt(flags.maxTokens, '--max-tokens'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
-    timeoutMs: parseDurationMs(flags.timeout, '--timeout'),
-    maxResponseBytes: parseByteSize(flags.maxResponseBytes, '--max-response-bytes', 1024),
+    timeoutMs: parseDurationMs(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
+    maxResponseBytes: parseByteSize(flags.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, '--max-response-bytes', 1024),
     simAccuracy,
     quiet: flags.quiet === true,
   };
@@ -189,8 +195,8 @@ export function evalCommand(): Command {
     .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
     .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
-    .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', '10m')
-    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', '16MiB')
+    .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', DEFAULT_TIMEOUT)
+    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', DEFAULT_MAX_RESPONSE)
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
     .option('--quiet', 'print only the score table')
     .action(async (flags: EvalFlags) => {
