@@ -30,10 +30,15 @@ export function limitsPrelude(limits: ProgramLimits): string {
     ['RLIMIT_NOFILE', limits.openFiles],
   ];
   if (limits.processes !== null) set.push(['RLIMIT_NPROC', limits.processes]);
+  // Never above a hard limit already lower (a container's): raising it would fail and stop every program.
   return [
     'import resource as _r',
-    ...set.map(([name, value]) => `_r.setrlimit(_r.${name}, (${value}, ${value}))`),
-    'del _r',
+    'def _cap(kind, value):',
+    '    hard = _r.getrlimit(kind)[1]',
+    '    value = value if hard == _r.RLIM_INFINITY else min(value, hard)',
+    '    _r.setrlimit(kind, (value, value))',
+    ...set.map(([name, value]) => `_cap(_r.${name}, ${value})`),
+    'del _r, _cap',
     '',
   ].join('\n');
 }
