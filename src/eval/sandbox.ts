@@ -43,7 +43,7 @@ export const CODE_EXECUTION_REFUSAL =
 /** Per-program limits beyond the caller's time and memory limits. */
 const FILE_MB = 16;
 const TMP_MB = 64;
-const PROCESSES = 64;
+const PROCESSES = 16;
 const OPEN_FILES = 256;
 
 /** What a program can still do without the sandbox, said plainly (printed before any program runs). */
