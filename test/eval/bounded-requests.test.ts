@@ -131,31 +131,47 @@ describe('eval requests are bounded', () => {
   });
 });
 
+/** An arena.yaml with one candidate at `url`, a simulated one and a simulated judge, in mode single. */
+function arenaConfig(dir: string, url: string): string {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const questions = join(dir, 'questions.jsonl');
+  writeFileSync(questions, `${JSON.stringify({ id: 'q1', question: 'Say something.' })}\n`);
+  writeFileSync(join(dir, 'arena.yaml'), [
+    `questions: ${questions}`,
+    'mode: single',
+    'candidates:',
+    `  - { name: hostile, url: ${url}, model: endless }`,
+    '  - { name: simulated, url: sim }',
+    'judge: { name: judge, url: sim }',
+  ].join('\n'));
+  return join(dir, 'arena.yaml');
+}
+
 describe('arena requests are bounded', () => {
   it('--max-response-bytes ends endless answers as response_too_large', async () => {
     const server = await startStreamServer('endless');
     const dir = join(root, 'arena');
-    const questions = join(dir, 'questions.jsonl');
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(questions, `${JSON.stringify({ id: 'q1', question: 'Say something.' })}\n`);
-    writeFileSync(join(dir, 'arena.yaml'), [
-      `questions: ${questions}`,
-      'mode: single',
-      'candidates:',
-      `  - { name: endless, url: ${server.url}, model: endless }`,
-      '  - { name: simulated, url: sim }',
-      'judge: { name: judge, url: sim }',
-    ].join('\n'));
     try {
-      const r = await runMeasured(['arena', '--config', join(dir, 'arena.yaml'), '--out', join(dir, 'out'), '--no-cache', '--max-response-bytes', '1MiB', '--timeout', '60s']);
+      const r = await runMeasured(['arena', '--config', arenaConfig(dir, server.url), '--out', join(dir, 'out'), '--no-cache', '--max-response-bytes', '1MiB', '--timeout', '60s']);
       expect(r.code, r.stderr).toBe(0);
       const doc = readFileSync(join(dir, 'out', 'arena.json'), 'utf8');
-      expect(doc, r.stderr).toContain('response_too_large');
+      expect(doc).toContain('response_too_large');
       expect(r.peakRssMb).toBeLessThan(300);
     } finally {
       await server.close();
     }
   });
-});
 
+  it('--timeout ends answers that never finish as timeout', async () => {
+    const server = await startStreamServer('drip');
+    const dir = join(root, 'arena-drip');
+    try {
+      const r = await runMeasured(['arena', '--config', arenaConfig(dir, server.url), '--out', join(dir, 'out'), '--no-cache', '--timeout', '1s']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(join(dir, 'out', 'arena.json'), 'utf8')).toContain('no complete response within 1000 ms');
+    } finally {
+      await server.close();
+    }
+  });
+});
