@@ -129,7 +129,7 @@ export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPl
 export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
   const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot });
   // Decide how model-written code will run before any request is sent: a missing sandbox is a usage error now, not after the answers.
-  if (plan.allowCodeExecution && plan.mode === 'generate' && sets.some((s) => s.benchmark.executesCode)) {
+  if (plan.allowCodeExecution && sets.some((s) => s.benchmark.executesCode)) {
     const sandbox = await prepareSandbox({ unsafeNoSandbox: plan.unsafeNoSandbox });
     // Said even with --quiet: running model-written code unsandboxed must never go unnoticed.
     if (sandbox.kind === 'unsafe') process.stderr.write(`WARNING: ${sandbox.unprotected}\n`);
