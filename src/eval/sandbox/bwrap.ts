@@ -2,7 +2,7 @@
 import { existsSync, lstatSync, readlinkSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { runChild } from './child.js';
-import { findPython, type PythonInstall } from './python.js';
+import { findOnPath, type PythonInstall } from './python.js';
 
 /** The unprivileged identity programs run as (nobody/nogroup), inside the sandbox and, when we are root, outside it too. */
 export const NOBODY = 65534;
@@ -105,12 +105,8 @@ export function probeBwrap(install: PythonInstall, env: Record<string, string>):
 }
 
 async function probe(install: PythonInstall, env: Record<string, string>): Promise<{ path: string | null; problem: string | null }> {
-  let path: string;
-  try {
-    path = findPython('bwrap');
-  } catch {
-    return { path: null, problem: 'bubblewrap (bwrap) is not installed; install it (Debian/Ubuntu: apt-get install bubblewrap, Fedora: dnf install bubblewrap)' };
-  }
+  const path = findOnPath('bwrap');
+  if (path === null) return { path: null, problem: 'bubblewrap (bwrap) is not installed; install it (Debian/Ubuntu: apt-get install bubblewrap, Fedora: dnf install bubblewrap)' };
   const r = await runChild({ command: path, args: bwrapCommand(install, env, 1), env: BWRAP_ENV, cwd: '/', ...spawnIdentity(), fd3Data: `import os, sys\nsys.exit(0 if os.getuid() == ${NOBODY} else 7)\n`, timeoutMs: 30_000 });
   if (r.exitCode === 0) return { path, problem: null };
   const why = r.spawnError ?? (r.stderrTail.split('\n').pop() || (r.timedOut ? 'no answer within 30 s' : `exit ${r.exitCode ?? r.signal}`));

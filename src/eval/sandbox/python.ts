@@ -12,12 +12,8 @@ export interface PythonInstall {
   prefixes: string[];
 }
 
-/**
- * The Python interpreter's absolute path, looked up on OUR PATH (the program's own environment is stripped,
- * so a pyenv or venv python3 would not be found from it). A missing interpreter is a usage error, not a
- * wall of failed programs.
- */
-export function findPython(name = 'python3'): string {
+/** A command's absolute path on OUR PATH (the program's own environment is stripped, so it could not find a pyenv or venv python3), or null. */
+export function findOnPath(name: string): string | null {
   if (name.includes('/')) return name;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
@@ -29,7 +25,14 @@ export function findPython(name = 'python3'): string {
       // not here
     }
   }
-  throw new UsageError(`humaneval needs ${name} to run the generated programs, and it is not on PATH`);
+  return null;
+}
+
+/** The Python interpreter's path; a missing interpreter is a usage error, not a wall of failed programs. */
+export function findPython(name = 'python3'): string {
+  const path = findOnPath(name);
+  if (path === null) throw new UsageError(`humaneval needs ${name} to run the generated programs, and it is not on PATH`);
+  return path;
 }
 
 const known = new Map<string, PythonInstall>();
