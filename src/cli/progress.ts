@@ -6,7 +6,7 @@ export interface Progress {
 }
 
 /** Redraws one line on stderr every 250 ms; does nothing when stderr is not a TTY or in quiet mode. */
-export function startProgress(recorder: Pick<Recorder, 'counts' | 'currentInFlight'>, expected: number | null, enabled: boolean): Progress {
+export function startProgress(recorder: Pick<Recorder, 'counts' | 'currentInFlight' | 'streamedOutputTokens'>, expected: number | null, enabled: boolean): Progress {
   const stream = process.stderr;
   if (!enabled || !stream.isTTY) return { stop() {} };
   const startedAt = Date.now();
@@ -17,8 +17,10 @@ export function startProgress(recorder: Pick<Recorder, 'counts' | 'currentInFlig
     const counts = recorder.counts;
     const now = Date.now();
     if (now - lastAt >= 1000) {
-      tokensPerS = ((counts.output_tokens - lastTokens) * 1000) / (now - lastAt);
-      lastTokens = counts.output_tokens;
+      // Counted as packages arrive, not when requests end: a steady server shows a steady rate.
+      const tokens = recorder.streamedOutputTokens;
+      tokensPerS = ((tokens - lastTokens) * 1000) / (now - lastAt);
+      lastTokens = tokens;
       lastAt = now;
     }
     const done = counts.succeeded + counts.failed + counts.cancelled + counts.warmup;

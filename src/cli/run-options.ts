@@ -14,6 +14,7 @@ import { addWorkloadOptions, workloadPlan, type WorkloadFlags, type WorkloadPlan
 import { addClusterOptions, withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import {
   collect,
+  parseByteCount,
   parseChoice,
   parseDurationMs,
   parseHeader,
@@ -40,6 +41,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   apiKeyFile?: string;
   timeout: string;
   idleTimeout?: string;
+  maxEventBytes?: string;
   out?: string;
   json?: boolean;
   seed: string;
@@ -80,6 +82,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   apiKeyEnv: string;
   timeoutMs: number;
   idleTimeoutMs: number;
+  /** Bound on one SSE line or event; beyond it a request fails as event_too_large. */
+  maxEventBytes: number;
   outDir: string | undefined;
   json: boolean;
   quiet: boolean;
@@ -117,6 +121,7 @@ export function addRunOptions(command: Command): Command {
     .option('--api-key-file <file>', 'read the API key from a file instead')
     .option('--timeout <time>', 'per-request timeout', '60s')
     .option('--idle-timeout <time>', 'end a request when no bytes arrive for this long (default: the timeout)')
+    .option('--max-event-bytes <size>', 'fail a request as event_too_large when one SSE line or event exceeds this size (e.g. 512KB, 4MB)', '1MB')
     .option('--out <dir>', 'output folder (default reports/<timestamp>-<model>/)')
     .option('--json', 'print the result document to stdout')
     .option('--seed <n>', 'seed for prompt order and arrivals', '0')
@@ -200,6 +205,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     apiKeyEnv: flags.apiKeyEnv,
     timeoutMs,
     idleTimeoutMs: flags.idleTimeout ? parseDurationMs(flags.idleTimeout, '--idle-timeout') : timeoutMs,
+    maxEventBytes: parseByteCount(flags.maxEventBytes ?? '1MB', '--max-event-bytes'),
     outDir: flags.out,
     json: Boolean(flags.json),
     quiet: Boolean(flags.quiet),

@@ -156,6 +156,7 @@ export async function executeRun(
       extraBody: plan.extraBody,
       timeoutMs: plan.timeoutMs,
       idleTimeoutMs: plan.idleTimeoutMs,
+      maxEventBytes: plan.maxEventBytes,
       seed: cluster.seed,
       warmupRequests: plan.warmupRequests,
       rejectUnauthorized: plan.rejectUnauthorized,

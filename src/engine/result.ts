@@ -7,6 +7,7 @@ import { buildSummary } from '../metrics/summary.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
+import { DEFAULT_MAX_EVENT_BYTES } from './stream.js';
 
 export { clientHealth };
 
@@ -31,6 +32,7 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     seed: config.seed,
     timeout_ms: config.timeoutMs,
     idle_timeout_ms: config.idleTimeoutMs,
+    max_event_bytes: config.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     extra_body: config.extraBody,
     header_names: Object.keys(config.target.headers ?? {}),
     api_key: config.target.apiKey ? 'redacted' : null,

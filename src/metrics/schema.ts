@@ -175,4 +175,8 @@ export interface RequestRecord {
   reconnected: boolean;
   /** Extra attempts this request took under --retries (0: sent once). */
   retries?: number;
+  /** The server's id for the request (x-request-id header, else the response's `id`), to join with server logs. */
+  request_id?: string | null;
+  /** The server's usage was implausible and the client's count was used instead. */
+  usage_invalid?: boolean;
 }

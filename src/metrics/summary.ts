@@ -26,6 +26,10 @@ export interface RunTotals {
   input_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
+  /** Requests whose server usage was implausible (not a count, or above the bound) and was replaced by the client's count. */
+  usage_invalid?: number;
+  /** One example of such a value, e.g. "completion_tokens: 1000000000000". */
+  usage_invalid_sample?: string;
   /** Succeeded requests whose token counts came from the client's estimate. */
   estimated_token_requests: number;
   first_send_epoch_ms: number | null;

@@ -23,7 +23,7 @@ function decode(chunks: Buffer[]) {
   state.contentPieces = [];
   state.reasoningPieces = [];
   const gaps: number[] = [];
-  const decoder = new SseDecoder(state, { recordItlUs: (gap) => gaps.push(gap) });
+  const decoder = new SseDecoder(state, { recordItlUs: (gap) => gaps.push(gap), recordPackageAt: () => {} });
   chunks.forEach((chunk, i) => decoder.push(chunk, i));
   decoder.end(chunks.length);
   return { state, gaps };
