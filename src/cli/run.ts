@@ -13,6 +13,7 @@ import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import Table from 'cli-table3';
 import { consoleReport } from '../report/console.js';
+import { dataWarnings } from '../report/warnings.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } from '../metrics/slo.js';
 import { readRequestRecords, writeReports } from '../report/index.js';
@@ -247,7 +248,10 @@ export async function runAction(flags: RunFlags): Promise<number> {
   const plan = toRunPlan(flags);
   const { result, outDir, files } = await executeRun(plan);
   const outcomes = (result.slo as SloOutcome[] | undefined) ?? [];
-  if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  if (plan.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    for (const warning of dataWarnings(result)) say(plan, `Warning: ${warning}`);
+  }
   else if (!plan.quiet) {
     if (plan.formats.includes('table')) {
       process.stdout.write(consoleReport(result) + '\n');

@@ -53,7 +53,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
   if (outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0) {
     (histograms as Record<string, unknown>).schedule_lag_ms = encodeHistogram(outcome.scheduleLagUs);
   }
-  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload) };
+  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload, config.ignoreEos ?? false) };
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'llmperf', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },

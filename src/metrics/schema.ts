@@ -77,6 +77,10 @@ export interface Summary {
   total_output_tokens: number;
   /** True when some token counts came from the client, not the server's `usage`. */
   token_counts_estimated: boolean;
+  /** Requests whose server usage was implausible (not a non-negative integer, or above 10x max_tokens / 10 million): the client's count was used. */
+  usage_invalid?: number;
+  /** One such value, e.g. "completion_tokens: 1000000000000 (more than 160)". */
+  usage_invalid_sample?: string;
   /** Distributions; present keys only where at least one value was recorded. */
   latency_ms: DistributionSummary;
   ttft_ms: DistributionSummary;

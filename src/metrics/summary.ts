@@ -110,6 +110,8 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     total_input_tokens: totals.input_tokens,
     total_output_tokens: totals.output_tokens,
     token_counts_estimated: totals.estimated_token_requests > 0,
+    usage_invalid: totals.usage_invalid ?? 0,
+    ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
     max_in_flight: totals.max_in_flight,
     warmup_requests: totals.warmup,
     ...(distributions as Pick<Summary, 'latency_ms' | 'ttft_ms' | 'tpot_ms' | 'itl_ms' | 'queue_ms'>),

@@ -1,6 +1,7 @@
 // The console view of a result: the metric table with the user's row names, and a percentile table.
 import Table from 'cli-table3';
 import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
+import { dataWarnings } from './warnings.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -85,5 +86,6 @@ export function consoleReport(result: ResultDocument): string {
   }
   if (result.interrupted) lines.push('Note: the run was interrupted; the numbers cover what finished before it stopped.');
   if (result.client.message) lines.push(`Warning: ${result.client.message}`);
+  for (const warning of dataWarnings(result)) lines.push(`Warning: ${warning}`);
   return lines.join('\n');
 }
