@@ -61,7 +61,8 @@ export function emptyTotals(expectedRequests: number | null, concurrency: number
   };
 }
 
-const EMPTY: DistributionSummary = { mean: 0, stdev: 0, min: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0 };
+/** A distribution with no values: its count is known (0), every statistic is unknown (null), never 0. */
+const EMPTY: DistributionSummary = { mean: null, stdev: null, min: null, p50: null, p90: null, p95: null, p99: null, p999: null, max: null, count: 0 };
 const ALWAYS_PRESENT: DistributionKey[] = ['latency_ms', 'ttft_ms', 'tpot_ms', 'itl_ms', 'queue_ms'];
 
 const round = (value: number, digits = 3): number => {
@@ -75,7 +76,8 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
       ? Math.max(0, (totals.last_end_epoch_ms - totals.first_send_epoch_ms) / 1000)
       : 0;
   const perSecond = (value: number) => (durationS > 0 ? round(value / durationS) : 0);
-  const perRequest = (value: number) => (totals.succeeded > 0 ? round(value / totals.succeeded) : 0);
+  // Per-request means of a run with no successful request are unknown: null, not 0.
+  const perRequest = (value: number) => (totals.succeeded > 0 ? round(value / totals.succeeded) : null);
   const ended = totals.succeeded + totals.failed;
 
   const distributions: Partial<Record<DistributionKey, DistributionSummary>> = {};

@@ -7,7 +7,7 @@ import { dataWarnings } from './warnings.js';
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const style = () => (process.stdout.isTTY ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
 
-const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const fixed = (value: number | null, digits = 2): string => (value !== null && Number.isFinite(value) ? value.toFixed(digits) : '-');
 const ms = (summary: DistributionSummary | undefined, field: keyof DistributionSummary = 'mean'): string =>
   summary && summary.count > 0 ? fixed(summary[field]) : '-';
 
