@@ -86,8 +86,14 @@ export class SseDecoder {
   }
 
   private onEvent(event: EventSourceMessage): void {
+    if (this.stopped) return; // events parsed from the same read after the bound was passed
     const data = event.data;
     const state = this.state;
+    // The parser's bound covers what it buffers; an event that arrived whole in one read is measured here.
+    if (data.length > this.maxEventBytes) {
+      this.onParseError({ type: 'max-buffer-size-exceeded' } as ParseError);
+      return;
+    }
     if (data === '[DONE]') {
       state.sawDone = true;
       return;
