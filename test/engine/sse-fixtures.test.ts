@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runLoad } from '../../src/engine/run.js';
 import type { LoadConfig } from '../../src/engine/run.js';
 import type { RequestRecord } from '../../src/metrics/schema.js';
+import { startMockServer } from '../../src/mock/index.js';
 import { testConfig } from '../helpers/config.js';
 import { expectExactAccounting } from '../reliability/helpers.js';
 import { chunk, startReplayServer, type Replay, type ReplayServer } from './fixtures/replay-server.js';
@@ -165,6 +166,18 @@ describe('--max-event-bytes', () => {
   it('many data: lines without the blank line that ends the event count as one event', async () => {
     const line = `data: ${'y'.repeat(1000)}\n`;
     await expectFailure({ body: line.repeat(100) }, 'event_too_large', 'grew past 32768 bytes', { maxEventBytes: 32768 });
+  });
+
+  it("the simulator's huge-chunk fault (one 4 MiB frame) is event_too_large at the default bound of 1 MiB", async () => {
+    const sim = await startMockServer({ port: 0, ttftMs: 1, itlMs: 1, outputTokens: 10, faults: [{ kind: 'huge-chunk', rate: 1 }] });
+    try {
+      const outcome = await runLoad(testConfig(sim.url, { requests: REQUESTS, concurrency: 2 }));
+      expectExactAccounting(outcome.totals, REQUESTS);
+      expect(outcome.totals.errors).toEqual({ event_too_large: REQUESTS });
+      expect(outcome.totals.error_samples.event_too_large).toContain('grew past 1048576 bytes');
+    } finally {
+      await sim.close();
+    }
   });
 
   it('events under the bound pass', async () => {
