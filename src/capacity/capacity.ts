@@ -5,12 +5,13 @@ import type { SharedServer } from '../cli/run.js';
 import { evaluateSlos, type Slo, type SloOutcome } from '../metrics/slo.js';
 import type { Summary } from '../metrics/schema.js';
 import { replicasFor, searchCapacity, type Probe, type SearchOutcome } from './search.js';
-import { runStage, sleep, warmUp, type LoadAxis } from './stages.js';
+import { sleep, stageRecord, StageRunner, type LoadAxis, type StageIsolation } from './stages.js';
 
 export const CAPACITY_SCHEMA = 'llmperf/capacity@1';
 
-export interface CapacityStage {
+export interface CapacityStage extends ReturnType<typeof stageRecord> {
   load: number;
+  /** Every SLO held, and the load was sustained and stable (not_sustained false). */
   passed: boolean;
   margin: number;
   dir: string;
@@ -25,6 +26,8 @@ export interface CapacityDocument {
   interval: [number, number];
   slo: string[];
   stages: CapacityStage[];
+  /** The warm-up run before the first stage: its seed and prompts (never sent again by a stage). */
+  warmup: { dir: string } & ReturnType<typeof stageRecord>;
   /** Loads that could not be measured at all (e.g. too many sockets for this machine): counted as misses. */
   unmeasured: Array<{ load: number; reason: string }>;
   ended: SearchOutcome['ended'];
@@ -44,6 +47,7 @@ export interface CapacityOptions {
   targetRate: number | null;
   headroom: number;
   outDir: string;
+  isolation: StageIsolation;
   onStage?: (stage: CapacityStage) => void;
 }
 
@@ -61,12 +65,13 @@ export function sloMargin(outcomes: readonly SloOutcome[]): number {
 export async function findCapacity(base: RunPlan, options: CapacityOptions, server: SharedServer): Promise<CapacityDocument> {
   const stages: CapacityStage[] = [];
   const unmeasured: CapacityDocument['unmeasured'] = [];
-  await warmUp(base, options.outDir, server);
+  const runner = new StageRunner(base, server, options.isolation);
+  const warm = await runner.warmUp(options.outDir);
   const measure = async (load: number): Promise<Probe> => {
     if (stages.length > 0) await sleep(options.cooldownMs);
     let stage;
     try {
-      stage = await runStage(base, options.by, load, `${options.outDir}/stage-${stages.length + unmeasured.length + 1}`, server);
+      stage = await runner.run(options.by, load, `${options.outDir}/stage-${stages.length + unmeasured.length + 1}`);
     } catch (error) {
       // A load this client cannot even send is not a load it can promise: a miss, and the search goes on
       // with what it measured instead of losing it.
@@ -75,8 +80,9 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
       return { load, passed: false, margin: Infinity };
     }
     const outcomes = evaluateSlos(stage.result, options.slos);
-    const passed = outcomes.every((o) => o.passed) && stage.summary.succeeded > 0;
-    const record: CapacityStage = { load, passed, margin: sloMargin(outcomes), dir: stage.dir, summary: stage.summary, slo: outcomes };
+    // A short stage can meet every SLO while a backlog builds up: it passes only if the load was also sustained.
+    const passed = outcomes.every((o) => o.passed) && stage.summary.succeeded > 0 && stage.sustained;
+    const record: CapacityStage = { load, passed, margin: sloMargin(outcomes), dir: stage.dir, summary: stage.summary, slo: outcomes, ...stageRecord(stage) };
     stages.push(record);
     options.onStage?.(record);
     return { load, passed, margin: record.margin };
@@ -100,6 +106,7 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
     interval: outcome.interval,
     slo: options.slos.map((slo) => slo.expression),
     stages,
+    warmup: { dir: warm.dir, ...stageRecord(warm) },
     unmeasured,
     ended: outcome.ended,
     capacity_rate: Number.isFinite(capacityRate) ? Number(capacityRate.toFixed(3)) : null,
