@@ -22,12 +22,15 @@ export interface CapacityStage extends ReturnType<typeof stageRecord> {
 export interface CapacityDocument {
   schema: typeof CAPACITY_SCHEMA;
   by: LoadAxis;
+  /** The answer: for --by rate, the rate the passing stages offered and sustained (see sustainedRate). */
   value: number;
+  /** The load the search found (its nominal rate or concurrency). */
+  searched_value: number;
   interval: [number, number];
   slo: string[];
   stages: CapacityStage[];
   /** The warm-up run before the first stage: its seed and prompts (never sent again by a stage). */
-  warmup: { dir: string } & ReturnType<typeof stageRecord>;
+  warmup: { dir: string; summary: Summary } & ReturnType<typeof stageRecord>;
   /** Loads that could not be measured at all (e.g. too many sockets for this machine): counted as misses. */
   unmeasured: Array<{ load: number; reason: string }>;
   ended: SearchOutcome['ended'];
@@ -60,6 +63,17 @@ export function sloMargin(outcomes: readonly SloOutcome[]): number {
     margin = Math.min(margin, Math.abs(outcome.threshold - outcome.actual) / scale);
   }
   return margin;
+}
+
+/**
+ * The rate a rate search answers: random (Poisson, gamma) arrivals offer a stage more or less than its nominal
+ * rate, so a stage asked 88 req/s that happened to offer 84 proves only 84. The answer is the lowest rate the
+ * passing stages at the found load actually offered, never above that load.
+ */
+function sustainedRate(load: number, passing: readonly CapacityStage[]): number {
+  let rate = load;
+  for (const stage of passing) if (stage.sustain.offered_rate !== null) rate = Math.min(rate, stage.sustain.offered_rate);
+  return Number(rate.toFixed(3));
 }
 
 export async function findCapacity(base: RunPlan, options: CapacityOptions, server: SharedServer): Promise<CapacityDocument> {
@@ -97,16 +111,18 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
   });
   // One replica's sustainable request rate: the asked rate, or what the best passing concurrency stage served.
   const passing = stages.filter((s) => s.passed && s.load === outcome.value);
+  const value = options.by === 'rate' ? sustainedRate(outcome.value, passing) : outcome.value;
   const capacityRate =
-    outcome.value === 0 ? 0 : options.by === 'rate' ? outcome.value : Math.min(...passing.map((s) => s.summary.qps));
+    outcome.value === 0 ? 0 : options.by === 'rate' ? value : Math.min(...passing.map((s) => s.summary.qps));
   return {
     schema: CAPACITY_SCHEMA,
     by: options.by,
-    value: outcome.value,
-    interval: outcome.interval,
+    value,
+    searched_value: outcome.value,
+    interval: [value, outcome.interval[1]],
     slo: options.slos.map((slo) => slo.expression),
     stages,
-    warmup: { dir: warm.dir, ...stageRecord(warm) },
+    warmup: { dir: warm.dir, summary: warm.summary, ...stageRecord(warm) },
     unmeasured,
     ended: outcome.ended,
     capacity_rate: Number.isFinite(capacityRate) ? Number(capacityRate.toFixed(3)) : null,

@@ -6,15 +6,18 @@ import type { LoadAxis } from './stages.js';
 export const RATE_SHORTFALL = 0.05;
 /** Client queueing p99 above this share of TTFT p99 marks a rate stage not sustained (the in-flight cap held it back). */
 export const QUEUE_SHARE_OF_TTFT = 0.1;
-/** The last third's median wait must exceed the first third's by this much (relative, and at least TREND_FLOOR_MS)... */
+/** The last third's median TTFT must exceed the first third's by this much (relative, and at least TREND_FLOOR_MS)... */
 export const TREND_GROWTH = 0.2;
 export const TREND_FLOOR_MS = 5;
 
 export interface StageTrend {
-  /** Median wait for the first token (client queue + TTFT, ms) of the first and last third of requests by send time. */
+  /**
+   * Median TTFT (ms) of the first and last third of requests by intended start. Client queueing is left out: the
+   * queue rule judges it where the in-flight cap causes it, and a busy client's timer lag is not a server backlog.
+   */
   first_third_ms: number;
   last_third_ms: number;
-  /** Least-squares slope of that wait against send time (ms per s), with its 95% interval. */
+  /** Least-squares slope of that TTFT against send time (ms per s), with its 95% interval. */
   slope_ms_per_s: number;
   slope_interval: [number, number];
   growing: boolean;
@@ -75,14 +78,14 @@ export function achievedRate(records: readonly RequestRecord[]): number | null {
 }
 
 /**
- * Is the wait for the first token growing across the stage (a backlog building up)? Growing when the last
+ * Is TTFT growing across the stage (a backlog building up)? Growing when the last
  * third's median exceeds the first third's by more than 20% and 5 ms, and the regression slope's 95%
  * interval lies above zero: both the size and the certainty of the rise, so noise alone never fails a stage.
  */
 export function stageTrend(records: readonly RequestRecord[]): StageTrend | null {
   const points = records
     .filter((r) => r.ok && r.ttft_ms !== null)
-    .map((r) => ({ t: intended(r) / 1000, wait: r.ttft_ms! + (r.queue_ms ?? 0) }))
+    .map((r) => ({ t: intended(r) / 1000, wait: r.ttft_ms! }))
     .sort((x, y) => x.t - y.t);
   if (points.length < 9) return null;
   const third = Math.floor(points.length / 3);
@@ -163,7 +166,7 @@ export function judgeStage(by: LoadAxis, summary: Summary, allRecords: readonly 
   }
   const trend = stageTrend(records);
   if (trend?.growing) {
-    reasons.push(`wait for the first token grew from ${trend.first_third_ms} ms (first third) to ${trend.last_third_ms} ms (last third): a backlog was building`);
+    reasons.push(`TTFT grew from ${trend.first_third_ms} ms (first third) to ${trend.last_third_ms} ms (last third): a backlog was building`);
   }
   return {
     offered_rate: offered === null ? null : round(offered),

@@ -15,7 +15,7 @@ export interface SweepDocument {
   stages: StageEntry[];
   knee: number | null;
   /** The warm-up run before the first stage: its seed and prompts (never sent again by a stage). */
-  warmup: { dir: string } & ReturnType<typeof stageRecord>;
+  warmup: { dir: string; summary: Summary } & ReturnType<typeof stageRecord>;
   /** How the loads were chosen (`auto` rate sweeps record their probes here: closed loops at a concurrency). */
   probes?: Array<{ kind: 'synchronous' | 'throughput' } & StageEntry>;
 }
@@ -102,7 +102,7 @@ export async function runSweep(base: RunPlan, options: SweepOptions, server: Sha
     by: options.by,
     stages,
     knee: sweepKnee(stages),
-    warmup: { dir: warm.dir, ...stageRecord(warm) },
+    warmup: { dir: warm.dir, summary: warm.summary, ...stageRecord(warm) },
     ...(probes.length > 0 ? { probes } : {}),
   };
 }

@@ -67,7 +67,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     const answer =
       document.value === 0
         ? `Capacity: below ${document.interval[1]} ${unit}: even the first load missed the SLOs.`
-        : `Capacity: ${document.value} ${unit} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
+        : `Capacity: ${document.value} ${unit}${document.value !== document.searched_value ? ` (what the stages at ${document.searched_value} offered)` : ''} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
     const sizing = document.sizing
       ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
       : null;
@@ -76,7 +76,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
       answer,
       ...(sizing ? [sizing] : []),
       `SLOs: ${document.slo.join('; ')}`,
-      'A stage passes only when every SLO holds and the load was sustained: achieved within 5% of offered, client queue p99 under 10% of TTFT p99 (rate stages), and no growing wait for the first token across the stage.',
+      'A stage passes only when every SLO holds and the load was sustained: achieved within 5% of offered, client queue p99 under 10% of TTFT p99 when the in-flight cap was reached (rate stages), and no growing TTFT across the stage. The rate answered is the one the passing stages actually offered.',
       ...sustainNotes(document.stages),
       ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
       ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
