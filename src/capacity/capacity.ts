@@ -22,9 +22,9 @@ export interface CapacityStage extends ReturnType<typeof stageRecord> {
 export interface CapacityDocument {
   schema: typeof CAPACITY_SCHEMA;
   by: LoadAxis;
-  /** The answer: for --by rate, the rate the passing stages offered and sustained (see sustainedRate). */
+  /** The answer: for --by rate, the rate the passing stage actually offered (random arrivals offer more or less than asked). */
   value: number;
-  /** The load the search found (its nominal rate or concurrency). */
+  /** The load that stage was asked to apply (its nominal rate, or the concurrency); 0 when nothing passed. */
   searched_value: number;
   interval: [number, number];
   slo: string[];
@@ -65,17 +65,6 @@ export function sloMargin(outcomes: readonly SloOutcome[]): number {
   return margin;
 }
 
-/**
- * The rate a rate search answers: random (Poisson, gamma) arrivals offer a stage more or less than its nominal
- * rate, so a stage asked 88 req/s that happened to offer 84 proves only 84. The answer is the lowest rate the
- * passing stages at the found load actually offered, never above that load.
- */
-function sustainedRate(load: number, passing: readonly CapacityStage[]): number {
-  let rate = load;
-  for (const stage of passing) if (stage.sustain.offered_rate !== null) rate = Math.min(rate, stage.sustain.offered_rate);
-  return Number(rate.toFixed(3));
-}
-
 export async function findCapacity(base: RunPlan, options: CapacityOptions, server: SharedServer): Promise<CapacityDocument> {
   const stages: CapacityStage[] = [];
   const unmeasured: CapacityDocument['unmeasured'] = [];
@@ -99,7 +88,9 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
     const record: CapacityStage = { load, passed, margin: sloMargin(outcomes), dir: stage.dir, summary: stage.summary, slo: outcomes, ...stageRecord(stage) };
     stages.push(record);
     options.onStage?.(record);
-    return { load, passed, margin: record.margin };
+    // Random arrivals offer more or less than asked: the search counts the stage at what it offered.
+    const offered = options.by === 'rate' && stage.sustain.offered_rate !== null ? Math.min(stage.sustain.offered_rate, load * 1.5) : load;
+    return { load, passed, margin: record.margin, offered };
   };
   const outcome = await searchCapacity(measure, {
     start: options.start,
@@ -110,16 +101,17 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
     closeCallMargin: 0.05,
   });
   // One replica's sustainable request rate: the asked rate, or what the best passing concurrency stage served.
-  const passing = stages.filter((s) => s.passed && s.load === outcome.value);
-  const value = options.by === 'rate' ? sustainedRate(outcome.value, passing) : outcome.value;
+  const applied = (s: CapacityStage) => (options.by === 'rate' ? (s.sustain.offered_rate ?? s.load) : s.load);
+  const passing = stages.filter((s) => s.passed && Math.abs(applied(s) - outcome.value) < 1e-9);
+  const value = Number(outcome.value.toFixed(3));
   const capacityRate =
     outcome.value === 0 ? 0 : options.by === 'rate' ? value : Math.min(...passing.map((s) => s.summary.qps));
   return {
     schema: CAPACITY_SCHEMA,
     by: options.by,
     value,
-    searched_value: outcome.value,
-    interval: [value, outcome.interval[1]],
+    searched_value: passing[0]?.load ?? 0,
+    interval: [value, Number(outcome.interval[1].toFixed(3))],
     slo: options.slos.map((slo) => slo.expression),
     stages,
     warmup: { dir: warm.dir, summary: warm.summary, ...stageRecord(warm) },
