@@ -87,7 +87,7 @@ export function stageTrend(records: readonly RequestRecord[]): StageTrend | null
     .filter((r) => r.ok && r.ttft_ms !== null)
     .map((r) => ({ t: intended(r) / 1000, wait: r.ttft_ms! }))
     .sort((x, y) => x.t - y.t);
-  if (points.length < 9) return null;
+  if (points.length < 30) return null; // fewer than 10 a third: too few to tell a trend from noise
   const third = Math.floor(points.length / 3);
   const first = median(points.slice(0, third).map((p) => p.wait));
   const last = median(points.slice(points.length - third).map((p) => p.wait));
@@ -146,7 +146,11 @@ function offeredRate(records: readonly RequestRecord[]): number | null {
   return span > 0 ? ((records.length - 1) * 1000) / span : null;
 }
 
-/** The verdict on one stage: rate stages must reach their offered rate without client queueing; every stage must be stable. */
+/**
+ * The verdict on one stage. A rate stage is sustained when it achieved its offered rate (within 5%), the in-flight
+ * cap did not hold requests back (queue p99 within 10% of TTFT p99 once the cap was reached), and TTFT did not grow
+ * across the stage. A closed-loop stage is always sustained: its load is whatever the server serves.
+ */
 export function judgeStage(by: LoadAxis, summary: Summary, allRecords: readonly RequestRecord[], warmupRequests = 0, capInFlight = Infinity): Sustain {
   const records = allRecords.filter((r) => r.index >= warmupRequests);
   const reasons: string[] = [];
@@ -165,7 +169,9 @@ export function judgeStage(by: LoadAxis, summary: Summary, allRecords: readonly 
     if (summary.succeeded === 0) reasons.push('no request succeeded');
   }
   const trend = stageTrend(records);
-  if (trend?.growing) {
+  // Only an open loop can build a backlog without bound; a closed loop holds at most `concurrency` requests, and
+  // a rising TTFT there (few requests, a busy machine) is recorded in `trend` but is no verdict.
+  if (by === 'rate' && trend?.growing) {
     reasons.push(`TTFT grew from ${trend.first_third_ms} ms (first third) to ${trend.last_third_ms} ms (last third): a backlog was building`);
   }
   return {

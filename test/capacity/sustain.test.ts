@@ -78,10 +78,11 @@ describe('judgeStage', () => {
     expect(stageTrend(records)!.growing).toBe(false);
   });
 
-  it('closed-loop stages are judged on their trend only', () => {
+  it('closed-loop stages record their trend but are always sustained: a closed loop cannot build a backlog', () => {
     const records = openLoop(1.5 * max, 10, 64, 742);
     const verdict = judgeStage('concurrency', summaryOf(records), records);
     expect(verdict.offered_rate).toBeNull();
-    expect(verdict.reasons).toHaveLength(1);
+    expect(verdict.trend!.growing).toBe(true);
+    expect(verdict.reasons).toEqual([]);
   });
 });
