@@ -22,7 +22,10 @@ export interface CapacityStage extends ReturnType<typeof stageRecord> {
 export interface CapacityDocument {
   schema: typeof CAPACITY_SCHEMA;
   by: LoadAxis;
-  /** The answer: for --by rate, the rate the passing stage actually offered (random arrivals offer more or less than asked). */
+  /**
+   * The answer: for --by rate, the rate the passing stage actually offered (random arrivals offer more or less than
+   * asked), or the rate it completed if lower.
+   */
   value: number;
   /** The load that stage was asked to apply (its nominal rate, or the concurrency); 0 when nothing passed. */
   searched_value: number;
@@ -88,9 +91,13 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
     const record: CapacityStage = { load, passed, margin: sloMargin(outcomes), dir: stage.dir, summary: stage.summary, slo: outcomes, ...stageRecord(stage) };
     stages.push(record);
     options.onStage?.(record);
-    // Random arrivals offer more or less than asked: the search counts the stage at what it offered.
-    const offered = options.by === 'rate' && stage.sustain.offered_rate !== null ? Math.min(stage.sustain.offered_rate, load * 1.5) : load;
-    return { load, passed, margin: record.margin, offered };
+    // Random arrivals offer more or less than asked: the search counts the stage at what it offered, or at what
+    // the server was seen to complete when that is lower (a server cannot complete faster than its maximum).
+    const sustain = stage.sustain;
+    const offered = options.by === 'rate' && sustain.offered_rate !== null ? Math.min(sustain.offered_rate, sustain.achieved_rate ?? Infinity, load * 1.5) : load;
+    // A stage whose TTFT trend neither shows a backlog nor rules one out is a close call: measured again.
+    const margin = sustain.trend?.inconclusive && options.by === 'rate' ? 0 : record.margin;
+    return { load, passed, margin, offered };
   };
   const outcome = await searchCapacity(measure, {
     start: options.start,
@@ -101,7 +108,7 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
     closeCallMargin: 0.05,
   });
   // One replica's sustainable request rate: the asked rate, or what the best passing concurrency stage served.
-  const applied = (s: CapacityStage) => (options.by === 'rate' ? (s.sustain.offered_rate ?? s.load) : s.load);
+  const applied = (s: CapacityStage) => (options.by === 'rate' ? Math.min(s.sustain.offered_rate ?? s.load, s.sustain.achieved_rate ?? Infinity, s.load * 1.5) : s.load);
   const passing = stages.filter((s) => s.passed && Math.abs(applied(s) - outcome.value) < 1e-9);
   const value = Number(outcome.value.toFixed(3));
   const capacityRate =

@@ -21,6 +21,11 @@ export interface StageTrend {
   slope_ms_per_s: number;
   slope_interval: [number, number];
   growing: boolean;
+  /**
+   * Not growing, but a growth of the trend threshold across the stage cannot be ruled out either (the slope's
+   * upper 95% bound times the stage's span exceeds it): a capacity search measures such a stage again.
+   */
+  inconclusive: boolean;
 }
 
 export interface Sustain {
@@ -105,13 +110,16 @@ export function stageTrend(records: readonly RequestRecord[]): StageTrend | null
   for (const p of points) sse += (p.wait - meanW - slope * (p.t - meanT)) ** 2;
   const se = sxx > 0 ? Math.sqrt(sse / Math.max(1, n - 2) / sxx) : Infinity;
   const interval: [number, number] = [slope - 1.96 * se, slope + 1.96 * se];
-  const growing = last - first > Math.max(TREND_GROWTH * first, TREND_FLOOR_MS) && interval[0] > 0;
+  const threshold = Math.max(TREND_GROWTH * first, TREND_FLOOR_MS);
+  const growing = last - first > threshold && interval[0] > 0;
+  const spanS = points[n - 1]!.t - points[0]!.t;
   return {
     first_third_ms: round(first)!,
     last_third_ms: round(last)!,
     slope_ms_per_s: round(slope)!,
     slope_interval: [round(interval[0]) ?? 0, round(interval[1]) ?? 0],
     growing,
+    inconclusive: !growing && interval[1] * spanS > threshold,
   };
 }
 

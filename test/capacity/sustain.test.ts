@@ -44,6 +44,7 @@ describe('judgeStage', () => {
     expect(verdict.reasons).toEqual([]);
     expect(verdict.achieved_rate! / verdict.offered_rate!).toBeGreaterThan(0.95);
     expect(verdict.trend!.growing).toBe(false);
+    expect(verdict.trend!.inconclusive).toBe(false); // 850 requests rule a backlog out
   });
 
   it('a load just above the maximum is not: the backlog grows though every latency is still small', () => {
@@ -70,6 +71,14 @@ describe('judgeStage', () => {
     expect(judgeStage('rate', summaryOf(records), records, 0, peak + 1).reasons).toEqual([]);
     // The cap reached and requests held back: not sustained, and the message says what to raise.
     expect(judgeStage('rate', summaryOf(records), records, 0, peak).reasons.join(' ')).toMatch(/in-flight cap \(\d+\) held requests back/);
+  });
+
+  it('few requests with noisy TTFTs can neither show nor rule out a backlog: inconclusive, not growing', () => {
+    const random = seededRandom(5);
+    const records = openLoop(4, 10, 64, 300).map((r) => ({ ...r, ttft_ms: 50 + 150 * random() }));
+    const trend = stageTrend(records)!;
+    expect(trend.growing).toBe(false);
+    expect(trend.inconclusive).toBe(true);
   });
 
   it('noise alone is no trend: a flat stage with random TTFTs is stable', () => {
