@@ -1,5 +1,5 @@
 // Stage isolation: each stage of a sweep or capacity search (and the warm-up) sends prompts no earlier stage sent.
-import type { RunPlan } from '../cli/run-options.js';
+import type { RunPlan } from '../run/index.js';
 import { shuffled } from '../engine/request-body.js';
 import type { RequestRecord } from '../metrics/schema.js';
 import type { Prompt } from '../workload/prompts.js';

@@ -1,7 +1,7 @@
 // Runs the stages of a sweep or capacity search: the base run plan at one load, in its own folder, isolated from the others.
 import { join } from 'node:path';
-import type { RunPlan } from '../cli/run-options.js';
-import { executeRun, type SharedServer } from '../cli/run.js';
+import type { RunPlan } from '../run/index.js';
+import { executeRun, type SharedServer } from '../run/index.js';
 import type { ResultDocument, Summary } from '../metrics/schema.js';
 import { readRequestRecords } from '../report/index.js';
 import { StagePrompts, stageSeed, type PromptGenerator, type StagePromptInfo } from './prompts.js';

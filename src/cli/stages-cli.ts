@@ -1,7 +1,7 @@
 // Shared by `sweep` and `capacity`: load lists, percentages, the base plan, and how stages are isolated.
 import { UsageError } from '../errors.js';
-import { parsePositiveNumber } from './parse.js';
-import { toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
+import { parsePositiveNumber } from '../util/parse.js';
+import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';
 import { parseResetPath, type CacheReset, type StageIsolation, type StageResult } from '../capacity/index.js';
 import { loadWorkload } from '../workload/datasets/index.js';
 import { parseLengthSpec } from '../workload/lengths.js';
