@@ -114,6 +114,11 @@ function progressPrinter(log: (line: string) => void): (benchmark: string, progr
   };
 }
 
+/** 4 (EXIT_NO_SCORES) when some benchmark scored no item at all, else 0. */
+export function evalExitCode(doc: EvalDocument): number {
+  return Object.values(doc.benchmarks).some((b) => b.error !== null) ? EXIT_NO_SCORES : 0;
+}
+
 /** Against a real server, the shipped samples must never pass for a benchmark score. */
 export function samplesWarning(plan: Pick<EvalPlan, 'url' | 'dataDir'>, sets: readonly LoadedSet[]): string | null {
   if (plan.url === null || plan.dataDir !== null) return null;
@@ -220,8 +225,8 @@ export function evalCommand(): Command {
       if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');
       log(`Wrote ${join(outDir, 'eval.json')} and ${join(outDir, 'eval-samples.jsonl')}`);
       // A benchmark with no scored item has no score: an error even under --quiet, and exit code 4.
-      const empty = Object.entries(doc.benchmarks).filter(([, b]) => b.error !== null);
-      for (const [name, b] of empty) process.stderr.write(`error: ${name}: ${b.error}\n`);
-      if (empty.length > 0) process.exitCode = EXIT_NO_SCORES;
+      for (const [name, b] of Object.entries(doc.benchmarks)) if (b.error !== null) process.stderr.write(`error: ${name}: ${b.error}\n`);
+      const code = evalExitCode(doc);
+      if (code !== 0) process.exitCode = code;
     });
 }

@@ -124,7 +124,8 @@ function loglikelihoodUnsupported(probe: ExecutedJob | undefined): string | null
   if (probe.ok) return parseLogprobs(probe.response) === null ? 'the server returned no prompt log-probabilities (completions with echo + logprobs)' : null;
   // A client error (not rate limiting), or any status whose message names echo/logprobs as unsupported
   // (llama.cpp answers 500), means the server refuses the request itself: retrying it N times cannot help.
-  if (rejectsParameter(probe.error) || probe.status === 501 || (probe.status >= 400 && probe.status < 500 && probe.status !== 429)) {
+  // 401/403 are about the key, not the request: falling back would only fail again (the benchmark then has no score).
+  if (rejectsParameter(probe.error) || probe.status === 501 || (probe.status >= 400 && probe.status < 500 && ![401, 403, 429].includes(probe.status))) {
     return `the server rejected completions with echo + logprobs (${probe.error ?? `HTTP ${probe.status}`})`;
   }
   return null;
@@ -243,6 +244,10 @@ async function runLoglikelihood(p: Prepared, ctx: PromptContext, options: RunOpt
   if (refusal) {
     capability.loglikelihood = refusal;
     return refusal;
+  }
+  // The key was refused: stop before the benchmark rather than send every request to be refused too.
+  if (first && !first.ok && (first.status === 401 || first.status === 403)) {
+    return { samples: loaded.items.map((item, i) => ({ item, score: failed(requests[i]!.continuations[requests[i]!.gold]?.trim() ?? ''), texts: [] })), executed: probe, scored: 0, prompts: requests.map((r) => [r.context, r.continuations]), generation: { echo: true, logprobs: 1, max_tokens: 1, temperature: 0 } };
   }
   const rest = await executeJobs(options.target, jobs.slice(1), options.cache, options.concurrency, progressFor(options, benchmark.name, 1, first && !first.ok ? 1 : 0, first?.cached ? 1 : 0));
   const executed = { ...rest, results: [...probe.results, ...rest.results], sent: probe.sent + rest.sent, perf: rest.perf ?? probe.perf };

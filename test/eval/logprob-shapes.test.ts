@@ -5,7 +5,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeEval, toEvalPlan } from '../../src/cli/eval.js';
+import { evalExitCode, executeEval, toEvalPlan } from '../../src/cli/eval.js';
+import { EXIT_NO_SCORES } from '../../src/errors.js';
 
 /**
  * A tiny stand-in server. /v1/completions with echo returns one token per character in llama.cpp's
@@ -13,8 +14,9 @@ import { executeEval, toEvalPlan } from '../../src/cli/eval.js';
  * and -5 otherwise, so "B" always wins; or, with `shape: 'none'`, no log-probabilities at all.
  * Chat requests stream "The answer is (B)."
  */
-function startServer(shape: 'chat' | 'none' | 'reject'): Promise<{ server: Server; url: string; completions: () => number }> {
+function startServer(shape: 'chat' | 'none' | 'reject' | 'llama500' | 'auth'): Promise<{ server: Server; url: string; completions: () => number; posts: () => number }> {
   let completions = 0;
+  let posts = 0;
   const server = createServer((req, res) => {
     let raw = '';
     req.on('data', (c: Buffer) => (raw += c.toString('utf8')));
@@ -24,8 +26,18 @@ function startServer(shape: 'chat' | 'none' | 'reject'): Promise<{ server: Serve
         return;
       }
       const body = JSON.parse(raw || '{}') as { prompt?: string; stream?: boolean };
+      if (req.method === 'POST') posts++;
+      if (shape === 'auth') {
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+        return;
+      }
       if (req.url === '/v1/completions') {
         completions++;
+        if (shape === 'llama500') {
+          // llama.cpp's server, byte for byte: a 500, not a 4xx, for a parameter it does not take.
+          res.writeHead(500, { 'content-type': 'application/json; charset=utf-8' }).end('{"error":{"code":500,"message":"Unsupported param: echo","type":"server_error"}}');
+          return;
+        }
         if (shape === 'reject') {
           res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'echo is not supported with logprobs', type: 'BadRequestError' } }));
           return;
@@ -50,7 +62,7 @@ function startServer(shape: 'chat' | 'none' | 'reject'): Promise<{ server: Serve
       res.writeHead(404).end();
     });
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, completions: () => completions })));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, completions: () => completions, posts: () => posts })));
 }
 
 let running: Server | null = null;
@@ -59,9 +71,9 @@ afterEach(async () => {
   running = null;
 });
 
-function plan(url: string) {
+function plan(url: string, datasets = 'mmlu', mode = 'loglikelihood') {
   const out = mkdtempSync(join(tmpdir(), 'llmperf-eval-'));
-  return toEvalPlan({ datasets: 'mmlu', url, mode: 'loglikelihood', concurrency: '4', seed: '0', cache: true, cacheDir: join(out, 'cache'), samples: '1', codeTimeout: '10', simAccuracy: '0.8', out });
+  return toEvalPlan({ datasets, url, mode, concurrency: '4', seed: '0', cache: true, cacheDir: join(out, 'cache'), samples: '1', codeTimeout: '10', simAccuracy: '0.8', out });
 }
 
 // The shipped MMLU sample has 8 test items, 4 of them with gold B.
@@ -95,5 +107,47 @@ describe('log-likelihood response shapes', () => {
     expect(doc.benchmarks.mmlu!.mode).toBe('generate');
     expect(doc.benchmarks.mmlu!.notes.join(' ')).toMatch(/rejected completions with echo \+ logprobs.*400/);
     expect(s.completions()).toBe(1);
+  });
+  it('recognises llama.cpp\'s 500 "Unsupported param: echo" from one probe and falls back for every benchmark', async () => {
+    const s = await startServer('llama500');
+    running = s.server;
+    const { doc } = await executeEval(plan(s.url, 'mmlu,arc'));
+    for (const name of ['mmlu', 'arc']) {
+      expect(doc.benchmarks[name]!.mode).toBe('generate');
+      expect(doc.benchmarks[name]!.notes.join(' ')).toMatch(/rejected completions with echo \+ logprobs.*Unsupported param: echo.*fell back to generate/);
+      expect(doc.benchmarks[name]!.failed_requests).toBe(0);
+    }
+    // One probe for the whole eval: not one per benchmark, never one per item (56,000 on real MMLU).
+    expect(s.completions()).toBe(1);
+  });
+});
+
+describe('an eval whose every request fails', () => {
+  it('has no score, says why, counts the failures in progress, and maps to exit code 4', async () => {
+    const s = await startServer('auth');
+    running = s.server;
+    const lines: string[] = [];
+    const p = { ...plan(s.url, 'gsm8k', 'generate'), url: s.url };
+    const { doc } = await executeEval(p, (l) => lines.push(l));
+    const gsm = doc.benchmarks.gsm8k!;
+    expect(gsm.score).toBeNull();
+    expect(gsm.scored_items).toBe(0);
+    expect(gsm.failed_requests).toBe(4);
+    expect(gsm.error).toMatch(/no item was scored.*401/);
+    expect(evalExitCode(doc)).toBe(EXIT_NO_SCORES);
+    expect(lines.join('\n')).toMatch(/gsm8k: 4\/4 requests done: 0 answered by the server, 4 failed/);
+    expect(lines.join('\n')).not.toMatch(/4\/4 requests answered/);
+  });
+});
+
+describe('a refused API key in loglikelihood mode', () => {
+  it('stops after the one probe request: no fallback, no benchmark of refused requests', async () => {
+    const s = await startServer('auth');
+    running = s.server;
+    const { doc } = await executeEval(plan(s.url, 'mmlu'));
+    expect(doc.benchmarks.mmlu).toMatchObject({ mode: 'loglikelihood', score: null, scored_items: 0, failed_requests: 1 });
+    expect(doc.benchmarks.mmlu!.error).toMatch(/401/);
+    expect(s.posts()).toBe(1); // the probe, and nothing after it
+    expect(evalExitCode(doc)).toBe(EXIT_NO_SCORES);
   });
 });
