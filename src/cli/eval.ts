@@ -221,7 +221,8 @@ export function evalCommand(): Command {
       const { doc, outDir } = result;
       process.stdout.write(`${renderScoreTable(doc)}\n`);
       for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
-      for (const warning of doc.warnings) log(`warning: ${warning}`);
+      // Printed even under -q: a score on the samples must never be read as a benchmark score.
+      for (const warning of doc.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');
       log(`Wrote ${join(outDir, 'eval.json')} and ${join(outDir, 'eval-samples.jsonl')}`);
       // A benchmark with no scored item has no score: an error even under --quiet, and exit code 4.

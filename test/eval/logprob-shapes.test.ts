@@ -1,12 +1,13 @@
-// Log-likelihood over real HTTP against servers that answer the other ways: llama.cpp's chat-style logprobs, or none.
+// Eval against stand-in servers over real HTTP: llama.cpp's logprob shape, servers without echo (400, llama.cpp's 500), refused keys, the cache, -q.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { evalExitCode, executeEval, toEvalPlan } from '../../src/cli/eval.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { evalCommand, evalExitCode, executeEval, toEvalPlan } from '../../src/cli/eval.js';
 import { EXIT_NO_SCORES } from '../../src/errors.js';
+import type { ReviewRecord } from '../../src/eval/runner.js';
 
 /**
  * A tiny stand-in server. /v1/completions with echo returns one token per character in llama.cpp's
@@ -149,5 +150,77 @@ describe('a refused API key in loglikelihood mode', () => {
     expect(doc.benchmarks.mmlu!.error).toMatch(/401/);
     expect(s.posts()).toBe(1); // the probe, and nothing after it
     expect(evalExitCode(doc)).toBe(EXIT_NO_SCORES);
+  });
+});
+
+describe('the review file in loglikelihood mode', () => {
+  it('records every metric per item and marks the headline (HellaSwag: acc_norm), value and correct agreeing with it', async () => {
+    const s = await startServer('chat');
+    running = s.server;
+    const p = plan(s.url, 'hellaswag');
+    const { doc, outDir } = await executeEval(p);
+    const records = readFileSync(join(outDir, 'eval-samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as ReviewRecord);
+    expect(records.length).toBe(doc.benchmarks.hellaswag!.n);
+    for (const r of records) {
+      expect(r.headline).toBe('acc_norm');
+      expect(Object.keys(r.values!).sort()).toEqual(['acc', 'acc_bytes', 'acc_norm']);
+      expect(r.value).toBe(r.values!.acc_norm);
+      expect(r.correct).toBe(r.values!.acc_norm === 1);
+    }
+    // Per-character log-probabilities favour short endings in acc and long ones in acc_norm: they disagree somewhere.
+    expect(records.some((r) => r.values!.acc !== r.values!.acc_norm)).toBe(true);
+    expect(doc.benchmarks.hellaswag!.score).toBeCloseTo(records.reduce((a, r) => a + r.value, 0) / records.length, 12);
+  });
+});
+
+describe('against a real server', () => {
+  it('warns on the console and in eval.json that the shipped samples are not the benchmark', async () => {
+    const s = await startServer('chat');
+    running = s.server;
+    const lines: string[] = [];
+    const { doc } = await executeEval(plan(s.url, 'mmlu,gsm8k', 'generate'), (l) => lines.push(l));
+    expect(doc.warnings).toHaveLength(1);
+    expect(doc.warnings[0]).toMatch(/shipped samples.*mmlu \(8\), gsm8k \(4\).*NOT the benchmarks.*--data-dir/);
+    expect(lines.join('\n')).toContain(`warning: ${doc.warnings[0]}`);
+  });
+  it('reports answers served from the cache (console and eval.json), keyed by server URL and model', async () => {
+    const s = await startServer('chat');
+    running = s.server;
+    const first = plan(s.url, 'mmlu', 'generate');
+    await executeEval(first);
+    const lines: string[] = [];
+    const again = await executeEval({ ...first, outDir: mkdtempSync(join(tmpdir(), 'llmperf-eval-')) }, (l) => lines.push(l));
+    const mmlu = again.doc.benchmarks.mmlu!;
+    expect(mmlu.cached_responses).toBe(8);
+    expect(mmlu.notes.join(' ')).toMatch(/8 of 8 answer\(s\) came from the response cache/);
+    expect(lines.join('\n')).toMatch(/mmlu: 8\/8 requests done: 0 answered by the server, 8 from the cache, 0 failed/);
+    // The same model id behind another URL is another server: nothing is reused.
+    const other = await startServer('chat');
+    try {
+      const elsewhere = await executeEval({ ...first, url: other.url, outDir: mkdtempSync(join(tmpdir(), 'llmperf-eval-')) });
+      expect(elsewhere.doc.benchmarks.mmlu!.cached_responses).toBe(0);
+      expect(other.posts()).toBe(8);
+      // And another model id on the same server neither.
+      const otherModel = await executeEval({ ...first, model: 'tiny-2', outDir: mkdtempSync(join(tmpdir(), 'llmperf-eval-')) });
+      expect(otherModel.doc.benchmarks.mmlu!.cached_responses).toBe(0);
+    } finally {
+      await new Promise<void>((r) => other.server.close(() => r()));
+    }
+  });
+  it('-q prints only the score table, and the samples warning that no flag silences', async () => {
+    const s = await startServer('chat');
+    running = s.server;
+    const out = mkdtempSync(join(tmpdir(), 'llmperf-eval-'));
+    let stdout = '';
+    let stderr = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    try {
+      await evalCommand().exitOverride().parseAsync(['-q', '--datasets', 'mmlu', '--url', s.url, '--out', out, '--cache-dir', join(out, 'cache')], { from: 'user' });
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(stdout).toMatch(/mmlu.*accuracy.*0\.5000/);
+    expect(stderr.trim().split('\n')).toEqual([expect.stringMatching(/^warning: --url without --data-dir: these scores are on the shipped samples/)]);
   });
 });
