@@ -162,3 +162,20 @@ describe('8. the small ones', () => {
     expect(pooledStderr([a])).toBeCloseTo(a.stderr, 12);
   });
 });
+
+describe('notes only for the mode that ran', () => {
+  it('general_qa and truthfulqa keep their mode-specific notes apart', async () => {
+    const { shippedDataDir } = await import('../../src/eval/load.js');
+    const { truthfulqa } = await import('../../src/eval/benchmarks/truthfulqa.js');
+    const { join } = await import('node:path');
+    const ctx = { seed: 0, limit: null, fewShot: null };
+    const qa = await generalQa.load(join(shippedDataDir(), 'general_qa'), ctx);
+    expect(qa.notes).toEqual([]);
+    expect(qa.modeNotes!.generate!.join(' ')).toMatch(/BLEU/);
+    expect(qa.modeNotes!.loglikelihood!.join(' ')).not.toMatch(/BLEU/);
+    expect(qa.modeNotes!.loglikelihood!.join(' ')).toMatch(/per token of the server's tokenizer/);
+    const tq = await truthfulqa.load(join(shippedDataDir(), 'truthfulqa'), ctx);
+    expect(tq.notes).toEqual([]);
+    expect(tq.modeNotes!.loglikelihood).toBeUndefined();
+  });
+});
