@@ -55,7 +55,13 @@ export function aggregateSamples(benchmark: Benchmark, primary: string, samples:
     return { name, score: corpus(list), stderr: interval.stderr, n: list.length };
   };
   const subsets = [...groupBy(samples, (s) => s.item.subset)].map(([name, list]) => rowScore(name, list));
-  const categories = [...groupBy(samples, (s) => s.item.category)].map(([name, list]) => rowScore(name, list));
+  // A category is a group of subsets (lm-eval's mmlu_stem...): its score pools them, its stderr is the pooled group formula.
+  const categoryRow = (name: string, list: ScoredSample[]): SubsetScore => {
+    if (corpusPrimary) return rowScore(name, list);
+    const parts = [...groupBy(list, (s) => s.item.subset)].map(([, inner]) => meanWithStderr(inner.map((s) => s.score.value)));
+    return toSubset(name, weightedAverage(parts));
+  };
+  const categories = [...groupBy(samples, (s) => s.item.category)].map(([name, list]) => categoryRow(name, list));
   const overall = weightedAverage(subsets.map((s) => ({ score: s.score, stderr: s.stderr, n: s.n })));
   const metrics: Record<string, number> = {};
   const metricsStderr: Record<string, number> = {};

@@ -179,3 +179,16 @@ describe('notes only for the mode that ran', () => {
     expect(tq.modeNotes!.loglikelihood).toBeUndefined();
   });
 });
+
+describe('category rows are groups of subsets, as lm-eval\'s mmlu_stem', () => {
+  it('pooled stderr over the category\'s subsets', async () => {
+    const { mmlu } = await import('../../src/eval/benchmarks/mmlu.js');
+    const mk = (subset: string, values: number[]): ScoredSample[] => values.map((v, i) => ({ item: { id: `${subset}/${i}`, subset, category: 'STEM', source: '', data: {} }, score: { value: v, extracted: null, gold: '' }, texts: [] }));
+    const samples = [...mk('physics', [1, 1, 1, 0]), ...mk('chemistry', [1, 0])];
+    const agg = aggregateSamples(mmlu, 'accuracy', samples, 0, 'generate');
+    const stem = agg.categories.find((c) => c.name === 'STEM')!;
+    expect(stem.score).toBeCloseTo(4 / 6, 12);
+    expect(stem.stderr).toBeCloseTo(Math.sqrt(0.3125 / 6), 12);
+    expect(agg.stderr).toBeCloseTo(Math.sqrt(0.3125 / 6), 12);
+  });
+});
