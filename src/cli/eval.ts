@@ -15,7 +15,7 @@ import { runEval, type EvalDocument, type Progress } from '../eval/runner.js';
 import type { RougeTokenizer } from '../eval/metrics/rouge.js';
 import { renderScoreTable } from '../eval/table.js';
 import type { EvalMode, SimAnswer } from '../eval/types.js';
-import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
+import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
 export interface EvalFlags {
   datasets?: string;

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runSweep, stageTable, writeStageReport } from '../capacity/index.js';
 import { UsageError } from '../errors.js';
-import { parseDurationMs, parsePositiveInt } from './parse.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { startSharedServer } from './run.js';
+import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { startSharedServer } from '../run/execute.js';
+import { say } from './run-command.js';
 import { basePlan, parseLoadList } from './stages-cli.js';
 
 interface SweepFlags extends RunFlags {
@@ -30,7 +31,7 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
   const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   mkdirSync(outDir, { recursive: true });
-  const { server, close } = await startSharedServer({ ...base, quiet: base.quiet });
+  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
   try {
     const by = byRate ? 'rate' : 'concurrency';
     const sweep = await runSweep(
