@@ -89,7 +89,7 @@ export async function runLoglikelihood(p: Prepared, ctx: PromptContext, options:
     const value = raw.values?.[headline] ?? raw.value;
     const score = { ...raw, value };
     samples.push({ item, score, texts: [] });
-    options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'loglikelihood', prompt: r.context, response: r.continuations.map((c, k) => ({ continuation: c, logprob: logprobs[k], tokens: counts[k] })), extracted: score.extracted, gold: score.gold, headline, correct: headline === 'perplexity' ? null : value >= 1, value, values: withHeadline(score.values, headline, value), error });
+    options.onReview?.({ benchmark: benchmark.name, id: item.id, subset: item.subset, source: item.source, mode: 'loglikelihood', prompt: r.context, response: r.continuations.map((c, k) => ({ continuation: c, logprob: logprobs[k], tokens: counts[k] })), extracted: score.extracted, gold: score.gold, headline, correct: headline === 'perplexity' ? null : value >= 1, value, values: withHeadline(score.values, headline, value), counts: score.counts, error });
   }
   return { samples, executed, scored, prompts: requests.map((r) => [r.context, r.continuations]), generation: { echo: true, logprobs: 1, max_tokens: 1, temperature: 0 } };
 }

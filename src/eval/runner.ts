@@ -72,6 +72,8 @@ export interface ReviewRecord {
   value: number;
   /** Every metric of this item, the headline included. */
   values?: Record<string, number>;
+  /** What corpus-level metrics are computed from (perplexity: logprob_sum, tokens, words, bytes). */
+  counts?: Record<string, number>;
   error: string | null;
 }
 

@@ -76,6 +76,8 @@ export interface SampleScore {
   value: number;
   /** Further per-sample metrics, averaged into the benchmark's `metrics`. */
   values?: Record<string, number>;
+  /** Per-sample quantities that are not metrics (log-probability sums, token/word/byte counts): kept in the review file for corpus-level metrics, never averaged. */
+  counts?: Record<string, number>;
   extracted: string | null;
   gold: string;
 }

@@ -74,13 +74,15 @@ export const generalQa: Benchmark = {
     const tokens = tokenCounts[0] ?? 0;
     const perplexity = tokens > 0 ? Math.exp(-logprob / tokens) : Number.POSITIVE_INFINITY;
     const answer = qd(item).answer;
-    return { value: perplexity, values: { perplexity, logprob_sum: logprob, tokens, words: countWords(answer), bytes: countBytes(answer) }, extracted: null, gold: answer };
+    return { value: perplexity, values: { perplexity }, counts: { logprob_sum: logprob, tokens, words: countWords(answer), bytes: countBytes(answer) }, extracted: null, gold: answer };
   },
   aggregate(samples, mode): Record<string, number> {
     if (mode === 'loglikelihood') {
-      const texts = samples.map((s) => ({ logprobSum: s.score.values?.logprob_sum ?? 0, text: qd(s.item).answer }));
+      // Items whose request failed have no log-likelihood: left out of every perplexity, not counted as certain.
+      const scored = samples.filter((s) => s.score.counts !== undefined);
+      const texts = scored.map((s) => ({ logprobSum: s.score.counts!.logprob_sum ?? 0, text: qd(s.item).answer }));
       return {
-        perplexity: corpusPerplexity(samples.map((s) => ({ logprobSum: s.score.values?.logprob_sum ?? 0, tokens: s.score.values?.tokens ?? 0 }))),
+        perplexity: corpusPerplexity(scored.map((s) => ({ logprobSum: s.score.counts!.logprob_sum ?? 0, tokens: s.score.counts!.tokens ?? 0 }))),
         word_perplexity: wordPerplexity(texts),
         byte_perplexity: bytePerplexity(texts),
         bits_per_byte: bitsPerByte(texts),
