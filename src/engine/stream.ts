@@ -12,6 +12,8 @@ export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 interface ChunkJson {
   id?: unknown;
   error?: unknown;
+  /** vLLM reports a mid-stream failure as a top-level error object: {"object": "error", "message": ...}. */
+  object?: unknown;
   usage?: UsageJson | null;
   choices?: unknown;
 }
@@ -118,6 +120,10 @@ export class SseDecoder {
     // Falsy error fields (null, false, "") are what some servers send in every healthy chunk.
     if (json.error) {
       state.fail('stream_error_event', errorMessageOf(json.error));
+      return;
+    }
+    if (json.object === 'error') {
+      state.fail('stream_error_event', errorMessageOf(json));
       return;
     }
     if (state.serverRequestId === null) noteResponseId(state, json.id);
