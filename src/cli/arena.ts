@@ -5,7 +5,7 @@ import { loadArenaConfig } from '../eval/arena/config.js';
 import { arenaConsole } from '../eval/arena/report-console.js';
 import { writeArenaReports } from '../eval/arena/report.js';
 import { planArena, runArena } from '../eval/arena/run.js';
-import { parseByteSize, parseDurationMs } from '../util/parse.js';
+import { parseByteCount, parseDurationMs } from '../util/parse.js';
 
 export interface ArenaFlags {
   config: string;
@@ -24,7 +24,7 @@ export const DEFAULT_ARENA_OUT = join('reports', 'arena');
 export async function arenaAction(flags: ArenaFlags, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
   const config = loadArenaConfig(flags.config);
   if (flags.timeout !== undefined) config.timeoutMs = parseDurationMs(flags.timeout, '--timeout');
-  if (flags.maxResponseBytes !== undefined) config.maxResponseBytes = parseByteSize(flags.maxResponseBytes, '--max-response-bytes', 1024);
+  if (flags.maxResponseBytes !== undefined) config.maxResponseBytes = parseByteCount(flags.maxResponseBytes, '--max-response-bytes');
   if (flags.dryRun) {
     write(`${planArena(config).text}\n`);
     return 0;

@@ -13,6 +13,21 @@ export function parseDurationMs(text: string, flag: string, allowZero = false): 
   return ms;
 }
 
+const BYTE_SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+/** Bounds a size flag can sensibly take: a line of 1 KiB is already small, and 1 GiB per event is no bound at all. */
+const MIN_BYTES = 1024;
+const MAX_BYTES = 1024 ** 3;
+
+/** `1048576`, `512KB`, `1MB`, `2MiB` (binary multiples: 1 MB = 1,048,576 bytes), from 1 KiB to 1 GiB. */
+export function parseByteCount(text: string, flag: string): number {
+  const match = BYTE_SIZE.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} ${text}: not a size; use bytes or forms like 512KB, 1MB`);
+  const bytes = Math.round(Number(match[1]) * UNIT_BYTES[(match[2] ?? 'b')[0]!.toLowerCase()]!);
+  if (bytes < MIN_BYTES || bytes > MAX_BYTES) throw new UsageError(`${flag} ${text}: must be between 1KB and 1GB`);
+  return bytes;
+}
+
 export function parsePositiveInt(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} ${text}: must be a whole number of at least 1`);
@@ -64,16 +79,4 @@ export function parseChoice<T extends string>(text: string, flag: string, choice
 /** Collects a repeatable string flag. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
-}
-
-const BYTES = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
-const UNIT_BYTES: Record<string, number> = { b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
-
-/** `16777216`, `16MiB`, `16MB`, `512k`, `1GiB`: a whole number of bytes, at least `min` (k/m/g alone are binary, as in `ulimit`). */
-export function parseByteSize(text: string, flag: string, min = 1): number {
-  const match = BYTES.exec(text.trim());
-  if (!match) throw new UsageError(`${flag} ${text}: not a size; use forms like 16MiB, 500k or a number of bytes`);
-  const bytes = Math.floor(Number(match[1]) * UNIT_BYTES[(match[2] ?? 'b').toLowerCase()]!);
-  if (!(bytes >= min) || !Number.isSafeInteger(bytes)) throw new UsageError(`${flag} ${text}: must be at least ${min} bytes`);
-  return bytes;
 }

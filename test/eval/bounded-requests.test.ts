@@ -124,7 +124,7 @@ describe('eval requests are bounded', () => {
   it('rejects a malformed size or time in one line, exit 2', async () => {
     const bad = await runMeasured(['eval', '--max-response-bytes', '12 parsecs', '--datasets', 'gsm8k']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toMatch(/^.*--max-response-bytes 12 parsecs: not a size; use forms like 16MiB/);
+    expect(bad.stderr.trim()).toMatch(/--max-response-bytes 12 parsecs: not a size/);
     const badTime = await runMeasured(['arena', '--config', 'prompts/arena/arena.yaml', '--timeout', 'soon']);
     expect(badTime.code).toBe(2);
     expect(badTime.stderr.trim().split('\n')).toHaveLength(1);

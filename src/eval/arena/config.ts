@@ -221,7 +221,7 @@ export function parseArenaConfig(text: string, file: string): ArenaConfig {
     judging: generation(reader, ['judging'], 1024),
     concurrency: reader.number(['concurrency'], 8, 1, 10_000, true),
     timeoutMs: reader.number(['timeout_ms'], 600_000, 1, 86_400_000, true),
-    maxResponseBytes: reader.number(['max_response_bytes'], DEFAULT_MAX_RESPONSE_BYTES, 1024, Number.MAX_SAFE_INTEGER, true),
+    maxResponseBytes: reader.number(['max_response_bytes'], DEFAULT_MAX_RESPONSE_BYTES, 1024, 1024 ** 3, true),
     cache,
     rating: ratingOptions(reader, names),
   };
