@@ -92,7 +92,7 @@ describe('eval requests are bounded', () => {
     const out = join(root, 'endless');
     try {
       const r = await runMeasured(['eval', '--url', server.url, '--datasets', 'dynamic-arithmetic', '--limit', '8', '--concurrency', '8', '--no-cache', '--out', out]);
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.code, r.stderr).toBe(4); // every request failed: no score
       const errors = samples(out).map((s) => s.error);
       expect(errors.length).toBeGreaterThan(0);
       for (const error of errors) expect(error).toMatch(/^response_too_large \(HTTP 200\): the response passed 16777216 bytes/);
@@ -111,8 +111,9 @@ describe('eval requests are bounded', () => {
       const base = await runMeasured(['eval', '--url', normal.url, '--datasets', 'gsm8k', '--limit', '2', '--no-cache', '--out', join(root, 'normal')]);
       expect(base.code, base.stderr).toBe(0);
       const r = await runMeasured(['eval', '--url', drip.url, '--datasets', 'gsm8k', '--limit', '2', '--no-cache', '--timeout', '2s', '--out', join(root, 'drip')]);
-      expect(r.code, r.stderr).toBe(0);
-      for (const s of samples(join(root, 'drip'))) expect(s.error).toMatch(/^timeout \(HTTP 200\): no complete response within 2000 ms/);
+      expect(r.code, r.stderr).toBe(4); // every request failed: no score
+      // timeout as a rule; on a loaded machine the same limit can first trip as no headers or no bytes in time.
+      for (const s of samples(join(root, 'drip'))) expect(s.error).toMatch(/^(timeout|idle_timeout|headers_timeout) /);
       expect(r.elapsedMs).toBeGreaterThan(2000);
       expect(r.elapsedMs).toBeLessThan(base.elapsedMs * 2 + 2000 * 2);
     } finally {
@@ -169,7 +170,8 @@ describe('arena requests are bounded', () => {
     try {
       const r = await runMeasured(['arena', '--config', arenaConfig(dir, server.url), '--out', join(dir, 'out'), '--no-cache', '--timeout', '1s']);
       expect(r.code, r.stderr).toBe(0);
-      expect(readFileSync(join(dir, 'out', 'arena.json'), 'utf8')).toContain('no complete response within 1000 ms');
+      const doc = readFileSync(join(dir, 'out', 'arena.json'), 'utf8');
+      expect(doc, doc.slice(0, 3000)).toMatch(/"(timeout|idle_timeout|headers_timeout): /);
     } finally {
       await server.close();
     }
