@@ -4,15 +4,17 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
+import { createGzip } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI } from '../helpers/cli.js';
 
 /**
  * `endless`: token events as fast as the socket takes them, never finishing (a runaway generation);
- * `drip`: one token every 50 ms, forever (only a time limit ends it); `normal`: one short answer.
+ * `drip`: one token every 50 ms, forever (only a time limit ends it); `normal`: one short answer;
+ * `gzip`: the endless stream gzip-encoded, some 200 times smaller on the wire than what it decodes to.
  */
-async function startStreamServer(kind: 'endless' | 'drip' | 'normal'): Promise<{ url: string; close: () => Promise<void> }> {
+async function startStreamServer(kind: 'endless' | 'drip' | 'normal' | 'gzip'): Promise<{ url: string; close: () => Promise<void> }> {
   const sockets = new Set<Socket>();
   const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'token ' }, finish_reason: null }] })}\n\n`;
   const burst = event.repeat(512);
@@ -22,13 +24,22 @@ async function startStreamServer(kind: 'endless' | 'drip' | 'normal'): Promise<{
       return;
     }
     req.resume();
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.writeHead(200, { 'content-type': 'text/event-stream', ...(kind === 'gzip' ? { 'content-encoding': 'gzip' } : {}) });
     if (kind === 'normal') {
       res.end(`${event}data: ${JSON.stringify({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\ndata: [DONE]\n\n`);
       return;
     }
     if (kind === 'drip') {
       const timer = setInterval(() => res.write(event), 50);
+      res.on('close', () => clearInterval(timer));
+      return;
+    }
+    if (kind === 'gzip') {
+      const gzip = createGzip();
+      gzip.pipe(res);
+      const timer = setInterval(() => {
+        for (let i = 0; i < 64 && !res.destroyed; i++) gzip.write(burst);
+      }, 5);
       res.on('close', () => clearInterval(timer));
       return;
     }
@@ -99,6 +110,20 @@ describe('eval requests are bounded', () => {
       expect(errors.length).toBe(8);
       expect(r.peakRssMb).toBeGreaterThan(0);
       expect(r.peakRssMb).toBeLessThan(300);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('counts a compressed stream as decoded too: a gzip bomb ends as response_too_large', async () => {
+    const server = await startStreamServer('gzip');
+    const out = join(root, 'gzip');
+    try {
+      const r = await runMeasured(['eval', '--url', server.url, '--datasets', 'gsm8k', '--limit', '1', '--no-cache', '--max-response-bytes', '1MB', '--timeout', '60s', '--out', out]);
+      expect(r.code, r.stderr).toBe(4);
+      expect(samples(out)[0]!.error).toMatch(/^response_too_large \(HTTP 200\): the response passed 1048576 bytes/);
+      // Cut at 1 MB decoded: counting only the compressed bytes would have let ~200 MB of text through first.
+      expect(readFileSync(join(out, 'eval-samples.jsonl'), 'utf8').length).toBeLessThan(2 * 1024 * 1024);
     } finally {
       await server.close();
     }
