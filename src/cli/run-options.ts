@@ -10,6 +10,7 @@ import { normalizeBaseUrl } from '../engine/target.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { DEFAULT_FORMATS, parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
+import { checkRate } from '../workload/limits.js';
 import { addWorkloadOptions, workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { addClusterOptions, withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import {
@@ -156,7 +157,7 @@ const optionalNumber = (text: string | undefined, flag: string) =>
 export function toRunPlan(flags: RunFlags): RunPlan {
   const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings'] as const);
   if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');
-  const ratePerS = flags.rate === undefined ? null : parsePositiveNumber(flags.rate, '--rate');
+  const ratePerS = flags.rate === undefined ? null : checkRate(parsePositiveNumber(flags.rate, '--rate'), '--rate', flags.rate);
   const cap = flags.concurrency ?? flags.maxConcurrency;
   if (flags.concurrency !== undefined && flags.maxConcurrency !== undefined && flags.concurrency !== flags.maxConcurrency) {
     throw new UsageError('--concurrency and --max-concurrency are the same setting: give one');
