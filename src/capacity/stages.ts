@@ -19,9 +19,10 @@ export function stagePlan(base: RunPlan, by: LoadAxis, load: number, dir: string
   if (by === 'concurrency') {
     // At least two rounds per stage, so a stage reaches steady state instead of one burst and a tail.
     const requests = base.requests === null ? null : Math.max(base.requests, 2 * load);
-    return { ...base, concurrency: load, ratePerS: null, requests, outDir: dir, formats, quiet: true, json: false };
+    return { ...base, concurrency: load, ratePerS: null, requests, outDir: dir, formats, quiet: true, json: false, overwrite: true };
   }
-  return { ...base, ratePerS: load, outDir: dir, formats, quiet: true, json: false };
+  // overwrite: the command checked its whole folder (stages included) before the first stage.
+  return { ...base, ratePerS: load, outDir: dir, formats, quiet: true, json: false, overwrite: true };
 }
 
 const label = (by: LoadAxis, load: number) => (by === 'concurrency' ? `concurrency-${load}` : `rate-${Number(load.toFixed(3))}`);
@@ -39,6 +40,6 @@ export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
  * and the server's warm-up (JIT, CUDA graphs, caches). Its result is kept apart in `warmup/`.
  */
 export async function warmUp(base: RunPlan, outDir: string, server: SharedServer): Promise<void> {
-  const plan: RunPlan = { ...base, concurrency: 4, ratePerS: null, requests: 8, durationMs: null, outDir: join(outDir, 'warmup'), formats: ['json'], quiet: true, json: false };
+  const plan: RunPlan = { ...base, concurrency: 4, ratePerS: null, requests: 8, durationMs: null, outDir: join(outDir, 'warmup'), formats: ['json'], quiet: true, json: false, overwrite: true };
   await executeRun(plan, server);
 }

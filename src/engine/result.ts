@@ -7,6 +7,7 @@ import { buildSummary } from '../metrics/summary.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
+import { redactUrl } from '../util/redact.js';
 
 export { clientHealth };
 
@@ -17,7 +18,7 @@ export const VERSION: string = packageJson.version;
 /** The parts of the configuration that let a user rerun the test; header values never appear. */
 export function configDocument(config: LoadConfig, extra: Record<string, unknown> = {}): RunConfigDocument {
   return {
-    url: config.target.baseUrl,
+    url: redactUrl(config.target.baseUrl),
     model: config.target.model,
     api: config.api,
     stream: config.stream,
@@ -44,6 +45,8 @@ export interface ResultMeta {
   endedAt: Date;
   simulated: boolean;
   extraConfig?: Record<string, unknown>;
+  /** The run's id, also in every row of its requests.csv (`report` refuses a pair whose ids differ). */
+  runId?: string;
 }
 
 export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: ResultMeta): ResultDocument {
@@ -54,6 +57,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
   const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload) };
   return {
     schema: RESULT_SCHEMA,
+    ...(meta.runId === undefined ? {} : { run_id: meta.runId }),
     tool: { name: 'llmperf', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },
     started_at: meta.startedAt.toISOString(),
     ended_at: meta.endedAt.toISOString(),

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import type { Job, Target } from '../engine/jobs.js';
 import type { ResultDocument } from '../metrics/schema.js';
+import { redactUrl } from '../util/redact.js';
 import { aggregateSamples, type ScoredSample, type SubsetScore } from './aggregate.js';
 import type { ResponseCache } from './cache.js';
 import { hashFiles, sha256 } from './data.js';
@@ -252,7 +253,7 @@ export async function runBenchmark(p: Prepared, options: RunOptions): Promise<{ 
 /** Runs every benchmark in order and assembles eval.json. */
 export async function runEval(prepared: readonly Prepared[], options: RunOptions): Promise<EvalDocument> {
   const started = new Date();
-  const doc: EvalDocument = { schema: EVAL_SCHEMA, started_at: started.toISOString(), ended_at: '', simulated: options.simulated, model: options.target.model, url: options.target.baseUrl, benchmarks: {}, perf: {} };
+  const doc: EvalDocument = { schema: EVAL_SCHEMA, started_at: started.toISOString(), ended_at: '', simulated: options.simulated, model: options.target.model, url: redactUrl(options.target.baseUrl), benchmarks: {}, perf: {} };
   for (const p of prepared) {
     options.log(`${p.benchmark.name}: ${p.loaded.items.length} item(s), mode ${options.mode}`);
     const { result, perf } = await runBenchmark(p, options);
