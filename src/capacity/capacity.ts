@@ -1,7 +1,7 @@
 // `llmperf capacity`: the highest load at which every SLO holds, with its interval, and a sizing answer.
-import type { RunPlan } from '../cli/run-options.js';
+import type { RunPlan } from '../run/index.js';
 import { UsageError } from '../errors.js';
-import type { SharedServer } from '../cli/run.js';
+import type { SharedServer } from '../run/index.js';
 import { evaluateSlos, type Slo, type SloOutcome } from '../metrics/slo.js';
 import type { Summary } from '../metrics/schema.js';
 import { replicasFor, searchCapacity, type Probe, type SearchOutcome } from './search.js';

@@ -1,7 +1,7 @@
 // Runs one stage of a sweep or capacity search: the base run plan at one load, in its own folder.
 import { join } from 'node:path';
-import type { RunPlan } from '../cli/run-options.js';
-import { executeRun, type SharedServer } from '../cli/run.js';
+import type { RunPlan } from '../run/index.js';
+import { executeRun, type SharedServer } from '../run/index.js';
 import type { ResultDocument, Summary } from '../metrics/schema.js';
 
 export type LoadAxis = 'concurrency' | 'rate';

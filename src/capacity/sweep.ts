@@ -1,6 +1,6 @@
 // `llmperf sweep`: the same workload at a series of loads, with a cool-down between stages, and the knee found.
-import type { RunPlan } from '../cli/run-options.js';
-import type { SharedServer } from '../cli/run.js';
+import type { RunPlan } from '../run/index.js';
+import type { SharedServer } from '../run/index.js';
 import type { Summary } from '../metrics/schema.js';
 import { findKnee } from './knee.js';
 import { runStage, sleep, warmUp, type LoadAxis, type StageResult } from './stages.js';

@@ -5,9 +5,10 @@ import { Command } from 'commander';
 import { findCapacity, stageTable, writeStageReport } from '../capacity/index.js';
 import { UsageError } from '../errors.js';
 import { parseSlo } from '../metrics/slo.js';
-import { parseChoice, parseDurationMs, parsePositiveNumber } from './parse.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { startSharedServer } from './run.js';
+import { parseChoice, parseDurationMs, parsePositiveNumber } from '../util/parse.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { startSharedServer } from '../run/execute.js';
+import { say } from './run-command.js';
 import { basePlan, parseFraction } from './stages-cli.js';
 
 interface CapacityFlags extends RunFlags {
@@ -44,7 +45,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
     headroom: parseFraction(flags.headroom, '--headroom'),
   };
-  const { server, close } = await startSharedServer(base);
+  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
   try {
     const document = await findCapacity(
       base,

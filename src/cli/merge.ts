@@ -11,7 +11,7 @@ import { DEFAULT_FORMATS, parseFormats, summaryConsoleTable, writeReports } from
 import { mergeRequestFiles } from '../cluster/merge-records.js';
 import { clusterSections } from '../cluster/report-sections.js';
 import { makeOutDir, newRunId, refuseReuse } from '../util/out-dir.js';
-import { collect } from './parse.js';
+import { collect } from '../util/parse.js';
 import { handleUsage, usageExit } from './report.js';
 
 export interface MergeCommandOptions {

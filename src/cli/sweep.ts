@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runSweep, stageTable, writeStageReport } from '../capacity/index.js';
 import { UsageError } from '../errors.js';
-import { parseDurationMs, parsePositiveInt } from './parse.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { startSharedServer } from './run.js';
+import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { startSharedServer } from '../run/execute.js';
+import { say } from './run-command.js';
 import { basePlan, parseLoadList } from './stages-cli.js';
 
 interface SweepFlags extends RunFlags {
@@ -32,7 +33,7 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   // A folder holding an earlier sweep's or search's stages is refused whole (stage runs then overwrite freely).
   refuseReuse(outDir, Boolean(flags.overwrite), true);
   makeOutDir(outDir);
-  const { server, close } = await startSharedServer({ ...base, quiet: base.quiet });
+  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
   try {
     const by = byRate ? 'rate' : 'concurrency';
     const sweep = await runSweep(
