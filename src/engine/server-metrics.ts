@@ -51,9 +51,9 @@ export function normalizeMetricsUrl(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--server-metrics ${text}: not a URL; use e.g. http://host:8000/metrics`);
+    throw new UsageError(`--server-metrics ${redactUrl(text)}: not a URL; use e.g. http://host:8000/metrics`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server-metrics ${text}: must be http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server-metrics ${redactUrl(text)}: must be http:// or https://`);
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/metrics';
   return url.toString();
 }
