@@ -1,5 +1,6 @@
 // `llmperf eval`: accuracy benchmarks through the load engine's client, against a server or the built-in simulator.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { makeOutDir } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { resolveTarget, type Target } from '../engine/jobs.js';
@@ -121,7 +122,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     } else {
       target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
     }
-    mkdirSync(plan.outDir, { recursive: true });
+    makeOutDir(plan.outDir);
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
     // The server's URL salts the cache (two servers may serve the same model id, e.g. before and after a

@@ -105,6 +105,16 @@ describe('output folders', () => {
     expect(freshOutDir(base)).toBe(`${base}-2`);
   });
 
+  it('report and eval with --out under /proc: one line, exit 2, at once', async () => {
+    const dir = join(tempDir('llmperf-proc-'), 'run');
+    expect((await runCli(['--out', dir, ...FAST])).code).toBe(0);
+    for (const args of [['report', dir, '--format', 'md', '--out', '/proc/llmperf-x'], ['eval', '--datasets', 'gsm8k', '--limit', '1', '--out', '/proc/llmperf-x']]) {
+      const run = await runCli(args, { timeoutMs: 30_000 });
+      expect(run.code, run.stderr).toBe(EXIT_USAGE);
+      expect(errorLines(run.stderr).filter((line) => line.startsWith('llmperf:'))).toEqual(['llmperf: --out /proc/llmperf-x: cannot write there (ENOENT); choose a folder you can write to']);
+    }
+  });
+
   it('a folder under /proc fails at once instead of spinning', () => {
     const started = performance.now();
     expect(() => makeOutDir('/proc/llmperf-no/such/place')).toThrow('--out /proc/llmperf-no/such/place: cannot write there (ENOENT)');
