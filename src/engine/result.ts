@@ -8,6 +8,7 @@ import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
 import { redactUrl } from '../util/redact.js';
+import { DEFAULT_MAX_EVENT_BYTES } from './stream.js';
 
 export { clientHealth };
 
@@ -32,6 +33,7 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     seed: config.seed,
     timeout_ms: config.timeoutMs,
     idle_timeout_ms: config.idleTimeoutMs,
+    max_event_bytes: config.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     extra_body: config.extraBody,
     header_names: Object.keys(config.target.headers ?? {}),
     api_key: config.target.apiKey ? 'redacted' : null,
@@ -54,7 +56,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
   if (outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0) {
     (histograms as Record<string, unknown>).schedule_lag_ms = encodeHistogram(outcome.scheduleLagUs);
   }
-  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload) };
+  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload, config.ignoreEos ?? false) };
   return {
     schema: RESULT_SCHEMA,
     ...(meta.runId === undefined ? {} : { run_id: meta.runId }),

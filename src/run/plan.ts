@@ -14,6 +14,7 @@ import { refuseReuse } from '../util/out-dir.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import {
+  parseByteCount,
   parseChoice,
   parseDurationMs,
   parseHeader,
@@ -40,6 +41,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   apiKeyFile?: string;
   timeout: string;
   idleTimeout?: string;
+  maxEventBytes?: string;
   out?: string;
   overwrite?: boolean;
   json?: boolean;
@@ -81,6 +83,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   apiKeyEnv: string;
   timeoutMs: number;
   idleTimeoutMs: number;
+  /** Bound on one SSE line or event; beyond it a request fails as event_too_large. */
+  maxEventBytes: number;
   outDir: string | undefined;
   /** Write into an outDir holding another run's results (--overwrite); optional so plans built elsewhere need not say. */
   overwrite?: boolean;
@@ -166,6 +170,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     apiKeyEnv: flags.apiKeyEnv,
     timeoutMs,
     idleTimeoutMs: flags.idleTimeout ? parseDurationMs(flags.idleTimeout, '--idle-timeout') : timeoutMs,
+    maxEventBytes: parseByteCount(flags.maxEventBytes ?? '1MB', '--max-event-bytes'),
     outDir: flags.out,
     overwrite: Boolean(flags.overwrite),
     json: Boolean(flags.json),
