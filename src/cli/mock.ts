@@ -62,6 +62,7 @@ export interface MockFlags {
   judgeRule?: JudgeRule;
   recordSendTimes: boolean;
   embeddingDim: number;
+  prefixCache: number;
 }
 
 /** Maps flags to simulator options (exported for tests and for the embedded default). */
@@ -86,6 +87,7 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     judgeRule: flags.judgeRule ?? null,
     recordSendTimes: flags.recordSendTimes,
     embeddingDim: flags.embeddingDim,
+    prefixCacheTokens: flags.prefixCache,
   };
 }
 
@@ -98,6 +100,7 @@ export function mockCommand(): Command {
     .option('--itl <ms>', 'interval between tokens of one sequence decoding alone, ms', parseNumber('--itl', false, 0), 10)
     .option('--output-tokens <n>', 'tokens per response (the simulated EOS; max_tokens caps it)', parseNumber('--output-tokens', true, 1), 64)
     .option('--slots <n>', 'sequences decoding at once; more requests queue', parseNumber('--slots', true, 1), 64)
+    .option('--prefix-cache <tokens>', 'a prefix cache of this many tokens (0 = none): reports cached_tokens, and a cached share of the prompt skips that share of --ttft', parseNumber('--prefix-cache', true, 0), 0)
     .option('--contention <x>', 'slowdown per active sequence: itl * (1 + x * (active - 1) / slots)', parseNumber('--contention', false, 0), 0.1)
     .option('--seed <n>', 'seed for generated text and fault decisions', parseNumber('--seed', true, 0, 2 ** 32 - 1), 0)
     .option('--model <name>', 'model id served by /v1/models', 'llmperf-sim')

@@ -1,4 +1,5 @@
 // Shared by `sweep` and `capacity`: load lists, percentages, the base plan, and how stages are isolated.
+import { sharedPrefixSpec } from '../workload/options.js';
 import { UsageError } from '../errors.js';
 import { checkRate } from '../workload/limits.js';
 import { parsePositiveNumber } from '../util/parse.js';
@@ -42,9 +43,10 @@ export function stageIsolation(flags: RunFlags & { resetCache?: string }, plan: 
   const outputTokens = flags.outputTokens === undefined ? undefined : parseLengthSpec(flags.outputTokens, '--output-tokens');
   const counter = plan.tokenCounter ?? tokenCounter(undefined);
   const generate =
-    plan.datasetKind === 'random'
+    plan.datasetKind === 'random' || plan.datasetKind === 'shared-prefix'
       ? (seed: number, count: number) =>
-          loadWorkload({ dataset: flags.dataset, datasetPath: flags.datasetPath, promptsFile: flags.prompts, inputTokens, prefixTokens: flags.prefixTokens === undefined ? undefined : Number(flags.prefixTokens), outputTokens, count, seed, counter }).prompts
+          // Shared-prefix texts derive from the stage seed too: no stage finds another stage's prefixes in the cache.
+          loadWorkload({ dataset: flags.dataset, datasetPath: flags.datasetPath, promptsFile: flags.prompts, inputTokens, prefixTokens: flags.prefixTokens === undefined ? undefined : Number(flags.prefixTokens), sharedPrefix: sharedPrefixSpec(flags), outputTokens, count, seed, counter }).prompts
       : null;
   return {
     generate,

@@ -5,6 +5,8 @@ export interface UsageJson {
   prompt_tokens?: unknown;
   completion_tokens?: unknown;
   completion_tokens_details?: { reasoning_tokens?: unknown } | null;
+  /** Prompt tokens served from the server's prefix cache (vLLM, SGLang, OpenAI). */
+  prompt_tokens_details?: { cached_tokens?: unknown } | null;
 }
 
 /** A token count a server can mean: a finite non-negative integer. Bounds that depend on the request are checked at its end (usage.ts). */
@@ -31,6 +33,13 @@ export function readUsage(state: RequestState, usage: UsageJson): void {
   if (reasoning !== undefined && reasoning !== null) {
     if (isCount(reasoning)) state.reasoningTokens = reasoning;
     else state.usageInvalid ??= `reasoning_tokens: ${String(reasoning)}`;
+  }
+  const promptDetails = usage.prompt_tokens_details;
+  const cached = promptDetails !== null && typeof promptDetails === 'object' ? promptDetails.cached_tokens : undefined;
+  // Absent or null: the server does not report its cache (cachedTokens stays -1, unknown), never "0 cached".
+  if (cached !== undefined && cached !== null) {
+    if (isCount(cached)) state.cachedTokens = cached;
+    else state.usageInvalid ??= `cached_tokens: ${String(cached)}`;
   }
 }
 

@@ -110,6 +110,12 @@ export class Recorder implements PackageGapSink {
       totals.output_tokens += outputTokens;
       totals.reasoning_tokens += reasoningTokens;
       if (estimated || state.promptTokens < 0) totals.estimated_token_requests++;
+      if (state.cachedTokens >= 0) {
+        totals.cache_reported_requests = (totals.cache_reported_requests ?? 0) + 1;
+        totals.cached_tokens = (totals.cached_tokens ?? 0) + state.cachedTokens;
+        totals.cache_reported_input_tokens = (totals.cache_reported_input_tokens ?? 0) + inputTokens;
+        if (state.cachedTokens > 0) totals.cache_hit_requests = (totals.cache_hit_requests ?? 0) + 1;
+      }
       this.recordDistributions(state, ttftMs as number, latencyMs as number, queueMs, outputTokens);
     }
     return {
@@ -129,6 +135,8 @@ export class Recorder implements PackageGapSink {
       reconnected: state.reconnected,
       request_id: state.serverRequestId,
       usage_invalid: state.usageInvalid !== null,
+      prefix_group: state.prefixGroup >= 0 ? state.prefixGroup : null,
+      cached_tokens: state.cachedTokens >= 0 ? state.cachedTokens : null,
     };
   }
 
@@ -159,6 +167,7 @@ export class Recorder implements PackageGapSink {
     const h = this.histograms;
     recordUs(h.get('ttft_ms')!, ttftMs * 1000);
     if (state.turn >= 0) recordUs(h.get(state.turn === 0 ? 'ttft_first_turn_ms' : 'ttft_later_turns_ms')!, ttftMs * 1000);
+    if (state.cachedTokens >= 0) recordUs(h.get(state.cachedTokens > 0 ? 'ttft_cache_hit_ms' : 'ttft_cache_miss_ms')!, ttftMs * 1000);
     recordUs(h.get('latency_ms')!, latencyMs * 1000);
     if (outputTokens > 1) recordUs(h.get('tpot_ms')!, ((latencyMs - ttftMs) / (outputTokens - 1)) * 1000);
     if (!Number.isNaN(state.intendedMs)) {

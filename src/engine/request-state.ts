@@ -34,6 +34,10 @@ export class RequestState {
   promptTokens = -1;
   completionTokens = -1;
   reasoningTokens = -1;
+  /** usage.prompt_tokens_details.cached_tokens (prefix-cache hits); -1 when the server did not report it. */
+  cachedTokens = -1;
+  /** The shared-prefix group of the prompt (--prefix-groups, trace hash blocks); -1 for none. */
+  prefixGroup = -1;
   /** Why the server's usage was not taken (a value that is no plausible count), or null. */
   usageInvalid: string | null = null;
   /** The server's id for this request: the x-request-id header, else the response's `id`. */

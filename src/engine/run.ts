@@ -229,6 +229,7 @@ export class LoadRun {
     const state = new RequestState(index);
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
+    if (prompt.group !== undefined) state.prefixGroup = prompt.group;
     if (conversation !== null) state.turn = conversation.turn;
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;

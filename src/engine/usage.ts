@@ -26,4 +26,9 @@ export function checkUsageBounds(state: RequestState): void {
     state.usageInvalid ??= `prompt_tokens: ${state.promptTokens} (more than ${MAX_PLAUSIBLE_TOKENS})`;
     state.promptTokens = -1;
   }
+  // More cached than sent is a server bug: the count is dropped (unknown), not trusted.
+  if (state.cachedTokens > 0 && state.promptTokens >= 0 && state.cachedTokens > state.promptTokens) {
+    state.usageInvalid ??= `cached_tokens: ${state.cachedTokens} (more than prompt_tokens ${state.promptTokens})`;
+    state.cachedTokens = -1;
+  }
 }

@@ -47,6 +47,8 @@ export const DISTRIBUTION_KEYS = [
   'ttfat_ms',
   'ttft_first_turn_ms',
   'ttft_later_turns_ms',
+  'ttft_cache_hit_ms',
+  'ttft_cache_miss_ms',
 ] as const;
 export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
 
@@ -106,6 +108,16 @@ export interface Summary {
   /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
   ttft_first_turn_ms?: DistributionSummary;
   ttft_later_turns_ms?: DistributionSummary;
+  /** TTFT of requests the server reported some cached prompt tokens for (hit), and none (miss). */
+  ttft_cache_hit_ms?: DistributionSummary;
+  ttft_cache_miss_ms?: DistributionSummary;
+  /** Successful requests whose usage reported prompt_tokens_details.cached_tokens, and those with at least one cached token. */
+  cache_reported_requests?: number;
+  cache_hit_requests?: number;
+  /** Cached prompt tokens / prompt tokens, over the requests that reported it (null: the server reported none). */
+  cached_token_share?: number | null;
+  /** cache_hit_requests / cache_reported_requests (null: the server reported none). */
+  cache_hit_rate?: number | null;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
   [extra: string]: unknown;
@@ -195,4 +207,8 @@ export interface RequestRecord {
   request_id?: string | null;
   /** The server's usage was implausible and the client's count was used instead. */
   usage_invalid?: boolean;
+  /** The server's usage.prompt_tokens_details.cached_tokens (null: not reported). */
+  cached_tokens?: number | null;
+  /** The prompt's shared-prefix group (--prefix-groups; null: none). */
+  prefix_group?: number | null;
 }

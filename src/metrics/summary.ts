@@ -32,6 +32,11 @@ export interface RunTotals {
   usage_invalid_sample?: string;
   /** Succeeded requests whose token counts came from the client's estimate. */
   estimated_token_requests: number;
+  /** Succeeded requests whose usage reported cached_tokens; of them, hits (cached > 0); their cached and prompt tokens. */
+  cache_reported_requests?: number;
+  cache_hit_requests?: number;
+  cached_tokens?: number;
+  cache_reported_input_tokens?: number;
   first_send_epoch_ms: number | null;
   last_end_epoch_ms: number | null;
   max_in_flight: number;
@@ -114,8 +119,21 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     token_counts_estimated: totals.estimated_token_requests > 0,
     usage_invalid: totals.usage_invalid ?? 0,
     ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
+    ...cacheFields(totals),
     max_in_flight: totals.max_in_flight,
     warmup_requests: totals.warmup,
     ...(distributions as Pick<Summary, 'latency_ms' | 'ttft_ms' | 'tpot_ms' | 'itl_ms' | 'queue_ms'>),
+  };
+}
+
+/** The prefix-cache view: shares over the requests whose server reported cached_tokens (null when none did). */
+function cacheFields(totals: RunTotals): Partial<Summary> {
+  const reported = totals.cache_reported_requests ?? 0;
+  const inputTokens = totals.cache_reported_input_tokens ?? 0;
+  return {
+    cache_reported_requests: reported,
+    cache_hit_requests: totals.cache_hit_requests ?? 0,
+    cached_token_share: reported > 0 && inputTokens > 0 ? round((totals.cached_tokens ?? 0) / inputTokens, 6) : null,
+    cache_hit_rate: reported > 0 ? round((totals.cache_hit_requests ?? 0) / reported, 6) : null,
   };
 }

@@ -8,6 +8,7 @@ import { echoLogprobs } from './logprobs.js';
 import type { MetricTotals } from './metrics.js';
 import type { MockConfig } from './options.js';
 import { planOutput } from './plan.js';
+import { prefillMs, type PrefixCache } from './prefix-cache.js';
 import type { SendTimes } from './send-times.js';
 import type { Sequence, Simulation } from './simulation.js';
 import type { StatsCollector } from './stats.js';
@@ -20,6 +21,8 @@ export interface MockContext {
   stats: StatsCollector;
   sendTimes: SendTimes;
   totals: MetricTotals;
+  /** The prefix cache (null: the simulator has none, and reports no cached_tokens). */
+  prefixCache?: PrefixCache | null;
   /** Numbers responses (chatcmpl-<n>) in arrival order; also the fault draw's index. */
   nextId: number;
 }
@@ -106,6 +109,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
   };
   const promptTokens = countPromptTokens(body);
   ctx.totals.promptTokens += promptTokens;
+  const cachedTokens = ctx.prefixCache ? ctx.prefixCache.lookup(promptText(body), promptTokens) : -1;
   const reasoningTokens = kind === 'chat' && scripted === null ? config.reasoningTokens : 0;
   const totalTokens = reasoningTokens + plan.tokens;
   // Seeded by the prompt, not arrival order: the same prompt gets the same text however requests interleave.
@@ -118,6 +122,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     completion_tokens: totalTokens,
     total_tokens: promptTokens + totalTokens,
     ...(reasoningTokens > 0 ? { completion_tokens_details: { reasoning_tokens: reasoningTokens } } : {}),
+    ...(cachedTokens >= 0 ? { prompt_tokens_details: { cached_tokens: cachedTokens } } : {}),
   });
   const record = config.recordSendTimes ? ctx.sendTimes.start(meta.id, (req.headers['x-request-id'] as string | undefined) ?? null, arrivalMs) : null;
 
@@ -139,6 +144,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     admittedMs: 0,
     dueMs: 0,
     timerSeq: 0,
+    ...(cachedTokens > 0 ? { prefillMs: prefillMs(config.ttftMs, promptTokens, cachedTokens) } : {}),
     writeToken(index, nowMs) {
       const reasoning = index < reasoningTokens;
       const raw = reasoning || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[index - reasoningTokens]!;

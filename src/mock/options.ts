@@ -37,6 +37,11 @@ export interface MockOptions {
   faults: FaultSpec[];
   /** How long the `slow-headers` fault holds back the response headers. */
   slowHeadersMs: number;
+  /**
+   * Prefix cache size in tokens (0 = no prefix cache, the default): with one, repeated leading 16-token blocks are
+   * reported in usage.prompt_tokens_details.cached_tokens and shorten the prefill (prefix-cache.ts states the rule).
+   */
+  prefixCacheTokens: number;
   /** Record each event's send time per request (bounded) for timing-fidelity checks. */
   recordSendTimes: boolean;
   /**
@@ -76,6 +81,7 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   faults: [],
   slowHeadersMs: 2000,
   recordSendTimes: false,
+  prefixCacheTokens: 0,
   answerKey: [],
   answerAccuracy: 1,
   judgeRule: null,
@@ -123,6 +129,7 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
     throw new UsageError(`simulator option reasoningField must be reasoning_content or reasoning, got ${JSON.stringify(merged.reasoningField)}`);
   }
   checkNumber('embeddingDim', merged.embeddingDim, 1, true, 65536);
+  checkNumber('prefixCacheTokens', merged.prefixCacheTokens, 0, true, 1_000_000_000);
   checkNumber('slowHeadersMs', merged.slowHeadersMs, 0, false, 3_600_000);
   checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
   if (!Array.isArray(merged.faults)) throw new UsageError('simulator option faults must be a list of {kind, rate}');

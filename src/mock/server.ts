@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MockContext } from './completion.js';
+import { PrefixCache } from './prefix-cache.js';
 import { newTotals } from './metrics.js';
 import { resolveMockOptions, type MockConfig, type MockOptions } from './options.js';
 import { route } from './routes.js';
@@ -39,7 +40,8 @@ export async function startMockServer(options: Partial<MockOptions> = {}): Promi
   const stats = new StatsCollector(performance.now());
   const sim = new Simulation(config, stats);
   const sendTimes = new SendTimes();
-  const ctx: MockContext = { config, sim, stats, sendTimes, totals: newTotals(), nextId: 0 };
+  const prefixCache = config.prefixCacheTokens > 0 ? new PrefixCache(config.prefixCacheTokens) : null;
+  const ctx: MockContext = { config, sim, stats, sendTimes, totals: newTotals(), nextId: 0, prefixCache };
   const sockets = new Set<Socket>();
 
   const server: Server = createServer({ keepAlive: true, noDelay: true, requestTimeout: 0 }, (req, res) => {

@@ -17,6 +17,8 @@ export interface Sequence extends Timed {
   emitted: number;
   /** 0 queued, 1 active, 2 done (internal). */
   state: number;
+  /** Prefill time of this request when it differs from the configured TTFT (a prefix-cache hit); absent: ttftMs. */
+  prefillMs?: number;
   /** performance.now() ms when the sequence got its slot. */
   admittedMs: number;
   /** Writes token number `index` (0-based); `nowMs` is when it was written, `dueMs` when it was scheduled. */
@@ -91,7 +93,7 @@ export class Simulation {
   private admit(seq: Sequence, atMs: number): void {
     seq.state = ACTIVE;
     seq.admittedMs = atMs;
-    seq.dueMs = atMs + this.config.ttftMs;
+    seq.dueMs = atMs + (seq.prefillMs ?? this.config.ttftMs);
     this.active++;
     this.timer.schedule(seq);
   }

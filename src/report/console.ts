@@ -64,6 +64,8 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['Time to first answer token', 'ttfat_ms'],
   ['TTFT, first turn', 'ttft_first_turn_ms'],
   ['TTFT, later turns', 'ttft_later_turns_ms'],
+  ['TTFT, prefix-cache hit', 'ttft_cache_hit_ms'],
+  ['TTFT, prefix-cache miss', 'ttft_cache_miss_ms'],
 ];
 
 /** Percentiles of every recorded distribution, in ms; empty distributions are left out. */

@@ -20,6 +20,7 @@ const LABELS: Record<string, string> = {
   output_tokens_per_request: 'Output tokens per request', reasoning_tokens_per_request: 'Reasoning tokens per request',
   total_input_tokens: 'Total input tokens', total_output_tokens: 'Total output tokens',
   input_tokens_client_per_request: "Input tokens per request, client's count", output_tokens_requested_per_request: 'Output tokens per request, asked (max_tokens)',
+  cached_token_share: 'Prompt tokens served from prefix cache (share)', cache_hit_rate: 'Requests with a prefix-cache hit (share)',
 };
 
 export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
@@ -28,6 +29,7 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   ttft_from_intended_ms: 'TTFT from intended start (ms)', ttfrt_ms: 'Time to first reasoning token (ms)',
   ttfat_ms: 'Time to first answer token (ms)',
   ttft_first_turn_ms: 'TTFT, first turn (ms)', ttft_later_turns_ms: 'TTFT, later turns (ms)',
+  ttft_cache_hit_ms: 'TTFT, prefix-cache hit (ms)', ttft_cache_miss_ms: 'TTFT, prefix-cache miss (ms)',
 };
 
 export const PERCENTILE_COLUMNS = ['mean', 'stdev', 'min', 'p50', 'p90', 'p95', 'p99', 'p999', 'max', 'count'] as const;

@@ -59,6 +59,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   simSlots?: string;
   simContention?: string;
   simReasoningTokens?: string;
+  simPrefixCache?: string;
   format: string;
   slo: string[];
   workers?: string;
@@ -97,7 +98,7 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   graceMs: number;
   /** Extra attempts for transient failures (0: none, the default). */
   retries: number;
-  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number };
+  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
   formats: ReportFormat[];
   slos: Slo[];
   /** Engine threads (--workers; 1 = the main thread only). */
@@ -192,6 +193,11 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       slots: optionalInt(flags.simSlots, '--sim-slots'),
       contention: optionalNumber(flags.simContention, '--sim-contention'),
       reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
+      // Workloads made to exercise a prefix cache get one in the built-in simulator (1M tokens) unless told otherwise.
+      prefixCacheTokens:
+        flags.simPrefixCache !== undefined
+          ? parseNonNegativeInt(flags.simPrefixCache, '--sim-prefix-cache')
+          : workload.fields.datasetKind === 'shared-prefix' || (workload.fields.datasetKind as string) === 'trace' ? 1_000_000 : undefined,
     },
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),

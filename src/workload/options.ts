@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { ARRIVAL_KIND_NAMES, arrivalProcess, type ArrivalKind } from './arrivals.js';
-import { DATASET_KINDS, loadWorkload, type DatasetKind } from './datasets/index.js';
+import { DATASET_KINDS, loadWorkload, SHARED_PREFIX_DEFAULTS, type DatasetKind, type SharedPrefixSpec } from './datasets/index.js';
 import { describeLength, maxLength, parseLengthSpec } from './lengths.js';
 import { checkTokens, MAX_RANDOM_TOKENS_IN_MEMORY } from './limits.js';
 import type { Prompt } from './prompts.js';
@@ -15,6 +15,10 @@ export interface WorkloadFlags {
   prompts?: string;
   inputTokens?: string;
   prefixTokens?: string;
+  prefixGroups?: string;
+  promptsPerGroup?: string;
+  suffixTokens?: string;
+  prefixZipf?: string;
   outputTokens?: string;
   tokenizer?: string;
   ignoreEos?: boolean;
@@ -50,6 +54,10 @@ export function addWorkloadOptions(command: Command): Command {
     .option('--dataset <kind>', `prompt source: ${DATASET_KINDS.join(', ')} (file kinds default to the shipped sample in prompts/)`)
     .option('--dataset-path <file>', 'the dataset file for --dataset lines|jsonl|sharegpt|openai-batch|multi-turn')
     .option('--prefix-tokens <n>', '--dataset random: the first n tokens are the same in every prompt (prefix caching); part of --input-tokens')
+    .option('--prefix-groups <g>', `shared-prefix prompts (--dataset shared-prefix): g groups, each one shared prefix (default ${SHARED_PREFIX_DEFAULTS.groups})`)
+    .option('--prompts-per-group <p>', `--dataset shared-prefix: distinct suffixes per group (default ${SHARED_PREFIX_DEFAULTS.promptsPerGroup})`)
+    .option('--suffix-tokens <m>', `--dataset shared-prefix: tokens after the prefix, unique per prompt (default ${SHARED_PREFIX_DEFAULTS.suffixTokens}; the prefix is --prefix-tokens, default ${SHARED_PREFIX_DEFAULTS.prefixTokens})`)
+    .option('--prefix-zipf <s>', '--dataset shared-prefix: group popularity Zipf exponent (0 = uniform, the default; 1 = a few hot groups)')
     .option('--tokenizer <path|org/name>', "the model's tokenizer.json (a file, a model folder, or a model id in the local Hugging Face cache) for exact token counts")
     .option('--ignore-eos', 'also send ignore_eos and min_tokens = max_tokens (vLLM, SGLang) so every response has exactly the asked length')
     .option('--arrival <kind>', `open-loop arrival process with --rate: ${ARRIVAL_KIND_NAMES.join(', ')}`, 'poisson')
@@ -74,6 +82,25 @@ export interface WorkloadPlan {
   outputTokens: number | null;
 }
 
+/** The shared-prefix settings when --dataset shared-prefix or --prefix-groups asks for them, else undefined. */
+export function sharedPrefixSpec(flags: WorkloadFlags): SharedPrefixSpec | undefined {
+  const given = [flags.prefixGroups, flags.promptsPerGroup, flags.suffixTokens, flags.prefixZipf].some((v) => v !== undefined);
+  if (!given && flags.dataset !== 'shared-prefix') return undefined;
+  if (flags.dataset !== undefined && flags.dataset !== 'shared-prefix') {
+    throw new UsageError(`--prefix-groups, --prompts-per-group, --suffix-tokens and --prefix-zipf shape --dataset shared-prefix, not ${flags.dataset}`);
+  }
+  const zipf = flags.prefixZipf === undefined ? 0 : Number(flags.prefixZipf);
+  if (!Number.isFinite(zipf) || zipf < 0 || zipf > 10) throw new UsageError(`--prefix-zipf ${flags.prefixZipf}: must be a number from 0 (uniform) to 10`);
+  const int = (text: string | undefined, flag: string, fallback: number) => (text === undefined ? fallback : positiveInt(text, flag));
+  return {
+    groups: int(flags.prefixGroups, '--prefix-groups', SHARED_PREFIX_DEFAULTS.groups),
+    promptsPerGroup: int(flags.promptsPerGroup, '--prompts-per-group', SHARED_PREFIX_DEFAULTS.promptsPerGroup),
+    prefixTokens: int(flags.prefixTokens, '--prefix-tokens', SHARED_PREFIX_DEFAULTS.prefixTokens),
+    suffixTokens: int(flags.suffixTokens, '--suffix-tokens', SHARED_PREFIX_DEFAULTS.suffixTokens),
+    zipf,
+  };
+}
+
 /** Validates the workload flags and loads the prompts; every error is a one-line UsageError. */
 export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): WorkloadPlan {
   const arrival = (flags.arrival ?? 'poisson') as ArrivalKind;
@@ -87,7 +114,9 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
   const outputSpec = flags.outputTokens === undefined ? undefined : parseLengthSpec(flags.outputTokens, '--output-tokens');
   const prefixTokens = flags.prefixTokens === undefined ? undefined : positiveInt(flags.prefixTokens, '--prefix-tokens');
   const counter = tokenCounter(flags.tokenizer);
+  const sharedPrefix = sharedPrefixSpec(flags);
   const workload = loadWorkload({
+    sharedPrefix,
     dataset: flags.dataset,
     datasetPath: flags.datasetPath,
     promptsFile: flags.prompts,
@@ -115,7 +144,10 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
       workloadConfig: {
         dataset: workload.kind,
         input_tokens: inputTokens ? describeLength(inputTokens) : null,
-        prefix_tokens: prefixTokens ?? 0,
+        prefix_tokens: sharedPrefix?.prefixTokens ?? prefixTokens ?? 0,
+        ...(sharedPrefix
+          ? { prefix_groups: sharedPrefix.groups, prompts_per_group: sharedPrefix.promptsPerGroup, suffix_tokens: sharedPrefix.suffixTokens, prefix_zipf: sharedPrefix.zipf }
+          : {}),
         output_tokens_spec: outputSpec ? describeLength(outputSpec) : null,
         ignore_eos: Boolean(flags.ignoreEos),
         tokenizer: counter.name,

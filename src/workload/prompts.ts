@@ -18,6 +18,8 @@ export interface Prompt {
   inputTokensEstimate: number;
   /** This prompt's max_tokens (a dataset's recorded reply length or a sampled --output-tokens); else the run's. */
   outputTokens?: number;
+  /** Shared-prefix workloads: the prompt's group (its prefix is the same text as every other prompt of the group). */
+  group?: number;
   /** Multi-turn: the later user turns, each sent after the previous reply arrives, with the history. */
   turns?: string[];
 }

@@ -11,14 +11,25 @@ import { loadMultiTurn } from './multi-turn.js';
 import { loadOpenaiBatch } from './openai-batch.js';
 import { randomPrompts } from './random.js';
 import { loadSharegpt } from './sharegpt.js';
+import { sharedPrefixPrompts } from './shared-prefix.js';
 import { readHead, type DatasetContext, type DatasetLoad } from './source.js';
 
 export type { DatasetContext, DatasetLoad } from './source.js';
 export { randomPrompts, type RandomDatasetOptions } from './random.js';
 
-export const DATASET_KINDS = ['random', 'lines', 'jsonl', 'sharegpt', 'openai-batch', 'multi-turn'] as const;
+export const DATASET_KINDS = ['random', 'shared-prefix', 'lines', 'jsonl', 'sharegpt', 'openai-batch', 'multi-turn'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
-type FileKind = Exclude<DatasetKind, 'random'>;
+type FileKind = Exclude<DatasetKind, 'random' | 'shared-prefix'>;
+
+/** --dataset shared-prefix: groups of prompts sharing a prefix (defaults as SGLang's generated-shared-prefix, shorter). */
+export interface SharedPrefixSpec {
+  groups: number;
+  promptsPerGroup: number;
+  prefixTokens: number;
+  suffixTokens: number;
+  zipf: number;
+}
+export const SHARED_PREFIX_DEFAULTS: Readonly<SharedPrefixSpec> = { groups: 8, promptsPerGroup: 16, prefixTokens: 1024, suffixTokens: 128, zipf: 0 };
 
 const shipped = (name: string) => fileURLToPath(new URL(`../../../prompts/${name}`, import.meta.url));
 
@@ -44,6 +55,8 @@ export interface WorkloadOptions {
   inputTokens?: LengthSpec;
   prefixTokens?: number;
   outputTokens?: LengthSpec;
+  /** --dataset shared-prefix (chosen by --prefix-groups): its settings, defaults filled. */
+  sharedPrefix?: SharedPrefixSpec;
   /** How many random prompts to make (file datasets are used whole). */
   count: number;
   seed: number;
@@ -70,7 +83,8 @@ function pickKind(options: WorkloadOptions): { kind: DatasetKind; path: string |
   if (options.dataset !== undefined && !(DATASET_KINDS as readonly string[]).includes(options.dataset)) {
     throw new UsageError(`--dataset ${options.dataset}: must be one of ${DATASET_KINDS.join(', ')}`);
   }
-  const kind = (options.dataset as DatasetKind | undefined) ?? (options.inputTokens ? 'random' : options.datasetPath ? 'jsonl' : 'lines');
+  const kind = (options.dataset as DatasetKind | undefined) ?? (options.sharedPrefix ? 'shared-prefix' : options.inputTokens ? 'random' : options.datasetPath ? 'jsonl' : 'lines');
+  if (options.sharedPrefix && kind !== 'shared-prefix') throw new UsageError(`--prefix-groups makes shared-prefix prompts: drop --dataset ${kind} or use --dataset shared-prefix`);
   return { kind, path: options.datasetPath };
 }
 
@@ -89,9 +103,15 @@ export function loadWorkload(options: WorkloadOptions): Workload {
     }
     load = { prompts: randomPrompts({ count: options.count, inputTokens, prefixTokens, seed: options.seed, counter: options.counter }), skipped: [] };
     source = `random:${describeLength(inputTokens)}${prefixTokens > 0 ? `+prefix:${prefixTokens}` : ''}`;
+  } else if (kind === 'shared-prefix') {
+    if (path !== undefined) throw new UsageError('--dataset shared-prefix makes its own prompts: drop --dataset-path');
+    if (options.inputTokens !== undefined) throw new UsageError('--dataset shared-prefix: give --prefix-tokens and --suffix-tokens instead of --input-tokens');
+    const spec = options.sharedPrefix ?? { ...SHARED_PREFIX_DEFAULTS, prefixTokens: options.prefixTokens ?? SHARED_PREFIX_DEFAULTS.prefixTokens };
+    load = { prompts: sharedPrefixPrompts({ ...spec, count: options.count, seed: options.seed, counter: options.counter }), skipped: [] };
+    source = `shared-prefix:${spec.groups}x${spec.promptsPerGroup}:${spec.prefixTokens}+${spec.suffixTokens}${spec.zipf > 0 ? `:zipf${spec.zipf}` : ''}`;
   } else {
     if (options.inputTokens !== undefined) throw new UsageError(`--input-tokens makes synthetic prompts: use it with --dataset random, not ${kind}`);
-    if (options.prefixTokens) throw new UsageError('--prefix-tokens works with --dataset random only');
+    if (options.prefixTokens) throw new UsageError('--prefix-tokens works with --dataset random or shared-prefix only');
     const file = path ?? samplePath(kind);
     load = FILE_DATASETS[kind].load(file, context);
     source = path ?? `sample:prompts/${FILE_DATASETS[kind].sample}`;

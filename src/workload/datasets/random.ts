@@ -14,7 +14,7 @@ export interface RandomDatasetOptions {
   counter: TokenCounter;
 }
 
-const FALLBACK_WORDS = (
+export const FALLBACK_WORDS = (
   'the model serves tokens fast when batches stay full and memory holds every sequence while ' +
   'schedulers admit new requests as old ones finish so latency depends on load cache and length'
 ).split(' ');
@@ -25,7 +25,7 @@ const pools = new WeakMap<TokenCounter, string[]>();
  * Words that are exactly one token with a leading space (" word"), so n words joined by spaces are n
  * tokens and a length is hit on the first try. Checked against the tokenizer itself, never assumed.
  */
-function wordPool(counter: TokenCounter): string[] {
+export function wordPool(counter: TokenCounter): string[] {
   let pool = pools.get(counter);
   if (pool) return pool;
   pool = [];
@@ -55,7 +55,7 @@ const FILLERS = 'abcdefghijklmnopqrstuvwxyz'.split('');
  * additions that do not overshoot. Bounded; if a tokenizer never lands exactly, the closest length
  * below the target is kept.
  */
-function fitExact(
+export function fitExact(
   head: string,
   headCount: number,
   target: number,
@@ -101,7 +101,7 @@ const THREE_LETTER_WORDS = (
 ).split(' ');
 
 /** `head` followed by `count` three-letter words (see above), so the characters rule counts exactly. */
-function threeLetterText(head: string, count: number, random: () => number): string {
+export function threeLetterText(head: string, count: number, random: () => number): string {
   const words: string[] = head.length > 0 ? [head] : [];
   for (let i = 0; i < count; i++) words.push(THREE_LETTER_WORDS[Math.floor(random() * THREE_LETTER_WORDS.length)]!);
   return words.join(' ');
