@@ -128,7 +128,9 @@ export class LoadRun {
     });
     this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
     this.redactor = new Redactor(secretsOf(config.target));
-    this.prompts = config.bodies ? config.prompts : shuffled(config.prompts, config.seed);
+    // Trace replay: prompts carry their recorded send offsets, in order; they are never shuffled.
+    const trace = !config.bodies && config.prompts.length > 0 && config.prompts[0]!.arrivalMs !== undefined;
+    this.prompts = config.bodies || trace ? config.prompts : shuffled(config.prompts, config.seed);
     this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
     this.origin = new URL(config.target.baseUrl).origin;
     this.path = apiPath(config.target.baseUrl, config.api);
@@ -138,7 +140,14 @@ export class LoadRun {
       ? (index: number, intendedMs: number) => this.launch(globalIndex(share, index), intendedMs)
       : (index: number, intendedMs: number) => this.launch(index, intendedMs);
     const total = expected ?? Infinity;
-    if (config.ratePerS !== null) {
+    if (trace) {
+      // The recorded schedule on the same open loop as --rate: lateness is schedule lag, a full cap is queue_ms.
+      const prompts = this.prompts;
+      const count = Math.min(total, prompts.length);
+      let i = 0;
+      const recorded = () => (i < count ? prompts[i++]!.arrivalMs! : Infinity);
+      this.scheduler = new OpenLoop(share ? shareOfStream(recorded, share) : recorded, config.concurrency, launch);
+    } else if (config.ratePerS !== null) {
       const arrivals = arrivalStream({
         kind: config.arrival ?? 'poisson',
         ratePerS: config.ratePerS,

@@ -126,13 +126,15 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   // Found before the prompts are loaded or a server is asked: a reused --out loses nothing unless asked to.
   if (flags.out !== undefined) refuseReuse(flags.out, Boolean(flags.overwrite));
   if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');
+  const trace = flags.dataset === 'trace';
+  if (trace && flags.rate !== undefined) throw new UsageError('--dataset trace sends at the recorded times: drop --rate (use --replay-speed to scale them)');
   const ratePerS = flags.rate === undefined ? null : checkRate(parsePositiveNumber(flags.rate, '--rate'), '--rate', flags.rate);
   const cap = flags.concurrency ?? flags.maxConcurrency;
   if (flags.concurrency !== undefined && flags.maxConcurrency !== undefined && flags.concurrency !== flags.maxConcurrency) {
     throw new UsageError('--concurrency and --max-concurrency are the same setting: give one');
   }
   const concurrency =
-    cap !== undefined ? parsePositiveInt(cap, flags.concurrency !== undefined ? '--concurrency' : '--max-concurrency') : ratePerS !== null ? streamsAllowed(flags.url === undefined, 10_000) : 1;
+    cap !== undefined ? parsePositiveInt(cap, flags.concurrency !== undefined ? '--concurrency' : '--max-concurrency') : ratePerS !== null || trace ? streamsAllowed(flags.url === undefined, 10_000) : 1;
   const durationMs = flags.duration ? parseDurationMs(flags.duration, '--duration') : null;
   const requests = flags.requests
     ? parsePositiveInt(flags.requests, '--requests')
@@ -145,6 +147,8 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   const uniquePrompts = Math.min(10_000, requests ?? (ratePerS !== null && durationMs !== null ? Math.ceil((ratePerS * durationMs) / 1000) + 1 : 1000));
   const workload = workloadPlan(flags, { api, count: uniquePrompts, seed, parseDurationMs });
   const { prompts, source } = workload;
+  // A trace is replayed whole (or its --trace-start/--trace-end window); -n sends its first n requests only.
+  const runRequests = trace ? Math.min(flags.requests ? (requests as number) : Infinity, prompts.length) : requests;
   let headers: Record<string, string> = {};
   for (const header of flags.header) headers = parseHeader(header, headers);
   // undici refuses such a value on every request; say so now, naming the header but never echoing its (secret) value.
@@ -158,7 +162,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     api,
     stream: flags.stream && api !== 'embeddings',
     concurrency,
-    requests,
+    requests: trace && durationMs !== null && !flags.requests ? null : runRequests,
     durationMs,
     ratePerS,
     prompts,

@@ -6,6 +6,7 @@ import { DATASET_KINDS, loadWorkload, SHARED_PREFIX_DEFAULTS, type DatasetKind, 
 import { describeLength, maxLength, parseLengthSpec } from './lengths.js';
 import { checkTokens, MAX_RANDOM_TOKENS_IN_MEMORY } from './limits.js';
 import type { Prompt } from './prompts.js';
+import { TRACE_FORMATS, type TraceFormat } from './datasets/trace.js';
 import { tokenCounter, type TokenCounter } from './tokenizer.js';
 
 /** Raw workload flags (commander's camelCase names); --prompts, --input-tokens and --output-tokens are declared by run. */
@@ -19,6 +20,10 @@ export interface WorkloadFlags {
   promptsPerGroup?: string;
   suffixTokens?: string;
   prefixZipf?: string;
+  traceFormat?: string;
+  replaySpeed?: string;
+  traceStart?: string;
+  traceEnd?: string;
   outputTokens?: string;
   tokenizer?: string;
   ignoreEos?: boolean;
@@ -58,6 +63,10 @@ export function addWorkloadOptions(command: Command): Command {
     .option('--prompts-per-group <p>', `--dataset shared-prefix: distinct suffixes per group (default ${SHARED_PREFIX_DEFAULTS.promptsPerGroup})`)
     .option('--suffix-tokens <m>', `--dataset shared-prefix: tokens after the prefix, unique per prompt (default ${SHARED_PREFIX_DEFAULTS.suffixTokens}; the prefix is --prefix-tokens, default ${SHARED_PREFIX_DEFAULTS.prefixTokens})`)
     .option('--prefix-zipf <s>', '--dataset shared-prefix: group popularity Zipf exponent (0 = uniform, the default; 1 = a few hot groups)')
+    .option('--trace-format <kind>', `--dataset trace: ${Object.keys(TRACE_FORMATS).join(', ')} (without --dataset-path, the shipped sample of that format)`)
+    .option('--replay-speed <x>', '--dataset trace: replay x times as fast (2 halves every recorded gap)', '1')
+    .option('--trace-start <time>', '--dataset trace: replay from this point of the trace (e.g. 10m), measured from its first request')
+    .option('--trace-end <time>', '--dataset trace: replay up to this point of the trace')
     .option('--tokenizer <path|org/name>', "the model's tokenizer.json (a file, a model folder, or a model id in the local Hugging Face cache) for exact token counts")
     .option('--ignore-eos', 'also send ignore_eos and min_tokens = max_tokens (vLLM, SGLang) so every response has exactly the asked length')
     .option('--arrival <kind>', `open-loop arrival process with --rate: ${ARRIVAL_KIND_NAMES.join(', ')}`, 'poisson')
@@ -101,6 +110,23 @@ export function sharedPrefixSpec(flags: WorkloadFlags): SharedPrefixSpec | undef
   };
 }
 
+/** The trace replay settings for --dataset trace, else undefined (and trace flags without it are an error). */
+function traceSpec(flags: WorkloadFlags, parseDurationMs: (text: string, flag: string) => number) {
+  const given = flags.traceFormat !== undefined || flags.traceStart !== undefined || flags.traceEnd !== undefined || (flags.replaySpeed ?? '1') !== '1';
+  if (flags.dataset !== 'trace') {
+    if (given) throw new UsageError('--trace-format, --replay-speed, --trace-start and --trace-end replay a trace: add --dataset trace');
+    return undefined;
+  }
+  const format = flags.traceFormat ?? 'mooncake';
+  if (!(format in TRACE_FORMATS)) throw new UsageError(`--trace-format ${format}: must be one of ${Object.keys(TRACE_FORMATS).join(', ')}`);
+  const speed = Number(flags.replaySpeed ?? '1');
+  if (!Number.isFinite(speed) || speed <= 0 || speed > 1e6) throw new UsageError(`--replay-speed ${flags.replaySpeed}: must be a number above 0 (1 = as recorded, 2 = twice as fast)`);
+  const startMs = flags.traceStart === undefined ? 0 : parseDurationMs(flags.traceStart, '--trace-start');
+  const endMs = flags.traceEnd === undefined ? Infinity : parseDurationMs(flags.traceEnd, '--trace-end');
+  if (endMs <= startMs) throw new UsageError(`--trace-end ${flags.traceEnd}: must be after --trace-start ${flags.traceStart ?? '0'}`);
+  return { format: format as TraceFormat, speed, startMs, endMs };
+}
+
 /** Validates the workload flags and loads the prompts; every error is a one-line UsageError. */
 export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): WorkloadPlan {
   const arrival = (flags.arrival ?? 'poisson') as ArrivalKind;
@@ -115,8 +141,10 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
   const prefixTokens = flags.prefixTokens === undefined ? undefined : positiveInt(flags.prefixTokens, '--prefix-tokens');
   const counter = tokenCounter(flags.tokenizer);
   const sharedPrefix = sharedPrefixSpec(flags);
+  const trace = traceSpec(flags, context.parseDurationMs);
   const workload = loadWorkload({
     sharedPrefix,
+    trace,
     dataset: flags.dataset,
     datasetPath: flags.datasetPath,
     promptsFile: flags.prompts,
@@ -147,6 +175,9 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
         prefix_tokens: sharedPrefix?.prefixTokens ?? prefixTokens ?? 0,
         ...(sharedPrefix
           ? { prefix_groups: sharedPrefix.groups, prompts_per_group: sharedPrefix.promptsPerGroup, suffix_tokens: sharedPrefix.suffixTokens, prefix_zipf: sharedPrefix.zipf }
+          : {}),
+        ...(trace
+          ? { trace_format: trace.format, replay_speed: trace.speed, trace_start_s: trace.startMs / 1000, trace_end_s: Number.isFinite(trace.endMs) ? trace.endMs / 1000 : null }
           : {}),
         output_tokens_spec: outputSpec ? describeLength(outputSpec) : null,
         ignore_eos: Boolean(flags.ignoreEos),

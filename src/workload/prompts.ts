@@ -20,6 +20,8 @@ export interface Prompt {
   outputTokens?: number;
   /** Shared-prefix workloads: the prompt's group (its prefix is the same text as every other prompt of the group). */
   group?: number;
+  /** Trace replay: this request's send offset in ms from the run start (the recorded schedule, scaled by --replay-speed). */
+  arrivalMs?: number;
   /** Multi-turn: the later user turns, each sent after the previous reply arrives, with the history. */
   turns?: string[];
 }

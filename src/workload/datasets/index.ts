@@ -12,14 +12,15 @@ import { loadOpenaiBatch } from './openai-batch.js';
 import { randomPrompts } from './random.js';
 import { loadSharegpt } from './sharegpt.js';
 import { sharedPrefixPrompts } from './shared-prefix.js';
+import { loadTrace, TRACE_SAMPLES, type TraceOptions } from './trace.js';
 import { readHead, type DatasetContext, type DatasetLoad } from './source.js';
 
 export type { DatasetContext, DatasetLoad } from './source.js';
 export { randomPrompts, type RandomDatasetOptions } from './random.js';
 
-export const DATASET_KINDS = ['random', 'shared-prefix', 'lines', 'jsonl', 'sharegpt', 'openai-batch', 'multi-turn'] as const;
+export const DATASET_KINDS = ['random', 'shared-prefix', 'trace', 'lines', 'jsonl', 'sharegpt', 'openai-batch', 'multi-turn'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];
-type FileKind = Exclude<DatasetKind, 'random' | 'shared-prefix'>;
+type FileKind = Exclude<DatasetKind, 'random' | 'shared-prefix' | 'trace'>;
 
 /** --dataset shared-prefix: groups of prompts sharing a prefix (defaults as SGLang's generated-shared-prefix, shorter). */
 export interface SharedPrefixSpec {
@@ -57,6 +58,8 @@ export interface WorkloadOptions {
   outputTokens?: LengthSpec;
   /** --dataset shared-prefix (chosen by --prefix-groups): its settings, defaults filled. */
   sharedPrefix?: SharedPrefixSpec;
+  /** --dataset trace: format, speed and window (the rest of TraceOptions comes from here). */
+  trace?: Omit<TraceOptions, 'seed' | 'counter'>;
   /** How many random prompts to make (file datasets are used whole). */
   count: number;
   seed: number;
@@ -109,6 +112,12 @@ export function loadWorkload(options: WorkloadOptions): Workload {
     const spec = options.sharedPrefix ?? { ...SHARED_PREFIX_DEFAULTS, prefixTokens: options.prefixTokens ?? SHARED_PREFIX_DEFAULTS.prefixTokens };
     load = { prompts: sharedPrefixPrompts({ ...spec, count: options.count, seed: options.seed, counter: options.counter }), skipped: [] };
     source = `shared-prefix:${spec.groups}x${spec.promptsPerGroup}:${spec.prefixTokens}+${spec.suffixTokens}${spec.zipf > 0 ? `:zipf${spec.zipf}` : ''}`;
+  } else if (kind === 'trace') {
+    if (options.trace === undefined) throw new UsageError('--dataset trace needs --trace-format mooncake|azure|burstgpt');
+    if (options.inputTokens !== undefined || options.prefixTokens) throw new UsageError('--dataset trace takes its lengths from the trace: drop --input-tokens and --prefix-tokens');
+    const sample = TRACE_SAMPLES[options.trace.format];
+    load = loadTrace(path ?? shipped(sample), { ...options.trace, seed: options.seed, counter: options.counter });
+    source = path ?? `sample:prompts/${sample}`;
   } else {
     if (options.inputTokens !== undefined) throw new UsageError(`--input-tokens makes synthetic prompts: use it with --dataset random, not ${kind}`);
     if (options.prefixTokens) throw new UsageError('--prefix-tokens works with --dataset random or shared-prefix only');
