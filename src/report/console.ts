@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
 import { dataWarnings } from './warnings.js';
+import { prefixCacheLine } from './prefix-cache.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -83,6 +84,8 @@ export function percentileTable(result: ResultDocument): string {
 /** Everything the run command prints after a run (stdout), notes included. */
 export function consoleReport(result: ResultDocument): string {
   const lines = [metricTable(result), percentileTable(result)];
+  const cache = prefixCacheLine(result);
+  if (cache !== null) lines.push(cache);
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');
   }
