@@ -1,6 +1,6 @@
 // Sends one request through an undici pool with raw dispatch handler callbacks: the hot path of the engine.
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import { Agent, type buildConnector, type Dispatcher } from 'undici';
 import { noteRetryAfter } from './retry.js';
 import { RequestState, SseDecoder, applyJsonBody, type PackageGapSink } from './stream.js';
 
@@ -25,6 +25,8 @@ export interface ClientOptions {
   idleTimeoutMs: number;
   /** Verify TLS certificates (default) or not (--insecure). */
   rejectUnauthorized: boolean;
+  /** Opens the connections (connections.ts: some opened before the run); absent: undici's own, with the options above. */
+  connector?: buildConnector.connector;
 }
 
 export function createDispatcher(options: ClientOptions): Agent {
@@ -35,8 +37,13 @@ export function createDispatcher(options: ClientOptions): Agent {
     keepAliveMaxTimeout: 600_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.idleTimeoutMs,
-    connect: { rejectUnauthorized: options.rejectUnauthorized, timeout: Math.min(options.timeoutMs, 10_000) },
+    connect: options.connector ?? connectOptions(options),
   });
+}
+
+/** undici's connector options for a run: TLS verification and the connect timeout. */
+export function connectOptions(options: ClientOptions): buildConnector.BuildOptions {
+  return { rejectUnauthorized: options.rejectUnauthorized, timeout: Math.min(options.timeoutMs, 10_000) };
 }
 
 /** Network errors that mean the connection was gone before the server answered: safe to resend once. */
@@ -109,6 +116,10 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   }
 
   onConnect(abort: (reason?: Error) => void): void {
+    // undici calls this on a connected socket just before it writes the request: the request's clock starts here,
+    // so connection set-up (its own phase, connections.ts) and undici's queue never count as TTFT. A resend after a
+    // dead keep-alive connection keeps the first write's time: that lost attempt is part of the request.
+    if (!this.state.reconnected) this.state.sendMs = performance.now();
     this.abortRequest = abort;
     // Ended (timeout, interruption) while still queued for a socket: do not send it at all.
     if (this.done) abort(codedError('LLMPERF_CANCELLED', 'ended before it was sent'));
@@ -230,7 +241,7 @@ export interface InFlight {
 }
 
 /**
- * Sends `request`, measuring into `state` (whose `sendMs` the caller set); calls `onEnd` exactly once. A connection closed before
+ * Sends `request`, measuring into `state` (whose `sendMs` the caller set at dispatch; it moves to the write); calls `onEnd` exactly once. A connection closed before
  * any byte of the response arrived is resent once and the request is marked `reconnected`.
  */
 export function sendRequest(

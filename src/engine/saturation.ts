@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { summarizeUs } from '../metrics/histogram.js';
 import type { ClientHealth, DistributionSummary } from '../metrics/schema.js';
+import { connectionsDocument } from './connections.js';
 import type { RunOutcome } from './run.js';
 
 /**
@@ -52,6 +53,7 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
     workers,
     saturated,
     message,
+    ...(outcome.connections ? { connections: connectionsDocument(outcome.connections) } : {}),
   };
 }
 
