@@ -48,6 +48,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   extraBody?: string;
   warmup: string;
   insecure?: boolean;
+  /** commander's --no-preconnect: false when given. */
+  preconnect?: boolean;
   grace: string;
   retries?: string;
   simTtft?: string;
@@ -87,6 +89,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   extraBody: Record<string, unknown>;
   warmupRequests: number;
   rejectUnauthorized: boolean;
+  /** Open the first wave's connections before the timed window (default; --no-preconnect: no). */
+  preconnect: boolean;
   graceMs: number;
   /** Extra attempts for transient failures (0: none, the default). */
   retries: number;
@@ -125,6 +129,7 @@ export function addRunOptions(command: Command): Command {
     .option('--extra-body <json>', 'JSON object merged into every request body')
     .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
     .option('--insecure', 'do not verify TLS certificates')
+    .option('--no-preconnect', 'do not open the first wave\'s connections before the timed window (connection set-up then delays the first wave; never counted in TTFT)')
     .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
     .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', '0')
     .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
@@ -207,6 +212,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     extraBody: flags.extraBody ? parseJsonObject(flags.extraBody, '--extra-body') : {},
     warmupRequests: parseNonNegativeInt(flags.warmup, '--warmup'),
     rejectUnauthorized: !flags.insecure,
+    preconnect: flags.preconnect !== false,
     graceMs: parseDurationMs(flags.grace, '--grace'),
     retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {

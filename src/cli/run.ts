@@ -159,6 +159,7 @@ export async function executeRun(
       seed: cluster.seed,
       warmupRequests: plan.warmupRequests,
       rejectUnauthorized: plan.rejectUnauthorized,
+      preconnect: plan.preconnect,
       retries: plan.retries,
       arrival: plan.arrival,
       burstiness: plan.burstiness,
@@ -205,7 +206,7 @@ export async function executeRun(
       startedAt,
       endedAt: new Date(),
       simulated,
-      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...plan.workloadConfig, ...cluster.extraConfig() },
+      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, preconnect: plan.preconnect, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);
     if (perRequestSlos.length > 0) {

@@ -1,9 +1,13 @@
 // Connections opened before the first timed send: no extra requests, set-up reported as its own phase, clock at the write.
 import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runLoad } from '../../src/engine/run.js';
 import { clientHealth } from '../../src/engine/saturation.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
+import { runCli } from '../helpers/cli.js';
 import { testConfig } from '../helpers/config.js';
 
 const servers: MockServer[] = [];
@@ -48,5 +52,23 @@ describe('pre-opened connections', () => {
     expect(outcome.connections!.failed).toBeGreaterThanOrEqual(2);
     expect(outcome.totals.failed).toBe(2);
     expect(outcome.totals.errors.connection_refused).toBe(2);
+  });
+});
+
+describe('llmperf run (built CLI)', () => {
+  it('reports the connection phase in result.json, and --no-preconnect opens them during the run', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'llmperf-preconnect-'));
+    for (const [name, extra] of [['on', []], ['off', ['--no-preconnect']]] as const) {
+      const run = await runCli(['-c', '3', '-n', '6', '--quiet', '--format', 'json', '--out', join(root, name), ...extra]);
+      expect(run.code, run.stderr).toBe(0);
+    }
+    const read = (name: string) => JSON.parse(readFileSync(join(root, name, 'result.json'), 'utf8'));
+    const on = read('on');
+    const off = read('off');
+    expect(on.config.preconnect).toBe(true);
+    expect(on.client.connections).toMatchObject({ preopened: 3, opened_during_run: 0, failed: 0 });
+    expect(off.config.preconnect).toBe(false);
+    expect(off.client.connections).toMatchObject({ preopened: 0, opened_during_run: 3, failed: 0 });
+    expect(off.client.connections.connect_ms.count).toBe(3);
   });
 });
