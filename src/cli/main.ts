@@ -12,8 +12,8 @@ import { mergeCommand } from './merge.js';
 import { mockCommand } from './mock.js';
 import { reportCommand } from './report.js';
 import { sweepCommand } from './sweep.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { runAction } from './run.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { runAction } from './run-command.js';
 
 const debug = process.argv.includes('--debug');
 // Every command's default key source: redacted from error output even by commands that never register their secrets.

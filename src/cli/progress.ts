@@ -1,39 +1,37 @@
 // The live progress line on a TTY: requests done of expected, errors, in flight, current throughput.
-import type { Recorder } from '../engine/recorder.js';
+import type { RunProgress } from '../run/hooks.js';
 
-export interface Progress {
+export interface ProgressLine {
+  /** Redraws the line from a run's progress snapshot (the run calls it every 250 ms). */
+  update(progress: RunProgress): void;
   stop(): void;
 }
 
-/** Redraws one line on stderr every 250 ms; does nothing when stderr is not a TTY or in quiet mode. */
-export function startProgress(recorder: Pick<Recorder, 'counts' | 'currentInFlight'>, expected: number | null, enabled: boolean): Progress {
+/** One line on stderr; does nothing when stderr is not a TTY or in quiet mode. */
+export function progressLine(enabled: boolean): ProgressLine {
   const stream = process.stderr;
-  if (!enabled || !stream.isTTY) return { stop() {} };
-  const startedAt = Date.now();
+  if (!enabled || !stream.isTTY) return { update() {}, stop() {} };
   let lastTokens = 0;
-  let lastAt = startedAt;
+  let lastAtMs = 0;
   let tokensPerS = 0;
-  const draw = () => {
-    const counts = recorder.counts;
-    const now = Date.now();
-    if (now - lastAt >= 1000) {
-      tokensPerS = ((counts.output_tokens - lastTokens) * 1000) / (now - lastAt);
-      lastTokens = counts.output_tokens;
-      lastAt = now;
-    }
-    const done = counts.succeeded + counts.failed + counts.cancelled + counts.warmup;
-    const of = expected === null ? '' : `/${expected}`;
-    const line =
-      `  ${done}${of} done, ${counts.failed} errors, ${recorder.currentInFlight} in flight, ` +
-      `${tokensPerS.toFixed(0)} output tok/s, ${((now - startedAt) / 1000).toFixed(0)}s`;
-    stream.write(`\r${line.padEnd(Math.min(stream.columns ?? 80, 100) - 1)}`);
-  };
-  const timer = setInterval(draw, 250);
-  timer.unref();
+  let drawn = false;
   return {
+    update(p) {
+      if (p.elapsedMs - lastAtMs >= 1000) {
+        tokensPerS = ((p.outputTokens - lastTokens) * 1000) / (p.elapsedMs - lastAtMs);
+        lastTokens = p.outputTokens;
+        lastAtMs = p.elapsedMs;
+      }
+      const of = p.expected === null ? '' : `/${p.expected}`;
+      const line =
+        `  ${p.done}${of} done, ${p.failed} errors, ${p.inFlight} in flight, ` +
+        `${tokensPerS.toFixed(0)} output tok/s, ${(p.elapsedMs / 1000).toFixed(0)}s`;
+      stream.write(`\r${line.padEnd(Math.min(stream.columns ?? 80, 100) - 1)}`);
+      drawn = true;
+    },
     stop() {
-      clearInterval(timer);
-      stream.write('\r' + ' '.repeat(Math.min(stream.columns ?? 80, 100) - 1) + '\r');
+      if (drawn) stream.write('\r' + ' '.repeat(Math.min(stream.columns ?? 80, 100) - 1) + '\r');
+      drawn = false;
     },
   };
 }

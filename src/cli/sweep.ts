@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runSweep, stageTable, writeStageReport } from '../capacity/index.js';
 import { UsageError } from '../errors.js';
-import { parseDurationMs, parsePositiveInt } from './parse.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { startSharedServer } from './run.js';
-import { basePlan, parseLoadList } from './stages-cli.js';
+import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { startSharedServer } from '../run/execute.js';
+import { say } from './run-command.js';
+import { basePlan, parseLoadList, stageIsolation, stageLine, sustainNotes } from './stages-cli.js';
 
 interface SweepFlags extends RunFlags {
   cooldown: string;
   autoStages: string;
+  resetCache?: string;
 }
 
 export async function sweepAction(flags: SweepFlags): Promise<number> {
@@ -24,13 +26,16 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   }
   const auto = flags.rate === 'auto';
   const loads = auto ? 'auto' : byRate ? parseLoadList(flags.rate!, '--rate', false) : parseLoadList(flags.concurrency!, '--concurrency', true);
-  // A rate sweep keeps --concurrency as its in-flight cap; a concurrency sweep sets it per stage.
-  const base = basePlan(flags, '15s', byRate ? { rate: auto ? undefined : String(loads[0]) } : { concurrency: String((loads as number[])[0]), rate: undefined });
+  // A rate sweep keeps --concurrency as its in-flight cap (default: the open-loop cap, as `run --rate` has; an
+  // auto sweep's placeholder rate gets it too); a concurrency sweep sets it per stage.
+  const base = basePlan(flags, '15s', byRate ? { rate: auto ? '1' : String(loads[0]) } : { concurrency: String((loads as number[])[0]), rate: undefined });
+  const capGiven = flags.concurrency !== undefined || flags.maxConcurrency !== undefined;
+  const isolation = stageIsolation(flags, base);
   const cooldownMs = parseDurationMs(flags.cooldown, '--cooldown', true);
   const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
   const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   mkdirSync(outDir, { recursive: true });
-  const { server, close } = await startSharedServer({ ...base, quiet: base.quiet });
+  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
   try {
     const by = byRate ? 'rate' : 'concurrency';
     const sweep = await runSweep(
@@ -39,16 +44,19 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
         by,
         loads,
         autoStages,
+        probeConcurrency: capGiven ? base.concurrency : 'search',
         cooldownMs,
         outDir,
-        onStage: (stage) => {
-          if (!base.quiet) process.stderr.write(`  stage ${by} ${stage.load}: ${stage.summary.output_tokens_per_s.toFixed(1)} output tok/s, TTFT p99 ${stage.summary.ttft_ms.p99} ms, ${stage.summary.failed} failed\n`);
+        isolation,
+        onStage: (stage, label) => {
+          if (!base.quiet) process.stderr.write(`  ${stageLine(stage, label)}\n`);
         },
       },
       server,
     );
-    const rows = sweep.stages.map((stage) => ({ load: stage.load, summary: stage.summary }));
+    const rows = sweep.stages.map((stage) => ({ load: stage.load, summary: stage.summary, notSustained: stage.not_sustained }));
     const notes = [
+      ...sustainNotes(sweep.stages),
       sweep.knee === null
         ? 'No knee in the measured range: latency never grew faster than throughput.'
         : `Knee at ${by} ${sweep.knee}: beyond it latency p99 grows faster than throughput.`,
@@ -69,7 +77,8 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
 export function sweepCommand(): Command {
   const command = addRunOptions(new Command('sweep').description('run stages of growing load (by concurrency or rate) and find the knee'))
     .option('--cooldown <time>', 'pause between stages', '2s')
-    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', '6');
+    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', '6')
+    .option('--reset-cache <path>', 'POST this path on the server before every stage to empty its prefix cache (vLLM /reset_prefix_cache, SGLang /flush_cache)');
   command.action(async (flags: SweepFlags) => {
     process.exitCode = await sweepAction(flags);
   });

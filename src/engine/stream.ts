@@ -60,6 +60,9 @@ export class RequestState {
 
 interface ChunkJson {
   error?: { message?: string } | string;
+  /** vLLM reports a mid-stream failure as a top-level error object: {"object": "error", "message": ...}. */
+  object?: string;
+  message?: string;
   usage?: {
     prompt_tokens?: number;
     completion_tokens?: number;
@@ -122,6 +125,10 @@ export class SseDecoder {
     if (json.error !== undefined && json.error !== null) { // some servers send "error": null in every chunk
       const message = typeof json.error === 'string' ? json.error : (json.error?.message ?? 'error event');
       state.fail('stream_error_event', String(message).slice(0, 200));
+      return;
+    }
+    if (json.object === 'error') {
+      state.fail('stream_error_event', String(json.message ?? 'error event').slice(0, 200));
       return;
     }
     const usage = json.usage;
