@@ -83,6 +83,8 @@ export interface RunOutcome {
   workers?: number;
   /** Connections opened before the run and during it, with their set-up times (a phase of its own, not in TTFT). */
   connections?: ConnectionStats;
+  /** Cores the machine left idle on average during the run (null: unknown, or too short a run to tell). */
+  freeCores?: number | null;
 }
 
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
@@ -189,6 +191,7 @@ export class LoadRun {
       eventLoopDelayMs: load.eventLoopDelayMs,
       eventLoopUtilization: load.eventLoopUtilization,
       connections: this.connector.stats,
+      freeCores: load.freeCores,
     };
   }
 

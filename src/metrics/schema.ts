@@ -141,6 +141,8 @@ export interface ClientHealth {
   message: string | null;
   /** Connection set-up, a phase of its own: a request's clock starts when it is written to a connected socket. */
   connections?: ConnectionsDocument;
+  /** Cores the machine left idle on average during the run; --workers is only advised when at least one was free. */
+  free_cores?: number | null;
 }
 
 export interface ConnectionsDocument {

@@ -90,7 +90,7 @@ describe('merging worker outcomes', () => {
 });
 
 describe('a run on two worker threads', () => {
-  it('sends exactly the asked requests at the asked concurrency and gives a result like a single-thread run', async () => {
+  it('sends exactly the asked requests at the asked concurrency and gives a result like a single-thread run', { retry: 2 }, async () => {
     const server = await mock({ ttftMs: 20, itlMs: 5, outputTokens: 12, contention: 0 });
     const config = testConfig(server.url, { concurrency: 6, requests: 48, warmupRequests: 2 });
     const records: RequestRecord[] = [];

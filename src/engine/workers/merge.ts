@@ -108,5 +108,7 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
     eventLoopUtilization: Math.max(...parts.map((p) => p.eventLoopUtilization ?? 0)),
     workers: parts.length,
     connections: mergeConnectionStats(parts.map((p) => p.connections)),
+    // Every thread measures the same machine over nearly the same window: the least idle reading is the safe one.
+    freeCores: parts.some((p) => p.freeCores === null || p.freeCores === undefined) ? null : Math.min(...parts.map((p) => p.freeCores as number)),
   };
 }
