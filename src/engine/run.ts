@@ -8,7 +8,8 @@ import { arrivalSchedule, type ArrivalKind } from '../workload/arrivals.js';
 import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { WorkloadStats } from '../workload/summary.js';
-import { cancelledError, connectOptions, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
+import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
+import { connectOptions } from './dispatcher.js';
 import { preopenCount, WarmConnector, type ConnectionStats } from './connections.js';
 import { startClientLoadMonitor } from './client-load.js';
 import { Recorder } from './recorder.js';
@@ -17,6 +18,7 @@ import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFligh
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
 import { globalIndex, shareCount, takeShare, type Share } from './workers/share.js';
 import { RequestState } from './stream.js';
+import { checkUsageBounds } from './usage.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 
@@ -62,6 +64,8 @@ export interface LoadConfig {
   retries?: number;
   /** Open the first wave's connections before the first timed send (default true; --no-preconnect: false). */
   preconnect?: boolean;
+  /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
+  maxEventBytes?: number;
 }
 
 export interface RunHooks {
@@ -255,12 +259,14 @@ export class LoadRun {
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
     if (conversation !== null) state.turn = conversation.turn;
-    this.sent.set(index, { requestedOutput: this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens), turn: conversation });
+    const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
+    state.maxOutputTokens = requestedOutput;
+    this.sent.set(index, { requestedOutput, turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream };
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;
@@ -278,6 +284,7 @@ export class LoadRun {
   private ended(state: RequestState): void {
     this.inFlight.delete(state.index);
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
+    checkUsageBounds(state);
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;
