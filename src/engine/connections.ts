@@ -17,6 +17,8 @@ export interface ConnectionStats {
   failed: number;
   /** Each successful set-up (TCP, and TLS on https), in ms: the phase TTFT leaves out. */
   connectMs: number[];
+  /** Time spent warming the response path on a loopback replay before the run (warm-up.ts; 0: not done in this run). */
+  warmUpMs: number;
 }
 
 /** Kept per run: enough set-up times for percentiles without growing with a long run's reconnects. */
@@ -33,7 +35,7 @@ export class WarmConnector {
   private readonly base: buildConnector.connector;
   private readonly stock: Socket[] = [];
   private preopening = false;
-  readonly stats: ConnectionStats = { preopened: 0, preopenMs: 0, openedDuringRun: 0, failed: 0, connectMs: [] };
+  readonly stats: ConnectionStats = { preopened: 0, preopenMs: 0, openedDuringRun: 0, failed: 0, connectMs: [], warmUpMs: 0 };
   /** The function to pass as undici's `connect` option. */
   readonly connect: buildConnector.connector;
 
@@ -137,6 +139,7 @@ export function mergeConnectionStats(parts: Array<ConnectionStats | undefined>):
     openedDuringRun: present.reduce((sum, p) => sum + p.openedDuringRun, 0),
     failed: present.reduce((sum, p) => sum + p.failed, 0),
     connectMs: present.flatMap((p) => p.connectMs).slice(0, MAX_CONNECT_SAMPLES),
+    warmUpMs: Math.max(...present.map((p) => p.warmUpMs ?? 0)),
   };
 }
 
@@ -150,6 +153,7 @@ export function connectionsDocument(stats: ConnectionStats): ConnectionsDocument
     opened_during_run: stats.openedDuringRun,
     failed: stats.failed,
     connect_ms: { p50: at(50), p99: at(99), max: at(100), count: sorted.length },
+    warm_up_ms: round3(stats.warmUpMs ?? 0),
   };
 }
 

@@ -11,6 +11,7 @@ import { WorkloadStats } from '../workload/summary.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { connectOptions } from './dispatcher.js';
 import { preopenCount, WarmConnector, type ConnectionStats } from './connections.js';
+import { warmResponsePath } from './warm-up.js';
 import { startClientLoadMonitor } from './client-load.js';
 import { Recorder } from './recorder.js';
 import { Redactor, secretsOf } from '../util/redact.js';
@@ -207,6 +208,9 @@ export class LoadRun {
   private async preconnect(): Promise<void> {
     const config = this.config;
     if (config.preconnect === false) return;
+    // The response path's first use (undici's client and parser, SSE decoding, JSON.parse) compiles code and
+    // allocates: done once per thread on a loopback replay, so the first wave does not pay it while timed.
+    this.connector.stats.warmUpMs = await warmResponsePath();
     const share = config.share;
     const requests = config.requests === null ? null : config.requests + config.warmupRequests;
     // A worker thread opens its own share: its concurrency, requests and arrival rate are its share of the run's.

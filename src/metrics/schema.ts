@@ -169,6 +169,8 @@ export interface ConnectionsDocument {
   failed: number;
   /** Set-up time of each connection (TCP, and TLS on https), ms; null when none was opened. */
   connect_ms: { p50: number | null; p99: number | null; max: number | null; count: number };
+  /** Time spent warming the response path on a loopback replay in this process before the run (no request to the server). */
+  warm_up_ms?: number;
 }
 
 export interface ResultDocument {

@@ -1,6 +1,7 @@
 // The engine against the real simulator on loopback: timing fidelity, loop shapes, and the accounting.
 import { afterAll, describe, expect, it } from 'vitest';
 import { LoadRun, runLoad } from '../../src/engine/run.js';
+import { summarizeUs } from '../../src/metrics/histogram.js';
 import { buildSummary } from '../../src/metrics/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { poissonSchedule } from '../../src/workload/arrivals.js';
@@ -93,7 +94,10 @@ describe('loop shapes', () => {
     const shifts = arrivals.map((t, i) => t - expected[i]).sort((a, b) => a - b);
     const offsets = arrivals.map((t) => t - shifts[Math.floor(shifts.length / 2)]);
     const errors = offsets.map((t, i) => Math.abs(t - expected[i])).sort((a, b) => a - b);
-    expect(errors[Math.floor(errors.length / 2)]).toBeLessThan(5);
+    // The reference: how late the client's own timers fired in this run (its schedule lag, measured per arrival).
+    // Arrivals jitter by that much on a busy machine; a wrong schedule would be off by far more than both.
+    const lagP90Ms = summarizeUs(outcome.scheduleLagUs!).p90;
+    expect(errors[Math.floor(errors.length / 2)]).toBeLessThan(5 + lagP90Ms);
     const observedRate = ((count - 1) / (arrivals[count - 1] - arrivals[0])) * 1000;
     const scheduledRate = ((count - 1) / expected[count - 1]) * 1000;
     expect(Math.abs(observedRate - scheduledRate) / scheduledRate).toBeLessThan(0.1);
