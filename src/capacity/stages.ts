@@ -16,12 +16,14 @@ export interface StageResult {
 /** The base plan with the load applied: closed loop at `load` requests in flight, or open loop at `load` req/s. */
 export function stagePlan(base: RunPlan, by: LoadAxis, load: number, dir: string): RunPlan {
   const formats = base.formats.filter((format) => format !== 'table' && format !== 'png');
+  // Quiet stages still show their own progress line (unless the user asked for -q), named by their load.
+  const progressLabel = base.quiet ? undefined : `${by} ${Number(load.toFixed(3))}:`;
   if (by === 'concurrency') {
     // At least two rounds per stage, so a stage reaches steady state instead of one burst and a tail.
     const requests = base.requests === null ? null : Math.max(base.requests, 2 * load);
-    return { ...base, concurrency: load, ratePerS: null, requests, outDir: dir, formats, quiet: true, json: false };
+    return { ...base, concurrency: load, ratePerS: null, requests, outDir: dir, formats, quiet: true, json: false, progressLabel };
   }
-  return { ...base, ratePerS: load, outDir: dir, formats, quiet: true, json: false };
+  return { ...base, ratePerS: load, outDir: dir, formats, quiet: true, json: false, progressLabel };
 }
 
 const label = (by: LoadAxis, load: number) => (by === 'concurrency' ? `concurrency-${load}` : `rate-${Number(load.toFixed(3))}`);

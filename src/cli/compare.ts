@@ -11,6 +11,8 @@ export interface CompareCommandOptions {
   format: 'table' | 'md' | 'json';
   confidence: string;
   minEffect: string;
+  /** Show every metric, not only those that changed beyond noise. */
+  all?: boolean;
 }
 
 function fraction(text: string, flag: string, low: number, high: number): number {
@@ -30,8 +32,8 @@ export function runCompare(basePath: string, newPath: string, options: CompareCo
     baseRecords: base.records ?? undefined, newRecords: next.records ?? undefined, failOn, confidence, minEffectPct,
   });
   if (options.format === 'json') print(JSON.stringify({ base: base.path, new: next.path, ...comparison }, null, 2));
-  else if (options.format === 'md') print(comparisonMarkdown(comparison));
-  else print(comparisonTable(comparison));
+  else if (options.format === 'md') print(comparisonMarkdown(comparison, Boolean(options.all)));
+  else print(comparisonTable(comparison, Boolean(options.all)));
   return { comparison, exitCode: comparison.failed ? EXIT_THRESHOLD : EXIT_OK };
 }
 
@@ -45,6 +47,7 @@ export function compareCommand(): Command {
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'md', 'json']).default('table'))
       .option('--confidence <level>', 'confidence of the change intervals', '0.95')
       .option('--min-effect <percent>', 'smallest change (percent) ever called beyond noise', '5')
+      .option('--all', 'show every metric (default: only those that changed beyond noise; --format json always has all)')
       .action(async (basePath: string, newPath: string, options: CompareCommandOptions) => {
         await handleUsage(async () => {
           const { exitCode } = runCompare(basePath, newPath, options);

@@ -2,11 +2,12 @@
 import { availableParallelism } from 'node:os';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { addVllmAliases } from './aliases.js';
 import { resolveWorkerCount } from '../engine/workers/share.js';
 import { UsageError } from '../errors.js';
 import { streamsAllowed } from '../engine/fd-limit.js';
 import type { ApiKind } from '../engine/target.js';
-import { normalizeBaseUrl } from '../engine/target.js';
+import { endpointPathNote, normalizeBaseUrl } from '../engine/target.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { DEFAULT_FORMATS, parseFormats, REPORT_FORMATS, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
@@ -59,6 +60,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   format: string;
   slo: string[];
   workers?: string;
+  labels?: string;
+  failOnErrors?: string;
 }
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
@@ -95,13 +98,21 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   slos: Slo[];
   /** Engine threads (--workers; 1 = the main thread only). */
   workers: number;
+  /** Console row names: vLLM's with the seed's beside them, or the seed's metric table. */
+  labels: 'vllm' | 'seed';
+  /** --fail-on-errors: exit 1 when the share of failed requests is above this (0..1); null: off. */
+  failOnErrorRate: number | null;
+  /** Lines to tell the user before the run (a pasted endpoint path, a clamped --workers). */
+  notes?: string[];
+  /** A sweep or capacity stage: show the progress line with this prefix even though the stage is quiet. */
+  progressLabel?: string;
 }
 
 export const DEFAULT_OUTPUT_TOKENS = 128;
 
 /** Declares the run flags on a command (the default command and `run` share them). */
 export function addRunOptions(command: Command): Command {
-  return addWorkloadOptions(addClusterOptions(command))
+  return addVllmAliases(addWorkloadOptions(addClusterOptions(command)))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
     .option('--api <kind>', 'chat, completions or embeddings', 'chat')
@@ -130,6 +141,8 @@ export function addRunOptions(command: Command): Command {
     .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
     .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
     .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', '1')
+    .option('--labels <names>', 'console row names: vllm (vllm bench serve\'s, with llmperf\'s beside them) or seed (the metric table)', 'vllm')
+    .option('--fail-on-errors <rate>', 'exit 1 when more than this share of requests failed: 5%, 0.05, or 0 for any failure (default: off)')
     .option('--sim-ttft <ms>', 'built-in simulator: time to first token')
     .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
     .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')
@@ -152,6 +165,27 @@ function readApiKey(flags: RunFlags): string | undefined {
 const optionalInt = (text: string | undefined, flag: string) => (text === undefined ? undefined : parsePositiveInt(text, flag));
 const optionalNumber = (text: string | undefined, flag: string) =>
   text === undefined ? undefined : text === '0' ? 0 : parsePositiveNumber(text, flag);
+
+/** `--fail-on-errors 5%`, `0.05` or `0` (any failure) into a share 0..1. */
+function parseErrorRate(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
+  if (!(value >= 0 && value < 1)) throw new UsageError(`--fail-on-errors ${text}: use a share of requests below 100%, such as 5%, 0.05, or 0 for any failure`);
+  return value;
+}
+
+/**
+ * More engine threads than requests in flight leaves threads idle, and more than the cores makes them
+ * compete with each other and with the server on the same machine: clamp, and say so.
+ */
+function clampWorkers(asked: number, text: string, concurrency: number, cores: number, notes: string[]): number {
+  const workers = Math.max(1, Math.min(asked, concurrency, text === 'auto' ? asked : Math.max(cores, 1)));
+  if (workers < asked) {
+    const why = workers === concurrency ? `at most one per request in flight (--concurrency ${concurrency})` : `at most one per core (${cores} cores)`;
+    notes.push(`--workers ${text}: using ${workers} engine thread${workers === 1 ? '' : 's'}, ${why}.`);
+  }
+  return workers;
+}
 
 export function toRunPlan(flags: RunFlags): RunPlan {
   const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings'] as const);
@@ -181,6 +215,10 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   for (const [name, value] of Object.entries(headers)) {
     if (/[\r\n\0]/.test(value)) throw new UsageError(`--header ${name}: the value contains a line break or NUL; pass one header per --header`);
   }
+  const notes: string[] = [];
+  const endpoint = flags.url === undefined ? null : endpointPathNote(flags.url, api);
+  if (endpoint) notes.push(endpoint);
+  const workers = clampWorkers(resolveWorkerCount(flags.workers ?? '1', availableParallelism()), flags.workers ?? '1', concurrency, availableParallelism(), notes);
   return withClusterOptions({
     baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
     model: flags.model,
@@ -223,6 +261,9 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     },
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
-    workers: resolveWorkerCount(flags.workers ?? '1', availableParallelism()),
+    workers,
+    labels: parseChoice(flags.labels ?? 'vllm', '--labels', ['vllm', 'seed'] as const),
+    failOnErrorRate: flags.failOnErrors === undefined ? null : parseErrorRate(flags.failOnErrors),
+    notes,
   }, flags);
 }

@@ -12,7 +12,7 @@ import { TargetError, UsageError } from '../errors.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import Table from 'cli-table3';
-import { consoleReport } from '../report/console.js';
+import { allFailedLine, consoleReport } from '../report/console.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } from '../metrics/slo.js';
 import { readRequestRecords, writeReports } from '../report/index.js';
@@ -190,7 +190,7 @@ export async function executeRun(
       say(plan, `Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
     }
     say(plan, `llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
-    const progress = startProgress(run.recorder, expected, !plan.quiet);
+    const progress = startProgress(run.recorder, { expected, durationMs: plan.durationMs, label: plan.progressLabel }, !plan.quiet || plan.progressLabel !== undefined);
     const releaseSignals = handleSignals(run, plan);
     let outcome;
     try {
@@ -242,20 +242,47 @@ export function errorTable(result: ResultDocument): string | null {
   return lines.join('\n');
 }
 
+/** The share of ended requests that failed, when it is above --fail-on-errors; null when within or off. */
+export function errorRateExceeded(result: ResultDocument, limit: number | null): number | null {
+  if (limit === null) return null;
+  const s = result.summary;
+  const ended = (s.succeeded ?? 0) + (s.failed ?? 0);
+  const rate = ended > 0 ? (s.failed ?? 0) / ended : 0;
+  return rate > limit ? rate : null;
+}
+
+/** Prints the result on stdout; a failure to print (a closed pipe, a broken terminal) is reported, never fatal. */
+function printResult(plan: RunPlan, result: ResultDocument, outcomes: SloOutcome[]): void {
+  try {
+    if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    else if (!plan.quiet) {
+      if (plan.formats.includes('table')) {
+        process.stdout.write(consoleReport(result, plan.labels) + '\n');
+        const errors = allFailedLine(result) === null ? errorTable(result) : null;
+        if (errors !== null) process.stdout.write(errors + '\n');
+      }
+      if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
+    }
+  } catch (error) {
+    process.stderr.write(`llmperf: could not print the result (${(error as Error).message}); it is in the files written\n`);
+  }
+}
+
 export async function runAction(flags: RunFlags): Promise<number> {
   const plan = toRunPlan(flags);
+  for (const note of plan.notes ?? []) say(plan, note);
+  // executeRun writes result.json before anything is printed: no printing error can lose the result.
   const { result, outDir, files } = await executeRun(plan);
   const outcomes = (result.slo as SloOutcome[] | undefined) ?? [];
-  if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else if (!plan.quiet) {
-    if (plan.formats.includes('table')) {
-      process.stdout.write(consoleReport(result) + '\n');
-      const errors = errorTable(result);
-      if (errors !== null) process.stdout.write(errors + '\n');
-    }
-    if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
-  }
-  say(plan, `Written to ${outDir}: ${['requests.csv', ...files.map((file) => relative(outDir, file))].join(', ')}`);
+  printResult(plan, result, outcomes);
+  const written = ['requests.csv', ...files.map((file) => relative(outDir, file))];
+  // -q still says where the results went: one line, so a script's log can find them.
+  process.stderr.write(redact(plan.quiet ? `${join(outDir, 'result.json')}\n` : `Written to ${outDir}: ${written.join(', ')}\n`));
   if (result.interrupted) return EXIT_INTERRUPTED;
+  const errorRate = errorRateExceeded(result, plan.failOnErrorRate);
+  if (errorRate !== null) {
+    process.stderr.write(`llmperf: ${(errorRate * 100).toFixed(1)}% of requests failed, above --fail-on-errors ${(plan.failOnErrorRate! * 100).toFixed(1)}%\n`);
+    return EXIT_THRESHOLD;
+  }
   return allPassed(outcomes) ? EXIT_OK : EXIT_THRESHOLD;
 }
