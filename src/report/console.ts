@@ -72,7 +72,10 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
 export function percentileTable(result: ResultDocument): string {
   const head = ['Percentiles (ms)', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'];
   const table = new Table({ head, chars: COMPACT, style: style() });
+  // Embeddings have no tokens out: TTFT equals latency and TPOT/ITL mean nothing, so only latency and queueing show.
+  const embeddings = result.config.api === 'embeddings';
   for (const [label, key] of PERCENTILE_ROWS) {
+    if (embeddings && !/^(latency|queue)/.test(key)) continue;
     const summary = result.summary[key] as DistributionSummary | undefined;
     if (!summary || summary.count === 0) continue;
     table.push([label, ...(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((field) => ms(summary, field))]);
