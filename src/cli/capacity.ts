@@ -65,7 +65,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     const sizing = document.sizing
       ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
       : null;
-    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed }));
+    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed })).sort((a, b) => a.load - b.load);
     const notes = [
       answer,
       ...(sizing ? [sizing] : []),
@@ -73,7 +73,8 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
       ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
       ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
     ];
-    await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html') });
+    await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html'),
+      annotations: { slos, capacity: document.value } });
     if (base.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
     else if (!base.quiet) process.stdout.write(`${stageTable(rows)}\n${notes.join('\n')}\n`);
     if (!base.quiet) process.stderr.write(`Written to ${outDir}: capacity.json, report.html, charts/\n`);

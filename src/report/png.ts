@@ -35,7 +35,7 @@ export async function renderChartPng(spec: ChartSpec, width = PNG_WIDTH, height 
   const config = structuredClone(spec.config);
   config.options = { ...config.options, responsive: false, animation: false, devicePixelRatio: 1 };
   config.plugins = [whiteBackground];
-  hydrateChartConfig(config as Parameters<typeof hydrateChartConfig>[0]);
+  hydrateChartConfig(config as unknown as Parameters<typeof hydrateChartConfig>[0]);
   const chart = new Chart(canvas.getContext('2d') as any, config);
   try {
     return await canvas.encode('png');
