@@ -102,8 +102,8 @@ export function singleScoresChart(rows: readonly SingleLeaderboardRow[]): ChartC
     data: {
       labels: rows.map((r) => r.model),
       datasets: [
-        { type: 'bar', label: 'mean score', data: rows.map((r) => r.mean ?? 0), backgroundColor: 'rgba(29,78,216,0.6)' },
-        { type: 'bar', label: '±1.96 standard errors', data: rows.map((r) => (r.mean === null ? [0, 0] : [r.mean - 1.96 * (r.stderr ?? 0), r.mean + 1.96 * (r.stderr ?? 0)])) as unknown as number[], backgroundColor: 'rgba(220,38,38,0.35)', grouped: false, barPercentage: 0.2 },
+        { type: 'bar', label: 'mean score', data: rows.map((r) => r.mean ?? 0), backgroundColor: 'rgba(29,78,216,0.6)', pointStyle: 'rect' },
+        { type: 'bar', label: '±1.96 standard errors', data: rows.map((r) => (r.mean === null ? [0, 0] : [r.mean - 1.96 * (r.stderr ?? 0), r.mean + 1.96 * (r.stderr ?? 0)])) as unknown as number[], backgroundColor: 'rgba(220,38,38,0.35)', grouped: false, barPercentage: 0.2, pointStyle: 'rect' },
       ],
     },
     options: {
@@ -118,7 +118,7 @@ export function categoryChart(title: string, categories: readonly string[], seri
   const palette = ['#1d4ed8', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
   return {
     type: 'bar',
-    data: { labels: [...categories], datasets: series.map((s, i) => ({ label: s.label, data: s.values.map((v) => v ?? 0), backgroundColor: palette[i % palette.length] })) },
+    data: { labels: [...categories], datasets: series.map((s, i) => ({ label: s.label, data: s.values.map((v) => v ?? 0), backgroundColor: palette[i % palette.length], pointStyle: 'rect' })) },
     options: {
       plugins: { title: { display: true, text: title, font: READABLE.title }, legend },
       scales: { x: { ticks: { font: READABLE.ticks } }, y: { min: 0, max, ...scaleText(max === 10 ? 'mean judge score (1-10)' : 'win fraction') } },
