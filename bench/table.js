@@ -1,4 +1,4 @@
-// Formats the benchmark's results as plain-text tables (also what the README's Performance section shows).
+// Formats the benchmark's results as plain-text tables (also what docs/performance.md shows).
 const fixed = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(digits));
 const int = (x) => (x === null || x === undefined ? '-' : Math.round(x).toLocaleString('en-US'));
 

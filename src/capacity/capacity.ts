@@ -1,11 +1,12 @@
 // `llmperf capacity`: the highest load at which every SLO holds, with its interval, and a sizing answer.
-import type { RunPlan } from '../cli/run-options.js';
+import type { RunPlan } from '../run/index.js';
 import { UsageError } from '../errors.js';
-import type { SharedServer } from '../cli/run.js';
+import type { SharedServer } from '../run/index.js';
 import { evaluateSlos, type Slo, type SloOutcome } from '../metrics/slo.js';
 import type { Summary } from '../metrics/schema.js';
 import { replicasFor, searchCapacity, type Probe, type SearchOutcome } from './search.js';
 import { runStage, sleep, warmUp, type LoadAxis } from './stages.js';
+import type { StageProgress } from './stages.js';
 
 export const CAPACITY_SCHEMA = 'llmperf/capacity@1';
 
@@ -45,6 +46,8 @@ export interface CapacityOptions {
   headroom: number;
   outDir: string;
   onStage?: (stage: CapacityStage) => void;
+  /** Progress inside each stage (about every 250 ms), for a live line. */
+  onProgress?: StageProgress;
 }
 
 /** How far the closest SLO is from its threshold, relative to it (Infinity when no SLO has a number to compare). */
@@ -66,7 +69,7 @@ export async function findCapacity(base: RunPlan, options: CapacityOptions, serv
     if (stages.length > 0) await sleep(options.cooldownMs);
     let stage;
     try {
-      stage = await runStage(base, options.by, load, `${options.outDir}/stage-${stages.length + unmeasured.length + 1}`, server);
+      stage = await runStage(base, options.by, load, `${options.outDir}/stage-${stages.length + unmeasured.length + 1}`, server, options.onProgress);
     } catch (error) {
       // A load this client cannot even send is not a load it can promise: a miss, and the search goes on
       // with what it measured instead of losing it.

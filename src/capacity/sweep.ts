@@ -1,9 +1,10 @@
 // `llmperf sweep`: the same workload at a series of loads, with a cool-down between stages, and the knee found.
-import type { RunPlan } from '../cli/run-options.js';
-import type { SharedServer } from '../cli/run.js';
+import type { RunPlan } from '../run/index.js';
+import type { SharedServer } from '../run/index.js';
 import type { Summary } from '../metrics/schema.js';
 import { findKnee } from './knee.js';
 import { runStage, sleep, warmUp, type LoadAxis, type StageResult } from './stages.js';
+import type { StageProgress } from './stages.js';
 
 export const SWEEP_SCHEMA = 'llmperf/sweep@1';
 
@@ -24,6 +25,8 @@ export interface SweepOptions {
   cooldownMs: number;
   outDir: string;
   onStage?: (stage: StageResult) => void;
+  /** Progress inside each stage (about every 250 ms), for a live line. */
+  onProgress?: StageProgress;
 }
 
 /** The knee uses p99 latency end to end: it grows with both queueing (TTFT) and contention (TPOT). */
@@ -37,12 +40,12 @@ export function sweepKnee(stages: ReadonlyArray<{ load: number; summary: Summary
  * rates in between are spread evenly.
  */
 async function autoRates(base: RunPlan, options: SweepOptions, server: SharedServer, probes: NonNullable<SweepDocument['probes']>): Promise<number[]> {
-  const synchronous = await runStage(base, 'concurrency', 1, `${options.outDir}/probe-synchronous`, server);
+  const synchronous = await runStage(base, 'concurrency', 1, `${options.outDir}/probe-synchronous`, server, options.onProgress);
   probes.push({ kind: 'synchronous', load: 1, dir: synchronous.dir, summary: synchronous.summary });
   options.onStage?.(synchronous);
   await sleep(options.cooldownMs);
   const cap = Math.min(base.concurrency, 1024);
-  const throughput = await runStage(base, 'concurrency', cap, `${options.outDir}/probe-throughput`, server);
+  const throughput = await runStage(base, 'concurrency', cap, `${options.outDir}/probe-throughput`, server, options.onProgress);
   probes.push({ kind: 'throughput', load: cap, dir: throughput.dir, summary: throughput.summary });
   options.onStage?.(throughput);
   await sleep(options.cooldownMs);
@@ -59,7 +62,7 @@ export async function runSweep(base: RunPlan, options: SweepOptions, server: Sha
   const stages: SweepDocument['stages'] = [];
   for (const [i, load] of loads.entries()) {
     if (i > 0) await sleep(options.cooldownMs);
-    const stage = await runStage(base, options.by, load, options.outDir, server);
+    const stage = await runStage(base, options.by, load, options.outDir, server, options.onProgress);
     stages.push({ load, dir: stage.dir, summary: stage.summary });
     options.onStage?.(stage);
   }

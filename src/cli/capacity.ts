@@ -5,9 +5,11 @@ import { Command } from 'commander';
 import { findCapacity, stageTable, writeStageReport } from '../capacity/index.js';
 import { UsageError } from '../errors.js';
 import { parseSlo } from '../metrics/slo.js';
-import { parseChoice, parseDurationMs, parsePositiveNumber } from './parse.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { startSharedServer } from './run.js';
+import { parseChoice, parseDurationMs, parsePositiveNumber } from '../util/parse.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { startSharedServer } from '../run/execute.js';
+import { say } from './run-command.js';
+import { progressLine } from './progress.js';
 import { basePlan, parseFraction } from './stages-cli.js';
 
 interface CapacityFlags extends RunFlags {
@@ -42,7 +44,8 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
     headroom: parseFraction(flags.headroom, '--headroom'),
   };
-  const { server, close } = await startSharedServer(base);
+  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
+  const line = progressLine(!base.quiet);
   try {
     const document = await findCapacity(
       base,
@@ -51,7 +54,10 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
         slos,
         ...search,
         outDir,
+        // A live line inside each stage, named by its load; each stage's summary line replaces it when it ends.
+        onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }),
         onStage: (stage) => {
+          line.stop();
           if (!base.quiet) process.stderr.write(`  ${by} ${stage.load}: ${stage.passed ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})\n`);
         },
       },
@@ -80,6 +86,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     if (!base.quiet) process.stderr.write(`Written to ${outDir}: capacity.json, report.html, charts/\n`);
     return 0;
   } finally {
+    line.stop();
     await close();
   }
 }

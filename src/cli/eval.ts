@@ -14,7 +14,7 @@ import { parseDatasets } from '../eval/registry.js';
 import { runEval, type EvalDocument } from '../eval/runner.js';
 import { renderScoreTable } from '../eval/table.js';
 import type { EvalMode, SimAnswer } from '../eval/types.js';
-import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from './parse.js';
+import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
 export interface EvalFlags {
   datasets?: string;

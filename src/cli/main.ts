@@ -12,8 +12,8 @@ import { mergeCommand } from './merge.js';
 import { mockCommand } from './mock.js';
 import { reportCommand } from './report.js';
 import { sweepCommand } from './sweep.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { runAction } from './run.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { runAction } from './run-command.js';
 import { checkCommandWord } from './suggest.js';
 
 const debug = process.argv.includes('--debug');

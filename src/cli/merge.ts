@@ -10,7 +10,7 @@ import { loadResult } from '../report/load.js';
 import { DEFAULT_FORMATS, parseFormats, summaryConsoleTable, writeReports } from '../report/index.js';
 import { mergeRequestFiles } from '../cluster/merge-records.js';
 import { clusterSections } from '../cluster/report-sections.js';
-import { collect } from './parse.js';
+import { collect } from '../util/parse.js';
 import { handleUsage, usageExit } from './report.js';
 
 export interface MergeCommandOptions {

@@ -1,18 +1,18 @@
 // The live progress line on a TTY: requests done of the planned end, errors, in flight, current throughput.
-import type { Recorder } from '../engine/recorder.js';
+import type { RunProgress } from '../run/hooks.js';
 
-export interface Progress {
-  stop(): void;
+/** What the line says beside the counts: how far along a time-bounded run is, and which stage it is in. */
+export interface ProgressContext {
+  /** The planned sending time (`14s of 30s`), or null when the run is bounded by a count (`12/64`). */
+  durationMs?: number | null;
+  /** Prefix naming the stage of a sweep or capacity search, e.g. `concurrency 16:`. */
+  label?: string;
 }
 
-/** What the run plans to do, so the line can say how far along it is (`12/64`, `14s of 30s`). */
-export interface ProgressPlan {
-  /** Requests to finish (warm-up included), or null when the run is bounded by time or turns. */
-  expected: number | null;
-  /** The planned sending time, or null when bounded by a count. */
-  durationMs?: number | null;
-  /** Prefix naming the stage of a sweep or capacity search, e.g. `stage 3/6, concurrency 16:`. */
-  label?: string;
+export interface ProgressLine {
+  /** Redraws the line from a run's progress snapshot (the run calls it every 250 ms). */
+  update(progress: RunProgress, context?: ProgressContext): void;
+  stop(): void;
 }
 
 /**
@@ -25,60 +25,50 @@ export function lineWidth(columns: number | undefined): number {
 }
 
 /** One progress line (no carriage return), fitted to `width` characters. */
-export function progressText(
-  counts: { succeeded: number; failed: number; cancelled: number; warmup: number; output_tokens: number },
-  inFlight: number,
-  tokensPerS: number,
-  elapsedMs: number,
-  plan: ProgressPlan,
-  width: number,
-): string {
-  const done = counts.succeeded + counts.failed + counts.cancelled + counts.warmup;
-  const elapsedS = (elapsedMs / 1000).toFixed(0);
-  const clock = plan.durationMs ? `${elapsedS}s of ${(plan.durationMs / 1000).toFixed(0)}s` : `${elapsedS}s`;
-  const of = plan.expected === null ? '' : `/${plan.expected}`;
-  const label = plan.label ? `${plan.label} ` : '';
-  const line =
-    `  ${label}${done}${of} done, ${counts.failed} errors, ${inFlight} in flight, ` + `${tokensPerS.toFixed(0)} output tok/s, ${clock}`;
+export function progressText(p: RunProgress, tokensPerS: number, context: ProgressContext, width: number): string {
+  const elapsedS = (p.elapsedMs / 1000).toFixed(0);
+  const clock = context.durationMs ? `${elapsedS}s of ${(context.durationMs / 1000).toFixed(0)}s` : `${elapsedS}s`;
+  const of = p.expected === null ? '' : `/${p.expected}`;
+  const label = context.label ? `${context.label} ` : '';
+  const line = `  ${label}${p.done}${of} done, ${p.failed} errors, ${p.inFlight} in flight, ${tokensPerS.toFixed(0)} output tok/s, ${clock}`;
   return line.length > width ? line.slice(0, Math.max(0, width)) : line.padEnd(Math.max(0, width));
 }
 
 /**
- * Redraws one line on stderr every 250 ms; does nothing when stderr is not a TTY or when disabled.
- * Drawing never throws: a failed write to the terminal must not end a run or lose its result.
+ * One line on stderr; does nothing when stderr is not a TTY or when disabled. Drawing never throws:
+ * a failed write to the terminal must not end a run or lose its result.
  */
-export function startProgress(recorder: Pick<Recorder, 'counts' | 'currentInFlight'>, plan: ProgressPlan | number | null, enabled: boolean): Progress {
+export function progressLine(enabled: boolean, defaults: ProgressContext = {}): ProgressLine {
   const stream = process.stderr;
-  if (!enabled || !stream.isTTY) return { stop() {} };
-  const planned: ProgressPlan = typeof plan === 'object' && plan !== null ? plan : { expected: plan };
-  const startedAt = Date.now();
+  if (!enabled || !stream.isTTY) return { update() {}, stop() {} };
   let lastTokens = 0;
-  let lastAt = startedAt;
+  let lastAtMs = 0;
   let tokensPerS = 0;
-  const draw = () => {
-    try {
-      const counts = recorder.counts;
-      const now = Date.now();
-      if (now - lastAt >= 1000) {
-        tokensPerS = ((counts.output_tokens - lastTokens) * 1000) / (now - lastAt);
-        lastTokens = counts.output_tokens;
-        lastAt = now;
-      }
-      stream.write(`\r${progressText(counts, recorder.currentInFlight, tokensPerS, now - startedAt, planned, lineWidth(stream.columns))}`);
-    } catch {
-      // A terminal that cannot take the line gets none.
-    }
-  };
-  const timer = setInterval(draw, 250);
-  timer.unref();
+  let drawn = false;
   return {
-    stop() {
-      clearInterval(timer);
+    update(p, context) {
       try {
-        stream.write('\r' + ' '.repeat(lineWidth(stream.columns)) + '\r');
+        // A new run (the next stage) starts its clock again: so does the throughput window.
+        if (p.elapsedMs < lastAtMs) lastAtMs = lastTokens = tokensPerS = 0;
+        if (p.elapsedMs - lastAtMs >= 1000) {
+          tokensPerS = ((p.outputTokens - lastTokens) * 1000) / (p.elapsedMs - lastAtMs);
+          lastTokens = p.outputTokens;
+          lastAtMs = p.elapsedMs;
+        }
+        stream.write(`\r${progressText(p, tokensPerS, { ...defaults, ...context }, lineWidth(stream.columns))}`);
+        drawn = true;
+      } catch {
+        // A terminal that cannot take the line gets none.
+      }
+    },
+    stop() {
+      try {
+        if (drawn) stream.write('\r' + ' '.repeat(lineWidth(stream.columns)) + '\r');
       } catch {
         // As above: clearing the line is cosmetic.
       }
+      drawn = false;
+      lastAtMs = lastTokens = tokensPerS = 0;
     },
   };
 }

@@ -1,7 +1,7 @@
 // Shared by `sweep` and `capacity`: load lists, percentages, the base plan, and the shared server.
 import { UsageError } from '../errors.js';
-import { parsePositiveNumber } from './parse.js';
-import { toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
+import { parsePositiveNumber } from '../util/parse.js';
+import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';
 
 /** `1,2,4,8` into numbers; whole numbers when `integer`. */
 export function parseLoadList(text: string, flag: string, integer: boolean): number[] {

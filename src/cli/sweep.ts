@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { runSweep, stageTable, writeStageReport } from '../capacity/index.js';
 import { UsageError } from '../errors.js';
-import { parseDurationMs, parsePositiveInt } from './parse.js';
-import { addRunOptions, type RunFlags } from './run-options.js';
-import { startSharedServer } from './run.js';
+import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
+import { addRunOptions, type RunFlags } from './run-flags.js';
+import { startSharedServer } from '../run/execute.js';
+import { say } from './run-command.js';
+import { progressLine } from './progress.js';
 import { basePlan, parseLoadList } from './stages-cli.js';
 
 interface SweepFlags extends RunFlags {
@@ -30,7 +32,8 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
   const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
   mkdirSync(outDir, { recursive: true });
-  const { server, close } = await startSharedServer({ ...base, quiet: base.quiet });
+  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
+  const line = progressLine(!base.quiet);
   try {
     const by = byRate ? 'rate' : 'concurrency';
     const sweep = await runSweep(
@@ -41,7 +44,10 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
         autoStages,
         cooldownMs,
         outDir,
+        // A live line inside each stage, named by its load; each stage's summary line replaces it when it ends.
+        onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }),
         onStage: (stage) => {
+          line.stop();
           if (!base.quiet) process.stderr.write(`  stage ${by} ${stage.load}: ${stage.summary.output_tokens_per_s.toFixed(1)} output tok/s, TTFT p99 ${stage.summary.ttft_ms.p99} ms, ${stage.summary.failed} failed\n`);
         },
       },
@@ -62,6 +68,7 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
     if (!base.quiet) process.stderr.write(`Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
     return 0;
   } finally {
+    line.stop();
     await close();
   }
 }

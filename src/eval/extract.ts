@@ -1,4 +1,4 @@
-// Answer extraction from model text, with the traps other frameworks fell into avoided (see the README, "Accuracy evaluation").
+// Answer extraction from model text, with the traps other frameworks fell into avoided (see docs/eval.md).
 
 /**
  * Removes reasoning before any answer is read: `<think>...</think>` blocks, text before a lone `</think>`

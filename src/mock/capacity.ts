@@ -1,6 +1,6 @@
 // The simulator's capacity model as pure functions, so tests and capacity searches can compute the truth.
 //
-// Model (also in the README, "The built-in simulator"):
+// Model (also in docs/simulator.md):
 // - A request is admitted into one of `slots` slots on arrival, or waits in a FIFO queue until one frees.
 // - Its first token is written ttftMs after admission.
 // - Each later token is written itlEffectiveMs(active) after the previous one's scheduled time, where

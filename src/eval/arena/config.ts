@@ -13,7 +13,7 @@ export interface EndpointConfig {
   model: string | null;
   /** Environment variable holding the API key (never the key itself). */
   keyEnv: string | null;
-  /** Options for the built-in simulator when `url` is null (see the README, "The built-in simulator"). */
+  /** Options for the built-in simulator when `url` is null (see docs/simulator.md). */
   sim: Record<string, unknown>;
 }
 

@@ -1,4 +1,4 @@
-// `llmperf run` (the default command): resolve the target, run the load, write and print the result.
+// One whole load run: resolve the target (or start the built-in simulator), run the load, write the result and reports.
 import { join, relative } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { LoadRun, type LoadConfig } from '../engine/run.js';
@@ -11,16 +11,13 @@ import { apiPath, discoverModel, requestHeaders, type Target } from '../engine/t
 import { TargetError, UsageError } from '../errors.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
-import Table from 'cli-table3';
-import { allFailedLine, consoleReport } from '../report/console.js';
-import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
-import { allPassed, evaluateSlos, requestMeetsSlos, sloTable, type SloOutcome } from '../metrics/slo.js';
+import { evaluateSlos, requestMeetsSlos } from '../metrics/slo.js';
 import { readRequestRecords, writeReports } from '../report/index.js';
-import { startProgress } from './progress.js';
-import { redact, registerSecrets, secretsOf } from '../util/redact.js';
+import { registerSecrets, secretsOf } from '../util/redact.js';
 import { ClusterRun } from '../cluster/run-extras.js';
 import { clusterSections } from '../cluster/report-sections.js';
-import { addRunOptions, toRunPlan, type RunFlags, type RunPlan } from './run-options.js';
+import type { RunPlan } from './plan.js';
+import { watchProgress, type RunHooks } from './hooks.js';
 
 /**
  * The most streams a run can hold open: the concurrency, or in an open loop also what can arrive within
@@ -32,11 +29,6 @@ function streamsAtMost(plan: RunPlan): number {
   const perTimeout = (plan.ratePerS * plan.timeoutMs) / 1000;
   return Math.min(plan.concurrency, Math.ceil(perTimeout * 2 + 64));
 }
-
-/** Prints to stderr, so stdout stays clean for --json. */
-const say = (plan: RunPlan, text: string) => {
-  if (!plan.quiet) process.stderr.write(redact(text) + '\n');
-};
 
 /** The output folder is user input: one that cannot be created or written is a usage error, found before any load. */
 function openRequestLog(outDir: string): RequestLog {
@@ -83,35 +75,15 @@ function defaultOutDir(model: string, startedAt: Date): string {
 }
 
 /** Starts the built-in simulator in a worker thread when no --url was given. */
-async function resolveServer(plan: RunPlan): Promise<{ baseUrl: string; simulator: MockServer | null }> {
+async function resolveServer(plan: RunPlan, hooks: RunHooks): Promise<{ baseUrl: string; simulator: MockServer | null }> {
   if (plan.baseUrl !== null) return { baseUrl: plan.baseUrl, simulator: null };
   const simulator = await startMockInWorker({ port: 0, seed: plan.seed, ...definedOnly(plan.simulator) });
-  say(plan, `No --url given: running against the built-in simulator at ${simulator.url} (a simulated server, not a model).`);
+  hooks.onNotice?.(`No --url given: running against the built-in simulator at ${simulator.url} (a simulated server, not a model).`);
   return { baseUrl: simulator.url, simulator };
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-/** First SIGINT/SIGTERM: stop sending and give in-flight requests the grace period; second: cancel at once. */
-function handleSignals(run: Pick<LoadRun, 'stop' | 'cancelAll'>, plan: RunPlan): () => void {
-  let count = 0;
-  const onSignal = (signal: NodeJS.Signals) => {
-    count++;
-    if (count === 1) {
-      process.stderr.write(`\n${signal}: stopping; waiting up to ${plan.graceMs / 1000}s for requests in flight (again to abort)\n`);
-      run.stop(plan.graceMs);
-    } else {
-      run.cancelAll();
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
 }
 
 /** A server started once and shared by several runs (the stages of a sweep or a capacity search). */
@@ -121,20 +93,30 @@ export interface SharedServer {
 }
 
 /** Starts the built-in simulator when the plan has no URL; the caller closes it. */
-export async function startSharedServer(plan: RunPlan): Promise<{ server: SharedServer; close: () => Promise<void> }> {
-  const { baseUrl, simulator } = await resolveServer(plan);
+export async function startSharedServer(plan: RunPlan, hooks: RunHooks = {}): Promise<{ server: SharedServer; close: () => Promise<void> }> {
+  const { baseUrl, simulator } = await resolveServer(plan, hooks);
   return { server: { baseUrl, simulated: simulator !== null }, close: async () => simulator?.close() };
 }
 
-export async function executeRun(
-  plan: RunPlan,
-  shared?: SharedServer,
-): Promise<{ result: ResultDocument; outDir: string; files: string[] }> {
+/** What a run leaves behind: the result document, and where its files went. */
+export interface RunOutput {
+  result: ResultDocument;
+  outDir: string;
+  /** Files written by the reports (requests.csv, written during the run, is not listed). */
+  files: string[];
+}
+
+/**
+ * Runs the whole load test of a validated plan: no printing, no process signals, no exit. Messages a
+ * user should see go to `hooks.onNotice`; `hooks.signal` stops sending (in-flight requests get the
+ * plan's grace period), `hooks.cancelSignal` cancels in-flight requests at once.
+ */
+export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: RunHooks = {}): Promise<RunOutput> {
   // Known before anything can fail, so every message printed from here on is redacted (main.ts's error printer too).
   registerSecrets(secretsOf({ apiKey: plan.apiKey, headers: plan.headers }));
   // Too few file descriptors for the streams: one clear line now, not EMFILE errors mid-run.
   checkFileLimit(streamsAtMost(plan), shared ? shared.simulated : plan.baseUrl === null);
-  const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan);
+  const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan, hooks);
   const simulated = shared ? shared.simulated : simulator !== null;
   try {
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
@@ -142,7 +124,7 @@ export async function executeRun(
     // The pre-flight doubles as model discovery; discoverModel is left only to explain a server that lists no model.
     const listed = await preflight(partial, plan.rejectUnauthorized);
     const model = plan.model ?? listed ?? (await discoverModel(partial));
-    const cluster = new ClusterRun(plan, (text) => say(plan, text));
+    const cluster = new ClusterRun(plan, (text) => hooks.onNotice?.(text));
     const config: LoadConfig = {
       target: { ...partial, model },
       api: plan.api,
@@ -174,7 +156,7 @@ export async function executeRun(
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
     let metEverySlo = 0;
-    const hooks = {
+    const engineHooks = {
       onRecord: (record: RequestRecord) => {
         requestLog.append(record);
         if (record.ok && record.index >= plan.warmupRequests && perRequestSlos.length > 0 && requestMeetsSlos(record, perRequestSlos)) {
@@ -183,21 +165,19 @@ export async function executeRun(
       },
     };
     // --workers: the same run split over engine threads, merged into one outcome of the same form.
-    const run = plan.workers > 1 ? new WorkerRun(config, plan.workers, hooks) : new LoadRun(config, hooks);
-    if (plan.workers > 1) say(plan, `Engine on ${plan.workers} worker threads.`);
+    const run = plan.workers > 1 ? new WorkerRun(config, plan.workers, engineHooks) : new LoadRun(config, engineHooks);
+    if (plan.workers > 1) hooks.onNotice?.(`Engine on ${plan.workers} worker threads.`);
     const expected = plan.requests === null || plan.datasetKind === 'multi-turn' ? null : plan.requests + plan.warmupRequests;
     if (plan.skippedRecords && plan.skippedRecords.length > 0) {
-      say(plan, `Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
+      hooks.onNotice?.(`Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
     }
-    say(plan, `llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
-    const progress = startProgress(run.recorder, { expected, durationMs: plan.durationMs, label: plan.progressLabel }, !plan.quiet || plan.progressLabel !== undefined);
-    const releaseSignals = handleSignals(run, plan);
+    hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
+    const progress = watchProgress(run, expected, plan.graceMs, hooks);
     let outcome;
     try {
       outcome = await run.run();
     } finally {
       progress.stop();
-      releaseSignals();
       requestLog.close();
       cluster.stop();
     }
@@ -224,65 +204,4 @@ export async function executeRun(
   } finally {
     await simulator?.close();
   }
-}
-
-/** What went wrong, when something did: each error kind, how often, and one (redacted) sample message. */
-export function errorTable(result: ResultDocument): string | null {
-  const s = result.summary;
-  const kinds = Object.entries(s.errors).sort((a, b) => b[1] - a[1]);
-  if (kinds.length === 0 && !s.retried) return null;
-  const ended = s.succeeded + s.failed + s.cancelled;
-  const table = new Table({ head: ['Error kind', 'Requests', 'Share', 'Sample message'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  for (const [kind, count] of kinds) {
-    const sample = (s.error_samples[kind] ?? '').replace(/\s+/g, ' ');
-    table.push([kind, String(count), ended > 0 ? `${((100 * count) / ended).toFixed(1)}%` : '-', sample.length > 70 ? `${sample.slice(0, 69)}…` : sample]);
-  }
-  const lines = kinds.length > 0 ? [table.toString()] : [];
-  if (s.retried) lines.push(`Retried (--retries): ${s.retried} requests needed more than one attempt`);
-  return lines.join('\n');
-}
-
-/** The share of ended requests that failed, when it is above --fail-on-errors; null when within or off. */
-export function errorRateExceeded(result: ResultDocument, limit: number | null): number | null {
-  if (limit === null) return null;
-  const s = result.summary;
-  const ended = (s.succeeded ?? 0) + (s.failed ?? 0);
-  const rate = ended > 0 ? (s.failed ?? 0) / ended : 0;
-  return rate > limit ? rate : null;
-}
-
-/** Prints the result on stdout; a failure to print (a closed pipe, a broken terminal) is reported, never fatal. */
-function printResult(plan: RunPlan, result: ResultDocument, outcomes: SloOutcome[]): void {
-  try {
-    if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    else if (!plan.quiet) {
-      if (plan.formats.includes('table')) {
-        process.stdout.write(consoleReport(result, plan.labels) + '\n');
-        const errors = allFailedLine(result) === null ? errorTable(result) : null;
-        if (errors !== null) process.stdout.write(errors + '\n');
-      }
-      if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
-    }
-  } catch (error) {
-    process.stderr.write(`llmperf: could not print the result (${(error as Error).message}); it is in the files written\n`);
-  }
-}
-
-export async function runAction(flags: RunFlags): Promise<number> {
-  const plan = toRunPlan(flags);
-  for (const note of plan.notes ?? []) say(plan, note);
-  // executeRun writes result.json before anything is printed: no printing error can lose the result.
-  const { result, outDir, files } = await executeRun(plan);
-  const outcomes = (result.slo as SloOutcome[] | undefined) ?? [];
-  printResult(plan, result, outcomes);
-  const written = ['requests.csv', ...files.map((file) => relative(outDir, file))];
-  // -q still says where the results went: one line, so a script's log can find them.
-  process.stderr.write(redact(plan.quiet ? `${join(outDir, 'result.json')}\n` : `Written to ${outDir}: ${written.join(', ')}\n`));
-  if (result.interrupted) return EXIT_INTERRUPTED;
-  const errorRate = errorRateExceeded(result, plan.failOnErrorRate);
-  if (errorRate !== null) {
-    process.stderr.write(`llmperf: ${(errorRate * 100).toFixed(1)}% of requests failed, above --fail-on-errors ${(plan.failOnErrorRate! * 100).toFixed(1)}%\n`);
-    return EXIT_THRESHOLD;
-  }
-  return allPassed(outcomes) ? EXIT_OK : EXIT_THRESHOLD;
 }
