@@ -83,7 +83,8 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
       annotations: { slos, capacity: document.value } });
     if (base.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
     else if (!base.quiet) process.stdout.write(`${stageTable(rows)}\n${notes.join('\n')}\n`);
-    if (!base.quiet) process.stderr.write(`Written to ${outDir}: capacity.json, report.html, charts/\n`);
+    // -q still says where the results went: one line.
+    process.stderr.write(base.quiet ? `${join(outDir, 'capacity.json')}\n` : `Written to ${outDir}: capacity.json, report.html, charts/\n`);
     return 0;
   } finally {
     line.stop();

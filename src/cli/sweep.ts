@@ -65,7 +65,8 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
     });
     if (base.json) process.stdout.write(JSON.stringify(sweep, null, 2) + '\n');
     else if (!base.quiet) process.stdout.write(`${stageTable(rows, sweep.knee)}\n${notes.join('\n')}\n`);
-    if (!base.quiet) process.stderr.write(`Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
+    // -q still says where the results went: one line.
+    process.stderr.write(base.quiet ? `${join(outDir, 'sweep.json')}\n` : `Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
     return 0;
   } finally {
     line.stop();
