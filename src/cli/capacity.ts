@@ -10,7 +10,7 @@ import { addRunOptions, type RunFlags } from './run-flags.js';
 import { startSharedServer } from '../run/execute.js';
 import { say } from './run-command.js';
 import { progressLine } from './progress.js';
-import { basePlan, parseFraction } from './stages-cli.js';
+import { basePlan, parseFraction, resetNote, stageIsolation, sustainNotes } from './stages-cli.js';
 
 interface CapacityFlags extends RunFlags {
   by: string;
@@ -22,6 +22,7 @@ interface CapacityFlags extends RunFlags {
   maxLoad?: string;
   cooldown: string;
   maxErrorRate: string;
+  resetCache?: string;
 }
 
 export async function capacityAction(flags: CapacityFlags): Promise<number> {
@@ -43,6 +44,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     cooldownMs: parseDurationMs(flags.cooldown, '--cooldown', true),
     targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
     headroom: parseFraction(flags.headroom, '--headroom'),
+    isolation: stageIsolation(flags, base),
   };
   const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
   const line = progressLine(!base.quiet);
@@ -55,10 +57,14 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
         ...search,
         outDir,
         // A live line inside each stage, named by its load; each stage's summary line replaces it when it ends.
-        onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }),
+        isolation: { ...search.isolation, onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }) },
         onStage: (stage) => {
           line.stop();
-          if (!base.quiet) process.stderr.write(`  ${by} ${stage.load}: ${stage.passed ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})\n`);
+          if (!base.quiet) {
+            const slos = `${stage.slo.every((o) => o.passed) ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})`;
+            const verdict = stage.passed ? 'pass' : 'FAIL';
+            process.stderr.write(`  ${by} ${stage.load}: ${verdict}: ${slos}${stage.not_sustained ? `; NOT SUSTAINED: ${stage.sustain.reasons.join('; ')}` : ''}${resetNote(stage.cache_reset)}\n`);
+          }
         },
       },
       server,
@@ -67,15 +73,17 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     const answer =
       document.value === 0
         ? `Capacity: below ${document.interval[1]} ${unit}: even the first load missed the SLOs.`
-        : `Capacity: ${document.value} ${unit} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
+        : `Capacity: ${document.value} ${unit}${document.value !== document.searched_value ? ` (what the stages at ${document.searched_value} offered)` : ''} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
     const sizing = document.sizing
       ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
       : null;
-    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed })).sort((a, b) => a.load - b.load);
+    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed, notSustained: stage.not_sustained })).sort((a, b) => a.load - b.load);
     const notes = [
       answer,
       ...(sizing ? [sizing] : []),
       `SLOs: ${document.slo.join('; ')}`,
+      'A stage passes only when every SLO holds and the load was sustained: achieved within 5% of offered, client queue p99 under 10% of TTFT p99 when the in-flight cap was reached (rate stages), and no growing TTFT across the stage. The rate answered is the one the passing stages actually offered.',
+      ...sustainNotes(document.stages),
       ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
       ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
     ];
@@ -102,7 +110,8 @@ export function capacityCommand(): Command {
     .option('--start <load>', 'first load to try (default 1)')
     .option('--max-load <load>', 'never try more than this')
     .option('--cooldown <time>', 'pause between stages', '1s')
-    .option('--max-error-rate <x>', 'error-rate bound added unless an error_rate SLO is given', '0.01');
+    .option('--max-error-rate <x>', 'error-rate bound added unless an error_rate SLO is given', '0.01')
+    .option('--reset-cache <path>', 'POST this path on the server before every stage to empty its prefix cache (vLLM /reset_prefix_cache, SGLang /flush_cache)');
   command.action(async (flags: CapacityFlags) => {
     process.exitCode = await capacityAction(flags);
   });

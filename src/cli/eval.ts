@@ -3,7 +3,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { resolveTarget, type Target } from '../engine/jobs.js';
-import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
+import { EXIT_INTERRUPTED, EXIT_NO_SCORES, UsageError } from '../errors.js';
 import { startMockInWorker, type MockOptions, type MockServer } from '../mock/index.js';
 import { renderEvalPage } from '../eval/report-page.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
@@ -11,7 +11,8 @@ import { buildAnswerKey } from '../eval/answer-key.js';
 import { NoCache, ResponseCache } from '../eval/cache.js';
 import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
 import { parseDatasets } from '../eval/registry.js';
-import { runEval, type EvalDocument } from '../eval/runner.js';
+import { runEval, type EvalDocument, type Progress } from '../eval/runner.js';
+import type { RougeTokenizer } from '../eval/metrics/rouge.js';
 import { renderScoreTable } from '../eval/table.js';
 import type { EvalMode, SimAnswer } from '../eval/types.js';
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
@@ -37,6 +38,7 @@ export interface EvalFlags {
   maxTokens?: string;
   codeTimeout: string;
   simAccuracy: string;
+  rougeTokenizer?: string;
   quiet?: boolean;
 }
 
@@ -60,6 +62,7 @@ export interface EvalPlan {
   maxTokens: number | null;
   codeTimeoutMs: number;
   simAccuracy: number;
+  rougeTokenizer: RougeTokenizer;
   quiet: boolean;
 }
 
@@ -86,19 +89,42 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     maxTokens: flags.maxTokens === undefined ? null : parsePositiveInt(flags.maxTokens, '--max-tokens'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
     simAccuracy,
+    rougeTokenizer: parseChoice(flags.rougeTokenizer ?? 'rouge_score', '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
     quiet: flags.quiet === true,
   };
 }
 
-/** Prints "<benchmark>: answered/total" at most every 5 s, so a long real eval shows it is moving. */
-function progressPrinter(log: (line: string) => void): (benchmark: string, answered: number, total: number) => void {
+/** One progress line: failures and cached answers are counted apart, never as "answered" by the server. */
+export function formatProgress(benchmark: string, p: Progress): string {
+  const answered = p.done - p.failed - p.cached;
+  const parts = [`${answered} answered by the server`];
+  if (p.cached > 0) parts.push(`${p.cached} from the cache`);
+  parts.push(`${p.failed} failed`);
+  return `${benchmark}: ${p.done}/${p.total} requests done: ${parts.join(', ')}`;
+}
+
+/** Prints the progress line at most every 5 s (and when a benchmark completes), so a long real eval shows it is moving. */
+function progressPrinter(log: (line: string) => void): (benchmark: string, progress: Progress) => void {
   let lastMs = Date.now();
-  return (benchmark, answered, total) => {
+  return (benchmark, progress) => {
     const now = Date.now();
-    if (now - lastMs < 5000 && answered < total) return;
+    if (now - lastMs < 5000 && progress.done < progress.total) return;
     lastMs = now;
-    log(`${benchmark}: ${answered}/${total} requests answered`);
+    log(formatProgress(benchmark, progress));
   };
+}
+
+/** 4 (EXIT_NO_SCORES) when some benchmark scored no item at all, else 0. */
+export function evalExitCode(doc: EvalDocument): number {
+  return Object.values(doc.benchmarks).some((b) => b.error !== null) ? EXIT_NO_SCORES : 0;
+}
+
+/** Against a real server, the shipped samples must never pass for a benchmark score. */
+export function samplesWarning(plan: Pick<EvalPlan, 'url' | 'dataDir'>, sets: readonly LoadedSet[]): string | null {
+  if (plan.url === null || plan.dataDir !== null) return null;
+  const sampled = sets.filter((s) => s.benchmark.folder !== null).map((s) => `${s.benchmark.name} (${s.loaded.items.length})`);
+  if (sampled.length === 0) return null;
+  return `--url without --data-dir: these scores are on the shipped samples, a few items per benchmark written to test llmperf (${sampled.join(', ')}), NOT the benchmarks; download each benchmark's files as distributed (see the eval guide, "Getting the data") and pass --data-dir <folder>`;
 }
 
 /** The answer key the simulator serves for these items; exported so tests can start their own simulator. */
@@ -121,6 +147,8 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     } else {
       target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
     }
+    const warning = samplesWarning(plan, sets);
+    if (warning) log(`warning: ${warning}`);
     mkdirSync(plan.outDir, { recursive: true });
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
@@ -132,7 +160,8 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
         target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
-        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, cache, simulated: simulator !== null, log,
+        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, rougeTokenizer: plan.rougeTokenizer, cache, simulated: simulator !== null, log,
+        warnings: warning ? [warning] : [],
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
         onProgress: progressPrinter(log),
       },
@@ -167,7 +196,8 @@ export function evalCommand(): Command {
     .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
-    .option('--quiet', 'print only the score table')
+    .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', 'rouge_score')
+    .option('-q, --quiet', 'print only the score table (and errors)')
     .action(async (flags: EvalFlags) => {
       const plan = toEvalPlan(flags);
       const log = (line: string): void => {
@@ -191,7 +221,13 @@ export function evalCommand(): Command {
       const { doc, outDir } = result;
       process.stdout.write(`${renderScoreTable(doc)}\n`);
       for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
+      // Printed even under -q: a score on the samples must never be read as a benchmark score.
+      for (const warning of doc.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');
       log(`Wrote ${join(outDir, 'eval.json')} and ${join(outDir, 'eval-samples.jsonl')}`);
+      // A benchmark with no scored item has no score: an error even under --quiet, and exit code 4.
+      for (const [name, b] of Object.entries(doc.benchmarks)) if (b.error !== null) process.stderr.write(`error: ${name}: ${b.error}\n`);
+      const code = evalExitCode(doc);
+      if (code !== 0) process.exitCode = code;
     });
 }

@@ -9,11 +9,12 @@ import { addRunOptions, type RunFlags } from './run-flags.js';
 import { startSharedServer } from '../run/execute.js';
 import { say } from './run-command.js';
 import { progressLine } from './progress.js';
-import { basePlan, parseLoadList } from './stages-cli.js';
+import { basePlan, parseLoadList, stageIsolation, stageLine, sustainNotes } from './stages-cli.js';
 
 interface SweepFlags extends RunFlags {
   cooldown: string;
   autoStages: string;
+  resetCache?: string;
 }
 
 export async function sweepAction(flags: SweepFlags): Promise<number> {
@@ -26,8 +27,11 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   }
   const auto = flags.rate === 'auto';
   const loads = auto ? 'auto' : byRate ? parseLoadList(flags.rate!, '--rate', false) : parseLoadList(flags.concurrency!, '--concurrency', true);
-  // A rate sweep keeps --concurrency as its in-flight cap; a concurrency sweep sets it per stage.
-  const base = basePlan(flags, '15s', byRate ? { rate: auto ? undefined : String(loads[0]) } : { concurrency: String((loads as number[])[0]), rate: undefined });
+  // A rate sweep keeps --concurrency as its in-flight cap (default: the open-loop cap, as `run --rate` has; an
+  // auto sweep's placeholder rate gets it too); a concurrency sweep sets it per stage.
+  const base = basePlan(flags, '15s', byRate ? { rate: auto ? '1' : String(loads[0]) } : { concurrency: String((loads as number[])[0]), rate: undefined });
+  const capGiven = flags.concurrency !== undefined || flags.maxConcurrency !== undefined;
+  const isolation = stageIsolation(flags, base);
   const cooldownMs = parseDurationMs(flags.cooldown, '--cooldown', true);
   const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
   const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
@@ -42,19 +46,21 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
         by,
         loads,
         autoStages,
+        probeConcurrency: capGiven ? base.concurrency : 'search',
         cooldownMs,
         outDir,
         // A live line inside each stage, named by its load; each stage's summary line replaces it when it ends.
-        onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }),
-        onStage: (stage) => {
+        isolation: { ...isolation, onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }) },
+        onStage: (stage, label) => {
           line.stop();
-          if (!base.quiet) process.stderr.write(`  stage ${by} ${stage.load}: ${stage.summary.output_tokens_per_s.toFixed(1)} output tok/s, TTFT p99 ${stage.summary.ttft_ms.p99} ms, ${stage.summary.failed} failed\n`);
+          if (!base.quiet) process.stderr.write(`  ${stageLine(stage, label)}\n`);
         },
       },
       server,
     );
-    const rows = sweep.stages.map((stage) => ({ load: stage.load, summary: stage.summary }));
+    const rows = sweep.stages.map((stage) => ({ load: stage.load, summary: stage.summary, notSustained: stage.not_sustained }));
     const notes = [
+      ...sustainNotes(sweep.stages),
       sweep.knee === null
         ? 'No knee in the measured range: latency never grew faster than throughput.'
         : `Knee at ${by} ${sweep.knee}: beyond it latency p99 grows faster than throughput.`,
@@ -77,7 +83,8 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
 export function sweepCommand(): Command {
   const command = addRunOptions(new Command('sweep').description('run stages of growing load (by concurrency or rate) and find the knee'))
     .option('--cooldown <time>', 'pause between stages', '2s')
-    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', '6');
+    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', '6')
+    .option('--reset-cache <path>', 'POST this path on the server before every stage to empty its prefix cache (vLLM /reset_prefix_cache, SGLang /flush_cache)');
   command.action(async (flags: SweepFlags) => {
     process.exitCode = await sweepAction(flags);
   });

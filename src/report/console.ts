@@ -2,6 +2,7 @@
 import Table from 'cli-table3';
 import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
 import { headlineBlock } from './console-headline.js';
+import { dataWarnings } from './warnings.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -107,5 +108,6 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   }
   if (result.interrupted) lines.push('Note: the run was interrupted; the numbers cover what finished before it stopped.');
   if (result.client.message) lines.push(`Warning: ${result.client.message}`);
+  for (const warning of dataWarnings(result)) lines.push(`Warning: ${warning}`);
   return lines.join('\n');
 }
