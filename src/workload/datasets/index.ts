@@ -11,7 +11,7 @@ import { loadMultiTurn } from './multi-turn.js';
 import { loadOpenaiBatch } from './openai-batch.js';
 import { randomPrompts } from './random.js';
 import { loadSharegpt } from './sharegpt.js';
-import { readText, type DatasetContext, type DatasetLoad } from './source.js';
+import { readHead, type DatasetContext, type DatasetLoad } from './source.js';
 
 export type { DatasetContext, DatasetLoad } from './source.js';
 export { randomPrompts, type RandomDatasetOptions } from './random.js';
@@ -64,7 +64,7 @@ export interface Workload {
  * OpenAI batch file is not misread as JSONL prompts (each record "bad"). Falls back to jsonl.
  */
 export function sniffFileKind(path: string): FileKind {
-  const head = readText(path, '--dataset-path').trimStart().slice(0, 4096);
+  const head = readHead(path, '--dataset-path', 4096).trimStart();
   if (head.startsWith('[') && /"conversations"\s*:/.test(head)) return 'sharegpt';
   if (head.startsWith('{')) {
     const first = head.split('\n', 1)[0] ?? '';
@@ -80,7 +80,7 @@ function pickKind(options: WorkloadOptions): { kind: DatasetKind; path: string |
     if (options.dataset !== undefined || options.datasetPath !== undefined) {
       throw new UsageError('--prompts is shorthand for --dataset-path: give one of them');
     }
-    const jsonl = options.promptsFile.endsWith('.jsonl') || readText(options.promptsFile, '--prompts').trimStart().startsWith('{');
+    const jsonl = options.promptsFile.endsWith('.jsonl') || readHead(options.promptsFile, '--prompts').trimStart().startsWith('{');
     return { kind: jsonl ? 'jsonl' : 'lines', path: options.promptsFile };
   }
   if (options.dataset !== undefined && !(DATASET_KINDS as readonly string[]).includes(options.dataset)) {
