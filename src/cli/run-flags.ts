@@ -40,6 +40,8 @@ export function addRunOptions(command: Command): Command {
     .option('--no-preconnect', 'do not open the first wave\'s connections nor warm the response path before the timed window (set-up then delays the first wave; never counted in TTFT)')
     .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
     .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', '0')
+    .option('--cancel-rate <r>', 'abort this share (0..1) of requests on purpose, as users closing a tab; counted as cancelled_by_design, kept out of latency statistics')
+    .option('--cancel-after <time>', '--cancel-rate: abort a chosen request this long after it was sent, if still running (default 1s)')
     .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
     .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
     .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', '1')

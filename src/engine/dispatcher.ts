@@ -51,6 +51,8 @@ export function classifyError(error: Error & { code?: string }, responseStarted:
       return 'timeout';
     case 'LLMPERF_CANCELLED':
       return 'cancelled';
+    case 'LLMPERF_CANCELLED_BY_DESIGN':
+      return 'cancelled_by_design';
     case 'LLMPERF_STOPPED':
       return 'invalid_payload'; // the state already holds the real kind (first failure wins); this is a fallback
     case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':

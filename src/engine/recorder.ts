@@ -97,6 +97,8 @@ export class Recorder implements PackageGapSink {
 
     if (warmup) totals.warmup++;
     else if (state.errorKind === 'cancelled') totals.cancelled++;
+    // Abandoned on purpose (--cancel-rate): neither a failure nor a latency sample; the server still did the work.
+    else if (state.errorKind === 'cancelled_by_design') totals.cancelled_by_design = (totals.cancelled_by_design ?? 0) + 1;
     else if (!ok) {
       totals.failed++;
       const kind = state.errorKind as string;

@@ -20,6 +20,7 @@ import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
 import { globalIndex, shareCount, shareOfStream, type Share } from './workers/share.js';
 import { RequestState } from './stream.js';
 import { checkUsageBounds } from './usage.js';
+import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './cancel.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 
@@ -67,6 +68,8 @@ export interface LoadConfig {
   retries?: number;
   /** Open the first wave's connections before the first timed send (default true; --no-preconnect: false). */
   preconnect?: boolean;
+  /** Deliberate cancellation (--cancel-rate, --cancel-after): abort a seeded share of requests mid-stream. */
+  cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
 }
@@ -121,6 +124,8 @@ export class LoadRun {
   /** Multi-turn: requests are numbered in send order (a conversation sends several). */
   private nextRequestIndex = 0;
   private deadlineMs = Infinity;
+  /** --cancel-rate: the pending abort of each chosen request still in flight. */
+  private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
 
   constructor(
     private readonly config: LoadConfig,
@@ -294,11 +299,22 @@ export class LoadRun {
       this.retryPolicy === null
         ? sendRequest(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, onEnd)
         : sendWithRetries(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, this.retryPolicy, (waitMs) => !this.stopping && performance.now() + waitMs < this.deadlineMs, onEnd);
-    if (!finished) this.inFlight.set(index, handle);
+    if (!finished) {
+      this.inFlight.set(index, handle);
+      const cancel = this.config.cancel;
+      if (cancel !== undefined && chosenForCancel(this.config.seed, index, cancel.rate)) {
+        this.cancelTimers.set(index, setTimeout(() => handle.abort(cancelledByDesignError(cancel.afterMs)), cancel.afterMs));
+      }
+    }
   }
 
   private ended(state: RequestState): void {
     this.inFlight.delete(state.index);
+    const cancelTimer = this.cancelTimers.get(state.index);
+    if (cancelTimer !== undefined) {
+      clearTimeout(cancelTimer);
+      this.cancelTimers.delete(state.index);
+    }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
     const record = this.recorder.recordEnd(state);

@@ -32,6 +32,8 @@ export interface RunTotals {
   usage_invalid_sample?: string;
   /** Succeeded requests whose token counts came from the client's estimate. */
   estimated_token_requests: number;
+  /** Requests aborted on purpose by --cancel-rate / --cancel-after. */
+  cancelled_by_design?: number;
   /** Succeeded requests whose usage reported cached_tokens; of them, hits (cached > 0); their cached and prompt tokens. */
   cache_reported_requests?: number;
   cache_hit_requests?: number;
@@ -101,6 +103,7 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     succeeded: totals.succeeded,
     failed: totals.failed,
     cancelled: totals.cancelled,
+    cancelled_by_design: totals.cancelled_by_design ?? 0,
     errors: { ...totals.errors },
     error_samples: { ...totals.error_samples },
     reconnects: totals.reconnects,

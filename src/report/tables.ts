@@ -20,6 +20,7 @@ const LABELS: Record<string, string> = {
   output_tokens_per_request: 'Output tokens per request', reasoning_tokens_per_request: 'Reasoning tokens per request',
   total_input_tokens: 'Total input tokens', total_output_tokens: 'Total output tokens',
   input_tokens_client_per_request: "Input tokens per request, client's count", output_tokens_requested_per_request: 'Output tokens per request, asked (max_tokens)',
+  cancelled_by_design: 'Cancelled on purpose (--cancel-rate)',
   cached_token_share: 'Prompt tokens served from prefix cache (share)', cache_hit_rate: 'Requests with a prefix-cache hit (share)',
 };
 

@@ -148,6 +148,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       rejectUnauthorized: plan.rejectUnauthorized,
       preconnect: plan.preconnect,
       retries: plan.retries,
+      cancel: plan.cancel,
       arrival: plan.arrival,
       burstiness: plan.burstiness,
       rampUpMs: plan.rampUpMs,
@@ -193,7 +194,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       endedAt: new Date(),
       simulated,
       runId,
-      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, preconnect: plan.preconnect, ...plan.workloadConfig, ...cluster.extraConfig() },
+      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...(plan.cancel ? { cancel_rate: plan.cancel.rate, cancel_after_ms: plan.cancel.afterMs } : {}), preconnect: plan.preconnect, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);
     if (perRequestSlos.length > 0) {

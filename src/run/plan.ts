@@ -62,6 +62,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   simContention?: string;
   simReasoningTokens?: string;
   simPrefixCache?: string;
+  cancelRate?: string;
+  cancelAfter?: string;
   format: string;
   slo: string[];
   workers?: string;
@@ -107,6 +109,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
   formats: ReportFormat[];
   slos: Slo[];
+  /** --cancel-rate / --cancel-after: abort this share of requests this long after their send (absent: none). */
+  cancel?: { rate: number; afterMs: number };
   /** Engine threads (--workers; 1 = the main thread only). */
   workers: number;
   /** Console row names: vLLM's with the seed's beside them, or the seed's metric table. */
@@ -241,6 +245,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
           ? parseNonNegativeInt(flags.simPrefixCache, '--sim-prefix-cache')
           : workload.fields.datasetKind === 'shared-prefix' || (workload.fields.datasetKind as string) === 'trace' ? 1_000_000 : undefined,
     },
+    cancel: cancelPlan(flags),
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
     workers,
@@ -248,4 +253,15 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     failOnErrorRate: flags.failOnErrors === undefined ? null : parseErrorRate(flags.failOnErrors),
     notes,
   }, flags);
+}
+
+/** --cancel-rate R (a share, 0..1) with --cancel-after T (default 1s); either alone names the other. */
+function cancelPlan(flags: RunFlags): { rate: number; afterMs: number } | undefined {
+  if (flags.cancelRate === undefined) {
+    if (flags.cancelAfter !== undefined) throw new UsageError('--cancel-after needs --cancel-rate R: the share of requests to abort');
+    return undefined;
+  }
+  const rate = Number(flags.cancelRate);
+  if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new UsageError(`--cancel-rate ${flags.cancelRate}: must be a share from 0 to 1, e.g. 0.1`);
+  return { rate, afterMs: parseDurationMs(flags.cancelAfter ?? '1s', '--cancel-after') };
 }
