@@ -130,6 +130,11 @@ export class Recorder implements PackageGapSink {
     return Math.max(0, Math.floor((ms - this.runStartMs) / 1000));
   }
 
+  /** The pooled ITL histogram as it fills, for a live exporter to read at scrape time (src/live); read-only. */
+  liveItl(): { histogram: Histogram; sameChunkGaps: number } {
+    return { histogram: this.itl, sameChunkGaps: this.sameChunkGaps };
+  }
+
   get currentInFlight(): number {
     return this.inFlight;
   }

@@ -18,6 +18,7 @@ import { ClusterRun } from '../cluster/run-extras.js';
 import { clusterSections } from '../cluster/report-sections.js';
 import type { RunPlan } from './plan.js';
 import { watchProgress, type RunHooks } from './hooks.js';
+import { linkLive } from '../live/run-link.js';
 
 /**
  * The most streams a run can hold open: the concurrency, or in an open loop also what can arrive within
@@ -153,12 +154,16 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const startedAt = new Date();
     const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
     const requestLog = openRequestLog(outDir);
+    // --metrics-port / --otlp-endpoint: fed at request end and once a second, never per chunk.
+    const live = await linkLive({ ...plan, outDir }, model, baseUrl, hooks.onNotice);
+    try {
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
     let metEverySlo = 0;
     const engineHooks = {
       onRecord: (record: RequestRecord) => {
         requestLog.append(record);
+        live.session?.record(record);
         if (record.ok && record.index >= plan.warmupRequests && perRequestSlos.length > 0 && requestMeetsSlos(record, perRequestSlos)) {
           metEverySlo++;
         }
@@ -173,11 +178,13 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     }
     hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
     const progress = watchProgress(run, expected, plan.graceMs, hooks);
+    live.session?.attach(run, live.stage, plan.warmupRequests);
     let outcome;
     try {
       outcome = await run.run();
     } finally {
       progress.stop();
+      live.session?.detach();
       requestLog.close();
       cluster.stop();
     }
@@ -188,6 +195,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);
+    if (live.session !== null) result.live = { ...live.session.document(), ...(live.stage ? { stage: live.stage } : {}) };
     if (perRequestSlos.length > 0) {
       result.summary.goodput = result.summary.duration_s > 0 ? Math.round((metEverySlo / result.summary.duration_s) * 1000) / 1000 : 0;
     }
@@ -201,6 +209,10 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const formats = plan.formats.includes('json') ? plan.formats : [...plan.formats, 'json' as const];
     const files = await writeReports(outDir, result, formats, { extraSections: clusterSections(result) });
     return { result, outDir, files };
+    } finally {
+      // After the reports: the wait for a last scrape (--metrics-linger) does not delay result.json.
+      await live.close(hooks.onNotice);
+    }
   } finally {
     await simulator?.close();
   }

@@ -11,6 +11,7 @@ import { parseFormats, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
+import { toLivePlan, type LiveFlags, type LivePlan } from '../live/options.js';
 import {
   parseChoice,
   parseDurationMs,
@@ -22,7 +23,7 @@ import {
 } from '../util/parse.js';
 
 /** A run's settings as text, as commander hands the flags over (the API converts its options to this). */
-export interface RunFlags extends ClusterFlags, WorkloadFlags {
+export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   url?: string;
   model?: string;
   api: string;
@@ -93,6 +94,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   slos: Slo[];
   /** Engine threads (--workers; 1 = the main thread only). */
   workers: number;
+  /** Live export while the run lasts (--metrics-port, --otlp-endpoint); absent: none. */
+  live?: LivePlan;
 }
 
 export const DEFAULT_OUTPUT_TOKENS = 128;
@@ -183,5 +186,6 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
     workers: resolveWorkerCount(flags.workers ?? '1', availableParallelism()),
+    live: toLivePlan(flags),
   }, flags);
 }
