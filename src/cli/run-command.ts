@@ -10,6 +10,7 @@ import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';
 import type { RunHooks } from '../run/hooks.js';
 import { redact } from '../util/redact.js';
 import { progressLine } from './progress.js';
+import { gpuLine, type GpuDocument } from '../live/energy.js';
 
 /** Prints to stderr, so stdout stays clean for --json. */
 export const say = (plan: Pick<RunPlan, 'quiet'>, text: string) => {
@@ -81,6 +82,7 @@ export async function runAction(flags: RunFlags): Promise<number> {
       if (errors !== null) process.stdout.write(errors + '\n');
     }
     if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
+    if (result.gpu) process.stdout.write(gpuLine(result.gpu as GpuDocument) + '\n');
   }
   say(plan, `Written to ${outDir}: ${['requests.csv', ...files.map((file) => relative(outDir, file))].join(', ')}`);
   if (result.interrupted) return EXIT_INTERRUPTED;

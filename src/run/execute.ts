@@ -19,6 +19,7 @@ import { clusterSections } from '../cluster/report-sections.js';
 import type { RunPlan } from './plan.js';
 import { watchProgress, type RunHooks } from './hooks.js';
 import { linkLive } from '../live/run-link.js';
+import { gpuEnergy } from '../live/energy.js';
 
 /**
  * The most streams a run can hold open: the concurrency, or in an open loop also what can arrive within
@@ -195,6 +196,9 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);
+    // --server-metrics with a DCGM exporter: energy per output token, mean power and utilisation.
+    const gpu = gpuEnergy(result);
+    if (gpu !== null) result.gpu = gpu;
     if (live.session !== null) result.live = { ...live.session.document(), ...(live.stage ? { stage: live.stage } : {}) };
     if (perRequestSlos.length > 0) {
       result.summary.goodput = result.summary.duration_s > 0 ? Math.round((metEverySlo / result.summary.duration_s) * 1000) / 1000 : 0;
