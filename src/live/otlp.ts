@@ -10,7 +10,8 @@ import type { LiveSink, RequestSample } from './sink.js';
 /** Identifies the run beside the server's own telemetry. */
 export interface RunIdentity {
   runId: string;
-  model: string;
+  /** Unknown when a sweep opens the session before its first stage discovers the model. */
+  model?: string;
   /** The target's origin and path, never its credentials. */
   target: string;
   version: string;
@@ -21,7 +22,7 @@ export function liveResource(identity: RunIdentity): Resource {
     'service.name': 'llmperf',
     'service.version': identity.version,
     'llmperf.run_id': identity.runId,
-    'llmperf.model': identity.model,
+    ...(identity.model ? { 'llmperf.model': identity.model } : {}),
     'llmperf.target': identity.target,
   });
 }

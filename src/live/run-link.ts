@@ -8,8 +8,6 @@ import { LiveSession } from './session.js';
 /** The plan fields the link reads (RunPlan has them). */
 export interface LivePlanFields {
   live?: LivePlan;
-  /** A sweep or capacity search opens one session for all its stages and passes it in; the stage is then labelled. */
-  liveSession?: LiveSession | null;
   outDir?: string;
 }
 
@@ -26,12 +24,21 @@ export function safeTarget(baseUrl: string): string {
   return redact(`${url.origin}${url.pathname}`.replace(/\/+$/, ''));
 }
 
-export async function linkLive(plan: LivePlanFields, model: string, baseUrl: string, notice?: (text: string) => void): Promise<RunLive> {
-  if (plan.liveSession) {
-    return { session: plan.liveSession, stage: plan.outDir ? basename(plan.outDir) : '', close: async () => {} };
-  }
+/** Opens the plan's live session (null when it exports nothing) and says where it is. */
+export async function openLive(plan: LivePlanFields, baseUrl: string, model: string | undefined, notice?: (text: string) => void): Promise<LiveSession | null> {
   const session = plan.live ? await LiveSession.open(plan.live, { model, target: safeTarget(baseUrl), version: VERSION }) : null;
   if (session?.url) notice?.(`Live metrics: ${session.url} (run_id ${session.runId})`);
   if (session !== null && plan.live?.otlpEndpoint) notice?.(`OTLP export to ${plan.live.otlpEndpoint} (run_id ${session.runId})`);
+  return session;
+}
+
+/**
+ * A plain run opens its own session; a sweep's or capacity search's stage gets the one session its
+ * shared server opened (`shared`), so one run id spans the stages and each stage's series carry
+ * `stage=<its folder name>` (concurrency-16, warmup...).
+ */
+export async function linkLive(plan: LivePlanFields, model: string, baseUrl: string, notice?: (text: string) => void, shared?: LiveSession | null): Promise<RunLive> {
+  if (shared) return { session: shared, stage: plan.outDir ? basename(plan.outDir) : '', close: async () => {} };
+  const session = await openLive(plan, baseUrl, model, notice);
   return { session, stage: '', close: async (say) => session?.close(say) };
 }

@@ -67,9 +67,9 @@ export class LiveSession {
   }
 
   /** Follows one run (a sweep's stage: one per stage, in turn); sent and in-flight are read once a second. */
-  attach(run: LiveRunView, stage: string, warmupRequests: number): void {
+  attach(run: LiveRunView, stage: string, model: string, warmupRequests: number): void {
     this.detach();
-    const labels: LiveLabels = { run_id: this.runId, model: this.identity.model, stage };
+    const labels: LiveLabels = { run_id: this.runId, model, stage };
     const itl = run.recorder.liveItl?.() ?? null;
     if (itl !== null) this.prometheus?.attachItl(labels, itl);
     const timer = setInterval(() => this.poll(), 1000);

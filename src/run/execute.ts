@@ -18,7 +18,8 @@ import { ClusterRun } from '../cluster/run-extras.js';
 import { clusterSections } from '../cluster/report-sections.js';
 import type { RunPlan } from './plan.js';
 import { watchProgress, type RunHooks } from './hooks.js';
-import { linkLive } from '../live/run-link.js';
+import { linkLive, openLive } from '../live/run-link.js';
+import type { LiveSession } from '../live/session.js';
 import { gpuEnergy } from '../live/energy.js';
 
 /**
@@ -92,12 +93,19 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 export interface SharedServer {
   baseUrl: string;
   simulated: boolean;
+  /** The stages' one live session (--metrics-port, --otlp-endpoint), closed with the server. */
+  live?: LiveSession | null;
 }
 
 /** Starts the built-in simulator when the plan has no URL; the caller closes it. */
 export async function startSharedServer(plan: RunPlan, hooks: RunHooks = {}): Promise<{ server: SharedServer; close: () => Promise<void> }> {
   const { baseUrl, simulator } = await resolveServer(plan, hooks);
-  return { server: { baseUrl, simulated: simulator !== null }, close: async () => simulator?.close() };
+  const live = await openLive(plan, baseUrl, plan.model, hooks.onNotice);
+  const close = async () => {
+    await live?.close(hooks.onNotice);
+    await simulator?.close();
+  };
+  return { server: { baseUrl, simulated: simulator !== null, live }, close };
 }
 
 /** What a run leaves behind: the result document, and where its files went. */
@@ -156,7 +164,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
     const requestLog = openRequestLog(outDir);
     // --metrics-port / --otlp-endpoint: fed at request end and once a second, never per chunk.
-    const live = await linkLive({ ...plan, outDir }, model, baseUrl, hooks.onNotice);
+    const live = await linkLive({ ...plan, outDir }, model, baseUrl, hooks.onNotice, shared?.live);
     try {
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
@@ -179,7 +187,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     }
     hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
     const progress = watchProgress(run, expected, plan.graceMs, hooks);
-    live.session?.attach(run, live.stage, plan.warmupRequests);
+    live.session?.attach(run, live.stage, model, plan.warmupRequests);
     let outcome;
     try {
       outcome = await run.run();
