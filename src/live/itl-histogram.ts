@@ -12,30 +12,46 @@ export interface ItlSource {
 interface IndexedHistogram {
   countsArrayIndex(value: number): number;
   getCountAtIndex(index: number): number;
+  valueFromIndex(index: number): number;
+  medianEquivalentValue(value: number): number;
   maxValue: number;
+  totalCount: number;
+  /** The typed bucket array of the Int32 histograms the engine records into (read directly: 10x faster than the getter). */
+  _counts?: ArrayLike<number>;
 }
 
 /**
- * Cumulative counts at each bound (seconds) and the sum (seconds), walking the HDR buckets once: about
- * 50,000 index reads per scrape, some 0.2 ms, once a scrape interval instead of a histogram update per chunk.
- * HDR buckets are 0.1% wide, so a value within 0.1% of a bound may land on either side of it.
+ * Cumulative counts at each bound (seconds) and the sum (seconds) in one walk over the HDR buckets up to
+ * the largest value: a few thousand array reads per scrape, instead of a histogram update per chunk.
+ * HDR buckets are 0.1% wide, so a value within 0.1% of a bound may land on either side of it, and the
+ * sum uses each bucket's middle value (the 0.1% resolution the result's own statistics have).
  */
 export function classicBuckets(source: ItlSource, boundsS: readonly number[]): { cumulative: number[]; count: number; sumS: number } {
-  const h = source.histogram as unknown as IndexedHistogram & Histogram;
+  const h = source.histogram as unknown as IndexedHistogram;
   const zero = source.sameChunkGaps;
+  const counts = h._counts;
+  const countAt = counts ? (i: number) => counts[i] : (i: number) => h.getCountAtIndex(i);
+  const last = h.totalCount > 0 ? h.countsArrayIndex(h.maxValue) : -1;
   const cumulative: number[] = [];
   let running = zero;
+  // Same-chunk gaps are recorded as 1 µs by the engine; so they are here.
+  let sumUs = zero;
   let index = 0;
-  const last = h.totalCount > 0 ? h.countsArrayIndex(h.maxValue) : -1;
   for (const boundS of boundsS) {
     const boundIndex = Math.min(last, h.countsArrayIndex(Math.max(1, Math.floor(boundS * 1e6))));
-    for (; index <= boundIndex; index++) running += h.getCountAtIndex(index);
+    for (; index <= boundIndex; index++) {
+      const count = countAt(index);
+      if (count === 0) continue;
+      running += count;
+      sumUs += count * h.medianEquivalentValue(h.valueFromIndex(index));
+    }
     cumulative.push(running);
   }
-  const count = h.totalCount + zero;
-  // Same-chunk gaps are recorded as 1 µs by the engine; so they are here.
-  const sumS = (h.totalCount > 0 ? h.mean * h.totalCount : 0) / 1e6 + zero / 1e6;
-  return { cumulative, count, sumS };
+  for (; index <= last; index++) {
+    const count = countAt(index);
+    if (count !== 0) sumUs += count * h.medianEquivalentValue(h.valueFromIndex(index));
+  }
+  return { cumulative, count: h.totalCount + zero, sumS: sumUs / 1e6 };
 }
 
 /** A prom-client metric object (registered with `registerMetric`) whose samples are computed at scrape time. */
