@@ -13,6 +13,7 @@ import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../wo
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import { toLivePlan, type LiveFlags, type LivePlan } from '../live/options.js';
 import {
+  parseByteCount,
   parseChoice,
   parseDurationMs,
   parseHeader,
@@ -39,6 +40,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   apiKeyFile?: string;
   timeout: string;
   idleTimeout?: string;
+  maxEventBytes?: string;
   out?: string;
   json?: boolean;
   seed: string;
@@ -79,6 +81,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   apiKeyEnv: string;
   timeoutMs: number;
   idleTimeoutMs: number;
+  /** Bound on one SSE line or event; beyond it a request fails as event_too_large. */
+  maxEventBytes: number;
   outDir: string | undefined;
   json: boolean;
   quiet: boolean;
@@ -162,6 +166,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     apiKeyEnv: flags.apiKeyEnv,
     timeoutMs,
     idleTimeoutMs: flags.idleTimeout ? parseDurationMs(flags.idleTimeout, '--idle-timeout') : timeoutMs,
+    maxEventBytes: parseByteCount(flags.maxEventBytes ?? '1MB', '--max-event-bytes'),
     outDir: flags.out,
     json: Boolean(flags.json),
     quiet: Boolean(flags.quiet),
