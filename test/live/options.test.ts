@@ -5,6 +5,7 @@ import { classicBuckets } from '../../src/live/itl-histogram.js';
 import { otlpSignalUrl, toLivePlan } from '../../src/live/options.js';
 import { createLiveHistogram } from '../../src/engine/live-histogram.js';
 import { recordUs } from '../../src/metrics/histogram.js';
+import { Recorder } from '../../src/engine/recorder.js';
 
 describe('toLivePlan', () => {
   it('is off by default, loopback and a 15 s linger when a port is given', () => {
@@ -46,5 +47,17 @@ describe('classicBuckets', () => {
 
   it('is all zeros for an empty histogram', () => {
     expect(classicBuckets({ histogram: createLiveHistogram(), sameChunkGaps: 0 }, [0.001, 1])).toEqual({ cumulative: [0, 0], count: 0, sumS: 0 });
+  });
+
+  it("follows the recorder's ITL as it fills, same-chunk gaps included", () => {
+    const recorder = new Recorder(null, 1);
+    const source = recorder.liveItl();
+    recorder.recordItlUs(2000);
+    recorder.recordItlUs(0);
+    recorder.recordItlUs(0);
+    expect(classicBuckets(source, [0.001, 0.01])).toMatchObject({ cumulative: [2, 3], count: 3 });
+    // The end-of-run snapshot folds the zero gaps into the histogram: the live view counts them once.
+    recorder.snapshot();
+    expect(classicBuckets(source, [0.001, 0.01])).toMatchObject({ cumulative: [2, 3], count: 3 });
   });
 });
