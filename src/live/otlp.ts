@@ -5,7 +5,7 @@ import type { Counter, Histogram, UpDownCounter } from '@opentelemetry/api';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { otlpSignalUrl } from './options.js';
 import { BUCKETS_S, COUNTERS, GAUGES, HISTOGRAMS, type LiveLabels } from './names.js';
-import type { LiveSink, RequestSample } from './sink.js';
+import { atMost, OTLP_CLOSE_LIMIT_MS, type LiveSink, type RequestSample } from './sink.js';
 
 /** Identifies the run beside the server's own telemetry. */
 export interface RunIdentity {
@@ -44,7 +44,7 @@ export class OtlpSink implements LiveSink {
   private readonly histograms: Record<'ttft' | 'tpot' | 'e2e' | 'queue', Histogram>;
 
   constructor(endpoint: string, identity: RunIdentity, intervalMs: number) {
-    const exporter = new OTLPMetricExporter({ url: otlpSignalUrl(endpoint, 'metrics') });
+    const exporter = new OTLPMetricExporter({ url: otlpSignalUrl(endpoint, 'metrics'), timeoutMillis: OTLP_CLOSE_LIMIT_MS });
     const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: intervalMs, exportTimeoutMillis: Math.min(intervalMs, 10_000) });
     this.provider = new MeterProvider({ resource: liveResource(identity), readers: [reader] });
     const meter = this.provider.getMeter('llmperf', identity.version);
@@ -84,9 +84,8 @@ export class OtlpSink implements LiveSink {
     this.inFlightNow.set(key, inFlight);
   }
 
-  /** Pushes the final values, then stops; an unreachable collector delays the end by the export timeout at most. */
+  /** Pushes the final values (shutdown flushes), then stops; an unreachable collector delays the end by OTLP_CLOSE_LIMIT_MS at most. */
   async close(): Promise<void> {
-    await this.provider.forceFlush().catch(() => {});
-    await this.provider.shutdown().catch(() => {});
+    await atMost(this.provider.shutdown(), OTLP_CLOSE_LIMIT_MS);
   }
 }

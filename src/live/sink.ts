@@ -48,3 +48,17 @@ export function toSample(record: RequestRecord, warmupRequests: number, firstSen
     status: record.status,
   };
 }
+
+/** Waits for `work` at most `limitMs`: an unreachable collector may not delay the end of a run beyond that. */
+export async function atMost(work: Promise<unknown>, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, limitMs);
+    timer.unref();
+  });
+  await Promise.race([work.catch(() => {}), limit]);
+  clearTimeout(timer);
+}
+
+/** The longest the last OTLP push (metrics and spans, in parallel) may hold up the end of a run. */
+export const OTLP_CLOSE_LIMIT_MS = 5_000;

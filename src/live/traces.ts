@@ -5,14 +5,14 @@ import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trac
 import { otlpSignalUrl } from './options.js';
 import { liveResource, type RunIdentity } from './otlp.js';
 import type { LiveLabels } from './names.js';
-import type { RequestSample } from './sink.js';
+import { atMost, OTLP_CLOSE_LIMIT_MS, type RequestSample } from './sink.js';
 
 export class SpanSink {
   private readonly provider: BasicTracerProvider;
   private readonly tracer;
 
   constructor(endpoint: string, identity: RunIdentity) {
-    const exporter = new OTLPTraceExporter({ url: otlpSignalUrl(endpoint, 'traces') });
+    const exporter = new OTLPTraceExporter({ url: otlpSignalUrl(endpoint, 'traces'), timeoutMillis: OTLP_CLOSE_LIMIT_MS });
     // Batched: spans leave in the background, some 512 at a time, never one HTTP request per LLM request.
     this.provider = new BasicTracerProvider({ resource: liveResource(identity), spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 20_000, maxExportBatchSize: 512 })] });
     this.tracer = this.provider.getTracer('llmperf', identity.version);
@@ -40,7 +40,6 @@ export class SpanSink {
   }
 
   async close(): Promise<void> {
-    await this.provider.forceFlush().catch(() => {});
-    await this.provider.shutdown().catch(() => {});
+    await atMost(this.provider.shutdown(), OTLP_CLOSE_LIMIT_MS);
   }
 }
