@@ -163,10 +163,10 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     await cluster.beforeStart();
     const startedAt = new Date();
     const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
-    const requestLog = openRequestLog(outDir);
-    // --metrics-port / --otlp-endpoint: fed at request end and once a second, never per chunk.
+    // --metrics-port / --otlp-endpoint: fed at request end and once a second, never per chunk. Opened first: a port in use is a usage error before anything is written.
     const live = await linkLive({ ...plan, outDir }, model, baseUrl, hooks.onNotice, shared?.live);
     try {
+    const requestLog = openRequestLog(outDir);
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
     let metEverySlo = 0;
