@@ -4,17 +4,20 @@ import type { Agent } from 'undici';
 import type { Histogram } from '../metrics/histogram.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
 import type { RunTotals } from '../metrics/summary.js';
-import { arrivalSchedule, type ArrivalKind } from '../workload/arrivals.js';
+import { arrivalStream, type ArrivalKind } from '../workload/arrivals.js';
 import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { WorkloadStats } from '../workload/summary.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
+import { connectOptions } from './dispatcher.js';
+import { preopenCount, WarmConnector, type ConnectionStats } from './connections.js';
+import { warmResponsePath } from './warm-up.js';
 import { startClientLoadMonitor } from './client-load.js';
 import { Recorder } from './recorder.js';
 import { Redactor, secretsOf } from '../util/redact.js';
 import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
-import { globalIndex, shareCount, takeShare, type Share } from './workers/share.js';
+import { globalIndex, shareCount, shareOfStream, type Share } from './workers/share.js';
 import { RequestState } from './stream.js';
 import { checkUsageBounds } from './usage.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
@@ -54,12 +57,16 @@ export interface LoadConfig {
   rejectUnauthorized: boolean;
   /** Keep the response text of every request (eval needs it; a load run does not). */
   keepText?: boolean;
+  /** Response bytes beyond which a request fails as response_too_large (eval and arena bound what they keep); absent: no cap. */
+  maxResponseBytes?: number;
   /** Exact request bodies, request i sending bodies[i] (jobs); when set, prompts are not used. */
   bodies?: string[];
   /** This run is one worker thread's share of a larger one (--workers): it sends only these request indexes. */
   share?: Share;
   /** Extra attempts for transient failures (429, 503, reset before any byte); 0 or absent: none (a load test reports failures). */
   retries?: number;
+  /** Open the first wave's connections before the first timed send (default true; --no-preconnect: false). */
+  preconnect?: boolean;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
 }
@@ -81,12 +88,17 @@ export interface RunOutcome {
   eventLoopUtilization?: number;
   /** Engine threads the run used (absent: 1). */
   workers?: number;
+  /** Connections opened before the run and during it, with their set-up times (a phase of its own, not in TTFT). */
+  connections?: ConnectionStats;
+  /** Cores the machine left idle on average during the run (null: unknown, or too short a run to tell). */
+  freeCores?: number | null;
 }
 
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
 export class LoadRun {
   readonly recorder: Recorder;
   private readonly dispatcher: Agent;
+  private readonly connector: WarmConnector;
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly bodies: string[];
@@ -118,12 +130,14 @@ export class LoadRun {
     // Multi-turn: --requests counts conversations, whose turns are not known ahead: no expected request count.
     const conversations = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
     this.recorder = new Recorder(conversations ? null : config.requests, config.concurrency, config.warmupRequests);
-    this.dispatcher = createDispatcher({
+    const clientOptions = {
       connections: config.concurrency,
       timeoutMs: config.timeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
       rejectUnauthorized: config.rejectUnauthorized,
-    });
+    };
+    this.connector = new WarmConnector(connectOptions(clientOptions));
+    this.dispatcher = createDispatcher({ ...clientOptions, connector: this.connector.connect });
     this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
     this.redactor = new Redactor(secretsOf(config.target));
     this.prompts = config.bodies ? config.prompts : shuffled(config.prompts, config.seed);
@@ -137,7 +151,7 @@ export class LoadRun {
       : (index: number, intendedMs: number) => this.launch(index, intendedMs);
     const total = expected ?? Infinity;
     if (config.ratePerS !== null) {
-      const schedule = arrivalSchedule({
+      const arrivals = arrivalStream({
         kind: config.arrival ?? 'poisson',
         ratePerS: config.ratePerS,
         count: total,
@@ -147,8 +161,8 @@ export class LoadRun {
         rampUpMs: config.rampUpMs,
       });
       // A worker's share of the one schedule: together the workers send exactly the single-thread arrivals.
-      const offsets = share ? takeShare(schedule, share) : schedule;
-      this.scheduler = new OpenLoop(offsets, config.concurrency, launch);
+      const next = share ? shareOfStream(arrivals, share) : arrivals;
+      this.scheduler = new OpenLoop(next, config.concurrency, launch);
     } else {
       const count = share ? shareCount(total, share) : total;
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
@@ -158,6 +172,7 @@ export class LoadRun {
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
   async run(): Promise<RunOutcome> {
+    await this.preconnect();
     const clientLoad = startClientLoadMonitor();
     if (this.config.durationMs !== null) this.deadlineMs = performance.now() + this.config.durationMs;
     await new Promise<void>((resolve) => {
@@ -171,6 +186,7 @@ export class LoadRun {
     const load = clientLoad.stop();
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
+    this.connector.close();
     const snapshot = this.recorder.snapshot();
     snapshot.totals.workload = { ...this.workload.counters() };
     snapshot.totals.retried = this.retriedRequests;
@@ -181,7 +197,28 @@ export class LoadRun {
       scheduleLagUs: this.scheduler.scheduleLagUs,
       eventLoopDelayMs: load.eventLoopDelayMs,
       eventLoopUtilization: load.eventLoopUtilization,
+      connections: this.connector.stats,
+      freeCores: load.freeCores,
     };
+  }
+
+  /**
+   * Opens one connection per request of the first wave before anything is timed: no request is sent on them (only
+   * --warmup sends requests), so the first wave's TTFT is not inflated by TCP/TLS set-up done while it is timed.
+   * Bounded by the connect timeout; a server that refuses is left to the run's requests to report.
+   */
+  private async preconnect(): Promise<void> {
+    const config = this.config;
+    if (config.preconnect === false) return;
+    // The response path's first use (undici's client and parser, SSE decoding, JSON.parse) compiles code and
+    // allocates: done once per thread on a loopback replay, so the first wave does not pay it while timed.
+    this.connector.stats.warmUpMs = await warmResponsePath();
+    const share = config.share;
+    const requests = config.requests === null ? null : config.requests + config.warmupRequests;
+    // A worker thread opens its own share: its concurrency, requests and arrival rate are its share of the run's.
+    const rate = config.ratePerS === null ? null : share ? config.ratePerS / share.step : config.ratePerS;
+    const count = preopenCount(config.concurrency, requests === null ? null : share ? shareCount(requests, share) : requests, rate);
+    await this.connector.preopen(this.origin, count, Math.min(config.timeoutMs, 10_000));
   }
 
   /** Stops sending; in-flight requests may finish within `graceMs`, then are cancelled. */
@@ -235,7 +272,7 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes };
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;

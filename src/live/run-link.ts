@@ -25,8 +25,8 @@ export function safeTarget(baseUrl: string): string {
 }
 
 /** Opens the plan's live session (null when it exports nothing) and says where it is. */
-export async function openLive(plan: LivePlanFields, baseUrl: string, model: string | undefined, notice?: (text: string) => void): Promise<LiveSession | null> {
-  const session = plan.live ? await LiveSession.open(plan.live, { model, target: safeTarget(baseUrl), version: VERSION }) : null;
+export async function openLive(plan: LivePlanFields, baseUrl: string, model: string | undefined, notice?: (text: string) => void, runId?: string): Promise<LiveSession | null> {
+  const session = plan.live ? await LiveSession.open(plan.live, { model, target: safeTarget(baseUrl), version: VERSION, runId }) : null;
   if (session?.url) notice?.(`Live metrics: ${session.url} (run_id ${session.runId})`);
   if (session !== null && plan.live?.otlpEndpoint) notice?.(`OTLP export to ${plan.live.otlpEndpoint} (run_id ${session.runId})`);
   return session;
@@ -37,8 +37,9 @@ export async function openLive(plan: LivePlanFields, baseUrl: string, model: str
  * shared server opened (`shared`), so one run id spans the stages and each stage's series carry
  * `stage=<its folder name>` (concurrency-16, warmup...).
  */
-export async function linkLive(plan: LivePlanFields, model: string, baseUrl: string, notice?: (text: string) => void, shared?: LiveSession | null): Promise<RunLive> {
+export async function linkLive(plan: LivePlanFields, model: string, baseUrl: string, notice?: (text: string) => void, shared?: LiveSession | null, runId?: string): Promise<RunLive> {
   if (shared) return { session: shared, stage: plan.outDir ? basename(plan.outDir) : '', close: async () => {} };
-  const session = await openLive(plan, baseUrl, model, notice);
+  // A plain run's series carry the result's own run_id, so a result and its Prometheus series find each other.
+  const session = await openLive(plan, baseUrl, model, notice, runId);
   return { session, stage: '', close: async (say) => session?.close(say) };
 }

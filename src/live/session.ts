@@ -1,5 +1,5 @@
 // A run's live export: opens the sinks the plan asks for, feeds them at request end and once a second, closes them after the run.
-import { randomUUID } from 'node:crypto';
+import { newRunId } from '../util/out-dir.js';
 import type { RequestRecord } from '../metrics/schema.js';
 import type { LivePlan } from './options.js';
 import type { ItlSource } from './itl-histogram.js';
@@ -40,7 +40,7 @@ export class LiveSession {
   /** Null when the plan exports nothing (the default): the run then carries no live code at all. */
   static async open(plan: LivePlan, identity: Omit<RunIdentity, 'runId'> & { runId?: string }): Promise<LiveSession | null> {
     if (plan.metricsPort === null && plan.otlpEndpoint === null) return null;
-    const session = new LiveSession(plan, { ...identity, runId: identity.runId ?? randomUUID().slice(0, 8) });
+    const session = new LiveSession(plan, { ...identity, runId: identity.runId ?? newRunId() });
     if (plan.metricsPort !== null) {
       const sink = new PrometheusSink();
       session.metricsUrl = await sink.listen(plan.metricsPort, plan.metricsHost);

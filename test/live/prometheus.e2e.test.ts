@@ -59,6 +59,7 @@ describe.skipIf(PROMETHEUS === null)('llmperf --metrics-port scraped by a real P
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout);
     const runId: string = result.live.run_id;
+    expect(runId).toBe(result.run_id);
     expect(result.live.metrics_url).toBe(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(result.summary.sent).toBeGreaterThan(100);
 
