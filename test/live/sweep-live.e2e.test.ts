@@ -42,7 +42,7 @@ describe('llmperf sweep --metrics-port', () => {
     }
     const run = await running;
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stderr).toMatch(/Live metrics: http:\/\/127\.0\.0\.1:\d+\/metrics \(run_id \w+\)/);
+    expect(run.stderr).toMatch(/Live metrics: http:\/\/127\.0\.0\.1:\d+\/metrics \(run_id [\w-]+\)/);
     const sweep = JSON.parse(run.stdout);
     const runIds = new Set([...last.matchAll(/run_id="([^"]+)"/g)].map((m) => m[1]));
     expect(runIds.size).toBe(1);
