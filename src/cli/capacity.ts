@@ -1,100 +1,36 @@
-// `llmperf capacity`: search the highest load that meets the SLOs, print it with its interval and a sizing line.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// `llmperf capacity`: flags into the library's capacity search, then its stage table, answer and sizing on the console.
 import { Command } from 'commander';
-import { findCapacity, stageTable, writeStageReport } from '../capacity/index.js';
-import { UsageError } from '../errors.js';
-import { parseSlo } from '../metrics/slo.js';
-import { parseChoice, parseDurationMs, parsePositiveNumber } from '../util/parse.js';
-import { addRunOptions, type RunFlags } from './run-flags.js';
-import { startSharedServer } from '../run/execute.js';
+import { stageTable } from '../capacity/index.js';
+import { CAPACITY_DEFAULTS, capacityFromFlags, type CapacityFlags } from '../api/capacity.js';
+import { addRunOptions } from './run-flags.js';
 import { say } from './run-command.js';
-import { basePlan, parseFraction } from './stages-cli.js';
-
-interface CapacityFlags extends RunFlags {
-  by: string;
-  precision: string;
-  budget: string;
-  targetRate?: string;
-  headroom: string;
-  start?: string;
-  maxLoad?: string;
-  cooldown: string;
-  maxErrorRate: string;
-}
 
 export async function capacityAction(flags: CapacityFlags): Promise<number> {
-  const by = parseChoice(flags.by, '--by', ['rate', 'concurrency'] as const);
-  if (flags.slo.length === 0) throw new UsageError('capacity: give at least one --slo, e.g. --slo "ttft_ms.p99 < 500"');
-  const base = basePlan(flags, '10s', by === 'concurrency' ? { concurrency: '1', rate: undefined } : { rate: '1' });
-  const slos = [...base.slos];
-  if (!slos.some((slo) => slo.metric === 'error_rate')) {
-    slos.push(parseSlo(`error_rate <= ${parsePositiveNumber(flags.maxErrorRate, '--max-error-rate')}`));
-  }
-  const outDir = base.outDir ?? join('reports', `capacity-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
-  mkdirSync(outDir, { recursive: true });
-  // Every flag is checked before the server starts, so a typo costs one line, not a warm-up.
-  const search = {
-    precision: parseFraction(flags.precision, '--precision'),
-    budgetMs: parseDurationMs(flags.budget, '--budget'),
-    start: flags.start ? parsePositiveNumber(flags.start, '--start') : 1,
-    maxLoad: flags.maxLoad ? parsePositiveNumber(flags.maxLoad, '--max-load') : by === 'rate' ? 100_000 : 10_000,
-    cooldownMs: parseDurationMs(flags.cooldown, '--cooldown', true),
-    targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
-    headroom: parseFraction(flags.headroom, '--headroom'),
-  };
-  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
-  try {
-    const document = await findCapacity(
-      base,
-      {
-        by,
-        slos,
-        ...search,
-        outDir,
-        onStage: (stage) => {
-          if (!base.quiet) process.stderr.write(`  ${by} ${stage.load}: ${stage.passed ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})\n`);
-        },
-      },
-      server,
-    );
-    const unit = by === 'rate' ? 'requests/s' : 'concurrent requests';
-    const answer =
-      document.value === 0
-        ? `Capacity: below ${document.interval[1]} ${unit}: even the first load missed the SLOs.`
-        : `Capacity: ${document.value} ${unit} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
-    const sizing = document.sizing
-      ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
-      : null;
-    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed }));
-    const notes = [
-      answer,
-      ...(sizing ? [sizing] : []),
-      `SLOs: ${document.slo.join('; ')}`,
-      ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
-      ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
-    ];
-    await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html') });
-    if (base.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
-    else if (!base.quiet) process.stdout.write(`${stageTable(rows)}\n${notes.join('\n')}\n`);
-    if (!base.quiet) process.stderr.write(`Written to ${outDir}: capacity.json, report.html, charts/\n`);
-    return 0;
-  } finally {
-    await close();
-  }
+  const quiet = Boolean(flags.quiet);
+  const { document, outDir, notes } = await capacityFromFlags(flags, {
+    onNotice: (text) => say({ quiet }, text),
+    onStage: (stage) => {
+      if (!quiet) process.stderr.write(`  ${flags.by} ${stage.load}: ${stage.passed ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})\n`);
+    },
+  });
+  const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed }));
+  if (flags.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
+  else if (!quiet) process.stdout.write(`${stageTable(rows)}\n${notes.join('\n')}\n`);
+  if (!quiet) process.stderr.write(`Written to ${outDir}: capacity.json, report.html, charts/\n`);
+  return 0;
 }
 
 export function capacityCommand(): Command {
   const command = addRunOptions(new Command('capacity').description('find the highest load at which the SLOs still hold'))
-    .option('--by <axis>', 'rate or concurrency', 'rate')
-    .option('--precision <p>', 'stop when the answer interval is this narrow (relative)', '10%')
-    .option('--budget <time>', 'time budget for the whole search', '10m')
+    .option('--by <axis>', 'rate or concurrency', CAPACITY_DEFAULTS.by)
+    .option('--precision <p>', 'stop when the answer interval is this narrow (relative)', CAPACITY_DEFAULTS.precision)
+    .option('--budget <time>', 'time budget for the whole search', CAPACITY_DEFAULTS.budget)
     .option('--target-rate <r>', 'sizing: requests/s the deployment must serve')
-    .option('--headroom <p>', 'sizing: run each replica this far below its capacity', '20%')
+    .option('--headroom <p>', 'sizing: run each replica this far below its capacity', CAPACITY_DEFAULTS.headroom)
     .option('--start <load>', 'first load to try (default 1)')
     .option('--max-load <load>', 'never try more than this')
-    .option('--cooldown <time>', 'pause between stages', '1s')
-    .option('--max-error-rate <x>', 'error-rate bound added unless an error_rate SLO is given', '0.01');
+    .option('--cooldown <time>', 'pause between stages', CAPACITY_DEFAULTS.cooldown)
+    .option('--max-error-rate <x>', 'error-rate bound added unless an error_rate SLO is given', CAPACITY_DEFAULTS.maxErrorRate);
   command.action(async (flags: CapacityFlags) => {
     process.exitCode = await capacityAction(flags);
   });

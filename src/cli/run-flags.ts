@@ -1,9 +1,10 @@
 // The `run` command's flags on a commander command (the default command, `run`, `sweep` and `capacity` share them).
 import type { Command } from 'commander';
-import { DEFAULT_FORMATS, REPORT_FORMATS } from '../report/formats.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 import { addWorkloadOptions } from '../workload/options.js';
 import { addClusterOptions } from '../cluster/plan.js';
 import { DEFAULT_OUTPUT_TOKENS } from '../run/plan.js';
+import { RUN_DEFAULTS } from '../run/defaults.js';
 import { collect } from '../util/parse.js';
 
 export type { RunFlags } from '../run/plan.js';
@@ -13,7 +14,7 @@ export function addRunOptions(command: Command): Command {
   return addWorkloadOptions(addClusterOptions(command))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
-    .option('--api <kind>', 'chat, completions or embeddings', 'chat')
+    .option('--api <kind>', 'chat, completions or embeddings', RUN_DEFAULTS.api)
     .option('-c, --concurrency <n>', 'requests in flight (closed loop), or the cap with --rate (default 1)')
     .option('-n, --requests <n>', 'requests to send (default: 100, or 2x concurrency if larger)')
     .option('--duration <time>', 'send for this long instead of a count (e.g. 30s, 5m)')
@@ -22,23 +23,23 @@ export function addRunOptions(command: Command): Command {
     .option('--input-tokens <n>', '--dataset random: prompt length in tokens: N, MIN:MAX (uniform) or normal:MEAN,SD')
     .option('--output-tokens <n>', `max_tokens: N, MIN:MAX or normal:MEAN,SD (default ${DEFAULT_OUTPUT_TOKENS}, or the dataset's recorded reply length)`)
     .option('--header <"K: V">', 'extra request header (repeatable); values never appear in results', collect, [])
-    .option('--api-key-env <var>', 'environment variable holding the API key', 'OPENAI_API_KEY')
+    .option('--api-key-env <var>', 'environment variable holding the API key', RUN_DEFAULTS.apiKeyEnv)
     .option('--api-key-file <file>', 'read the API key from a file instead')
-    .option('--timeout <time>', 'per-request timeout', '60s')
+    .option('--timeout <time>', 'per-request timeout', RUN_DEFAULTS.timeout)
     .option('--idle-timeout <time>', 'end a request when no bytes arrive for this long (default: the timeout)')
     .option('--out <dir>', 'output folder (default reports/<timestamp>-<model>/)')
     .option('--json', 'print the result document to stdout')
-    .option('--seed <n>', 'seed for prompt order and arrivals', '0')
+    .option('--seed <n>', 'seed for prompt order and arrivals', RUN_DEFAULTS.seed)
     .option('-q, --quiet', 'no progress line and no tables')
     .option('--no-stream', 'non-streaming requests (TTFT then equals latency)')
     .option('--extra-body <json>', 'JSON object merged into every request body')
-    .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
+    .option('--warmup <n>', 'requests sent first and excluded from the statistics', RUN_DEFAULTS.warmup)
     .option('--insecure', 'do not verify TLS certificates')
-    .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
-    .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', '0')
-    .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
+    .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', RUN_DEFAULTS.grace)
+    .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', RUN_DEFAULTS.retries)
+    .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, RUN_DEFAULTS.format)
     .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
-    .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', '1')
+    .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', RUN_DEFAULTS.workers)
     .option('--sim-ttft <ms>', 'built-in simulator: time to first token')
     .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
     .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')

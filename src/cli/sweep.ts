@@ -1,76 +1,30 @@
-// `llmperf sweep`: a series of stages by concurrency or by rate, their summary table, curves and knee.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// `llmperf sweep`: flags into the library's sweep, then its stage table, knee and notes on the console.
 import { Command } from 'commander';
-import { runSweep, stageTable, writeStageReport } from '../capacity/index.js';
-import { UsageError } from '../errors.js';
-import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
-import { addRunOptions, type RunFlags } from './run-flags.js';
-import { startSharedServer } from '../run/execute.js';
+import { stageTable } from '../capacity/index.js';
+import { SWEEP_DEFAULTS, sweepFromFlags, type SweepFlags } from '../api/sweep.js';
+import { addRunOptions } from './run-flags.js';
 import { say } from './run-command.js';
-import { basePlan, parseLoadList } from './stages-cli.js';
-
-interface SweepFlags extends RunFlags {
-  cooldown: string;
-  autoStages: string;
-}
 
 export async function sweepAction(flags: SweepFlags): Promise<number> {
-  const byRate = flags.rate !== undefined;
-  if (byRate && flags.concurrency !== undefined && flags.concurrency.includes(',')) {
-    throw new UsageError('sweep: give the stages with either --concurrency 1,4,16 or --rate 1,2,4, not both (with --rate, --concurrency is the in-flight cap)');
-  }
-  if (!byRate && flags.concurrency === undefined) {
-    throw new UsageError('sweep: give the stages with --concurrency 1,4,16,64 or --rate 1,2,4,8 (or --rate auto)');
-  }
-  const auto = flags.rate === 'auto';
-  const loads = auto ? 'auto' : byRate ? parseLoadList(flags.rate!, '--rate', false) : parseLoadList(flags.concurrency!, '--concurrency', true);
-  // A rate sweep keeps --concurrency as its in-flight cap; a concurrency sweep sets it per stage.
-  const base = basePlan(flags, '15s', byRate ? { rate: auto ? undefined : String(loads[0]) } : { concurrency: String((loads as number[])[0]), rate: undefined });
-  const cooldownMs = parseDurationMs(flags.cooldown, '--cooldown', true);
-  const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
-  const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
-  mkdirSync(outDir, { recursive: true });
-  const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
-  try {
-    const by = byRate ? 'rate' : 'concurrency';
-    const sweep = await runSweep(
-      base,
-      {
-        by,
-        loads,
-        autoStages,
-        cooldownMs,
-        outDir,
-        onStage: (stage) => {
-          if (!base.quiet) process.stderr.write(`  stage ${by} ${stage.load}: ${stage.summary.output_tokens_per_s.toFixed(1)} output tok/s, TTFT p99 ${stage.summary.ttft_ms.p99} ms, ${stage.summary.failed} failed\n`);
-        },
-      },
-      server,
-    );
-    const rows = sweep.stages.map((stage) => ({ load: stage.load, summary: stage.summary }));
-    const notes = [
-      sweep.knee === null
-        ? 'No knee in the measured range: latency never grew faster than throughput.'
-        : `Knee at ${by} ${sweep.knee}: beyond it latency p99 grows faster than throughput.`,
-      ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
-    ];
-    const files = await writeStageReport({
-      outDir, name: 'sweep', document: sweep, title: `llmperf sweep by ${by}`, notes, rows, by, knee: sweep.knee, png: base.formats.includes('png') || base.formats.includes('html'),
-    });
-    if (base.json) process.stdout.write(JSON.stringify(sweep, null, 2) + '\n');
-    else if (!base.quiet) process.stdout.write(`${stageTable(rows, sweep.knee)}\n${notes.join('\n')}\n`);
-    if (!base.quiet) process.stderr.write(`Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
-    return 0;
-  } finally {
-    await close();
-  }
+  const quiet = Boolean(flags.quiet);
+  const by = flags.rate !== undefined ? 'rate' : 'concurrency';
+  const { document, outDir, files, notes } = await sweepFromFlags(flags, {
+    onNotice: (text) => say({ quiet }, text),
+    onStage: (stage) => {
+      if (!quiet) process.stderr.write(`  stage ${by} ${stage.load}: ${stage.summary.output_tokens_per_s.toFixed(1)} output tok/s, TTFT p99 ${stage.summary.ttft_ms.p99} ms, ${stage.summary.failed} failed\n`);
+    },
+  });
+  const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary }));
+  if (flags.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
+  else if (!quiet) process.stdout.write(`${stageTable(rows, document.knee)}\n${notes.join('\n')}\n`);
+  if (!quiet) process.stderr.write(`Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
+  return 0;
 }
 
 export function sweepCommand(): Command {
   const command = addRunOptions(new Command('sweep').description('run stages of growing load (by concurrency or rate) and find the knee'))
-    .option('--cooldown <time>', 'pause between stages', '2s')
-    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', '6');
+    .option('--cooldown <time>', 'pause between stages', SWEEP_DEFAULTS.cooldown)
+    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', SWEEP_DEFAULTS.autoStages);
   command.action(async (flags: SweepFlags) => {
     process.exitCode = await sweepAction(flags);
   });

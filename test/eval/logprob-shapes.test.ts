@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeEval, toEvalPlan } from '../../src/cli/eval.js';
+import { executeEval, toEvalPlan } from '../../src/eval/evaluate.js';
 
 /**
  * A tiny stand-in server. /v1/completions with echo returns one token per character in llama.cpp's

@@ -1,21 +1,23 @@
-// `llmperf eval`: accuracy benchmarks through the load engine's client, against a server or the built-in simulator.
+// One eval run: settings validated into a plan, benchmarks loaded and run against a server or the built-in simulator, files written.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
 import { resolveTarget, type Target } from '../engine/jobs.js';
-import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import { startMockInWorker, type MockOptions, type MockServer } from '../mock/index.js';
-import { renderEvalPage } from '../eval/report-page.js';
+import { renderEvalPage } from './report-page.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
-import { buildAnswerKey } from '../eval/answer-key.js';
-import { NoCache, ResponseCache } from '../eval/cache.js';
-import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
-import { parseDatasets } from '../eval/registry.js';
-import { runEval, type EvalDocument } from '../eval/runner.js';
-import { renderScoreTable } from '../eval/table.js';
-import type { EvalMode, SimAnswer } from '../eval/types.js';
+import { buildAnswerKey } from './answer-key.js';
+import { NoCache, ResponseCache } from './cache.js';
+import { loadBenchmarks, type LoadedSet } from './load.js';
+import { parseDatasets } from './registry.js';
+import { runEval, type EvalDocument } from './runner.js';
+import type { EvalMode, SimAnswer } from './types.js';
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
+/** Defaults of the eval settings that have one. */
+export const EVAL_DEFAULTS = { concurrency: '8', mode: 'generate', seed: '0', cacheDir: '.llmperf-cache/eval', samples: '1', codeTimeout: '10', simAccuracy: '0.8' } as const;
+
+/** The eval's settings as text, as the CLI's flags give them. */
 export interface EvalFlags {
   datasets?: string;
   /** `--dataset`, the singular spelling, accepted as the same flag. */
@@ -90,7 +92,7 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
   };
 }
 
-/** Prints "<benchmark>: answered/total" at most every 5 s, so a long real eval shows it is moving. */
+/** Reports "<benchmark>: answered/total" at most every 5 s, so a long real eval shows it is moving. */
 function progressPrinter(log: (line: string) => void): (benchmark: string, answered: number, total: number) => void {
   let lastMs = Date.now();
   return (benchmark, answered, total) => {
@@ -143,55 +145,4 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
   } finally {
     await simulator?.close();
   }
-}
-
-export function evalCommand(): Command {
-  return new Command('eval')
-    .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
-    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic')
-    .option('--dataset <list>', 'same as --datasets')
-    .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
-    .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')
-    .option('--api-key-env <VAR>', 'environment variable holding the API key (default OPENAI_API_KEY)')
-    .option('--data-dir <dir>', 'one sub-folder per benchmark holding its files as distributed (default: the shipped samples)')
-    .option('--limit <n>', 'at most n items per benchmark, spread over its subsets')
-    .option('--few-shot <k>', 'few-shot examples per prompt (default: each benchmark\'s standard)')
-    .option('--concurrency <n>', 'requests in flight', '8')
-    .addOption(new Option('--mode <mode>', 'generate (chat, answer parsed from text) or loglikelihood (completions echo+logprobs, multiple choice)').default('generate'))
-    .option('--seed <n>', 'seed for shuffles, generated items and the simulator', '0')
-    .option('--allow-code-execution', 'let HumanEval run model-written Python (subprocess, time and memory limit, no secrets)')
-    .option('--out <dir>', 'output folder for eval.json, eval-samples.jsonl and the response cache')
-    .option('--no-cache', 'do not read or write the response cache')
-    .option('--cache-dir <dir>', 'response cache folder, shared by runs so an interrupted eval resumes', '.llmperf-cache/eval')
-    .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
-    .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
-    .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
-    .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
-    .option('--quiet', 'print only the score table')
-    .action(async (flags: EvalFlags) => {
-      const plan = toEvalPlan(flags);
-      const log = (line: string): void => {
-        if (!plan.quiet) process.stderr.write(`${line}\n`);
-      };
-      // Answers are cached as they arrive, so stopping loses nothing: say how to resume, and go.
-      const onSignal = (signal: NodeJS.Signals): void => {
-        const resume = plan.cache ? `every answer received so far is cached in ${plan.cacheDir}; run the same command again to resume` : 'nothing was cached (--no-cache)';
-        process.stderr.write(`\n${signal}: eval stopped; ${resume}\n`);
-        process.exit(EXIT_INTERRUPTED);
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      let result: Awaited<ReturnType<typeof executeEval>>;
-      try {
-        result = await executeEval(plan, log);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
-      const { doc, outDir } = result;
-      process.stdout.write(`${renderScoreTable(doc)}\n`);
-      for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
-      if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');
-      log(`Wrote ${join(outDir, 'eval.json')} and ${join(outDir, 'eval-samples.jsonl')}`);
-    });
 }

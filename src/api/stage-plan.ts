@@ -1,4 +1,4 @@
-// Shared by `sweep` and `capacity`: load lists, percentages, the base plan, and the shared server.
+// Shared by sweep and capacity (API and CLI): load lists, percentages, and the base plan every stage starts from.
 import { UsageError } from '../errors.js';
 import { parsePositiveNumber } from '../util/parse.js';
 import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';

@@ -1,0 +1,130 @@
+// The capacity search as a library call: the highest load meeting every SLO, from plain options, with its report files.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { findCapacity as searchStages, writeStageReport, type CapacityDocument } from '../capacity/index.js';
+import type { CapacityStage } from '../capacity/capacity.js';
+import { UsageError } from '../errors.js';
+import { parseSlo } from '../metrics/slo.js';
+import { startSharedServer, type RunFlags } from '../run/index.js';
+import { parseChoice, parseDurationMs, parsePositiveNumber } from '../util/parse.js';
+import { runOptionsToFlags, type Duration, type RunOptions } from './options.js';
+import { basePlan, parseFraction } from './stage-plan.js';
+import type { StageHooks } from './sweep.js';
+
+export const CAPACITY_DEFAULTS = { by: 'rate', precision: '10%', budget: '10m', headroom: '20%', cooldown: '1s', maxErrorRate: '0.01' } as const;
+
+/** The capacity search's settings as text, as the CLI's flags give them. */
+export interface CapacityFlags extends RunFlags {
+  by: string;
+  precision: string;
+  budget: string;
+  targetRate?: string;
+  headroom: string;
+  start?: string;
+  maxLoad?: string;
+  cooldown: string;
+  maxErrorRate: string;
+}
+
+/** What a capacity search leaves behind, with the lines the console prints under its table. */
+export interface CapacityOutput {
+  document: CapacityDocument;
+  outDir: string;
+  files: string[];
+  /** The answer, the sizing line, the SLOs and any caveats, one line each. */
+  notes: string[];
+  simulated: boolean;
+}
+
+/** Validates every setting (before the server starts, so a typo costs one line), searches, and writes capacity.json and the report. */
+export async function capacityFromFlags(flags: CapacityFlags, hooks: StageHooks<CapacityStage> = {}, apiKey?: string): Promise<CapacityOutput> {
+  const by = parseChoice(flags.by, '--by', ['rate', 'concurrency'] as const);
+  if (flags.slo.length === 0) throw new UsageError('capacity: give at least one --slo, e.g. --slo "ttft_ms.p99 < 500"');
+  const plan = basePlan(flags, '10s', by === 'concurrency' ? { concurrency: '1', rate: undefined } : { rate: '1' });
+  const base = apiKey === undefined ? plan : { ...plan, apiKey };
+  const slos = [...base.slos];
+  if (!slos.some((slo) => slo.metric === 'error_rate')) {
+    slos.push(parseSlo(`error_rate <= ${parsePositiveNumber(flags.maxErrorRate, '--max-error-rate')}`));
+  }
+  const outDir = base.outDir ?? join('reports', `capacity-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
+  mkdirSync(outDir, { recursive: true });
+  const search = {
+    precision: parseFraction(flags.precision, '--precision'),
+    budgetMs: parseDurationMs(flags.budget, '--budget'),
+    start: flags.start ? parsePositiveNumber(flags.start, '--start') : 1,
+    maxLoad: flags.maxLoad ? parsePositiveNumber(flags.maxLoad, '--max-load') : by === 'rate' ? 100_000 : 10_000,
+    cooldownMs: parseDurationMs(flags.cooldown, '--cooldown', true),
+    targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
+    headroom: parseFraction(flags.headroom, '--headroom'),
+  };
+  const { server, close } = await startSharedServer(base, hooks);
+  try {
+    const document = await searchStages(base, { by, slos, ...search, outDir, onStage: hooks.onStage }, server);
+    const unit = by === 'rate' ? 'requests/s' : 'concurrent requests';
+    const answer =
+      document.value === 0
+        ? `Capacity: below ${document.interval[1]} ${unit}: even the first load missed the SLOs.`
+        : `Capacity: ${document.value} ${unit} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
+    const sizing = document.sizing
+      ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
+      : null;
+    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed }));
+    const notes = [
+      answer,
+      ...(sizing ? [sizing] : []),
+      `SLOs: ${document.slo.join('; ')}`,
+      ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
+      ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
+    ];
+    const files = await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html') });
+    return { document, outDir, files, notes, simulated: server.simulated };
+  } finally {
+    await close();
+  }
+}
+
+/** Options of {@link findCapacity}: the run options (without the load, which the search sets) and the search's own. */
+export interface CapacityOptions extends Omit<RunOptions, 'concurrency' | 'rate'> {
+  /** At least one, e.g. `["ttft_ms.p99 < 500"]`. An `error_rate <= maxErrorRate` bound is added unless one is given. */
+  slo: string[];
+  /** Search open-loop rates (default) or closed-loop concurrency. */
+  by?: 'rate' | 'concurrency';
+  /** With `by: "rate"`: the in-flight cap. */
+  concurrency?: number;
+  /** Stop when the answer interval is this narrow, e.g. `"10%"` or 0.1. Default 10%. */
+  precision?: string | number;
+  /** Time budget for the whole search. Default 10 minutes. */
+  budget?: Duration;
+  /** Sizing: requests/s the deployment must serve. */
+  targetRate?: number;
+  /** Sizing: run each replica this far below its capacity, e.g. `"20%"`. Default 20%. */
+  headroom?: string | number;
+  start?: number;
+  maxLoad?: number;
+  cooldown?: Duration;
+  maxErrorRate?: number;
+}
+
+const ms = (value: Duration | undefined, fallback: string) => (value === undefined ? fallback : typeof value === 'number' ? `${value}ms` : value);
+
+/**
+ * Finds the highest load at which every SLO holds: doubling from `start`, then bisecting. Writes
+ * `capacity.json`, `report.html` and `charts/` in `out`; resolves with the capacity document (answer,
+ * interval, every stage, sizing). The answer is an estimate from short stages, not a guaranteed lower bound.
+ */
+export async function findCapacity(options: CapacityOptions, hooks: StageHooks<CapacityStage> = {}): Promise<CapacityDocument> {
+  const { by, precision, budget, targetRate, headroom, start, maxLoad, cooldown, maxErrorRate, ...run } = options;
+  const flags: CapacityFlags = {
+    ...runOptionsToFlags(run, 'findCapacity'),
+    by: by ?? CAPACITY_DEFAULTS.by,
+    precision: precision === undefined ? CAPACITY_DEFAULTS.precision : String(precision),
+    budget: ms(budget, CAPACITY_DEFAULTS.budget),
+    targetRate: targetRate === undefined ? undefined : String(targetRate),
+    headroom: headroom === undefined ? CAPACITY_DEFAULTS.headroom : String(headroom),
+    start: start === undefined ? undefined : String(start),
+    maxLoad: maxLoad === undefined ? undefined : String(maxLoad),
+    cooldown: ms(cooldown, CAPACITY_DEFAULTS.cooldown),
+    maxErrorRate: maxErrorRate === undefined ? CAPACITY_DEFAULTS.maxErrorRate : String(maxErrorRate),
+  };
+  return (await capacityFromFlags(flags, hooks, run.apiKey)).document;
+}

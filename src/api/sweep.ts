@@ -1,0 +1,101 @@
+// A sweep as a library call: stages of growing load from plain options, their document, report files and knee.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSweep, writeStageReport, type SweepDocument } from '../capacity/index.js';
+import type { StageResult } from '../capacity/stages.js';
+import { UsageError } from '../errors.js';
+import { startSharedServer, type RunFlags, type RunHooks } from '../run/index.js';
+import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
+import { runOptionsToFlags, type Duration, type RunOptions } from './options.js';
+import { basePlan, parseLoadList } from './stage-plan.js';
+
+export const SWEEP_DEFAULTS = { cooldown: '2s', autoStages: '6' } as const;
+
+/** The sweep's settings as text, as the CLI's flags give them. */
+export interface SweepFlags extends RunFlags {
+  cooldown: string;
+  autoStages: string;
+}
+
+/** Callbacks of a sweep or a capacity search. */
+export interface StageHooks<Stage = StageResult> extends Pick<RunHooks, 'onNotice'> {
+  /** Called as each stage ends. */
+  onStage?: (stage: Stage) => void;
+}
+
+/** What a sweep leaves behind, with the lines the console prints under its table. */
+export interface SweepOutput {
+  document: SweepDocument;
+  outDir: string;
+  files: string[];
+  notes: string[];
+  simulated: boolean;
+}
+
+/** Validates the settings, runs every stage against one server (or one simulator) and writes sweep.json and the report. */
+export async function sweepFromFlags(flags: SweepFlags, hooks: StageHooks = {}, apiKey?: string): Promise<SweepOutput> {
+  const byRate = flags.rate !== undefined;
+  if (byRate && flags.concurrency !== undefined && flags.concurrency.includes(',')) {
+    throw new UsageError('sweep: give the stages with either --concurrency 1,4,16 or --rate 1,2,4, not both (with --rate, --concurrency is the in-flight cap)');
+  }
+  if (!byRate && flags.concurrency === undefined) {
+    throw new UsageError('sweep: give the stages with --concurrency 1,4,16,64 or --rate 1,2,4,8 (or --rate auto)');
+  }
+  const auto = flags.rate === 'auto';
+  const loads = auto ? 'auto' : byRate ? parseLoadList(flags.rate!, '--rate', false) : parseLoadList(flags.concurrency!, '--concurrency', true);
+  // A rate sweep keeps --concurrency as its in-flight cap; a concurrency sweep sets it per stage.
+  const plan = basePlan(flags, '15s', byRate ? { rate: auto ? undefined : String(loads[0]) } : { concurrency: String((loads as number[])[0]), rate: undefined });
+  const base = apiKey === undefined ? plan : { ...plan, apiKey };
+  const cooldownMs = parseDurationMs(flags.cooldown, '--cooldown', true);
+  const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
+  const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
+  mkdirSync(outDir, { recursive: true });
+  const { server, close } = await startSharedServer(base, hooks);
+  try {
+    const by = byRate ? 'rate' : 'concurrency';
+    const document = await runSweep(base, { by, loads, autoStages, cooldownMs, outDir, onStage: hooks.onStage }, server);
+    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary }));
+    const notes = [
+      document.knee === null
+        ? 'No knee in the measured range: latency never grew faster than throughput.'
+        : `Knee at ${by} ${document.knee}: beyond it latency p99 grows faster than throughput.`,
+      ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
+    ];
+    const files = await writeStageReport({
+      outDir, name: 'sweep', document, title: `llmperf sweep by ${by}`, notes, rows, by, knee: document.knee, png: base.formats.includes('png') || base.formats.includes('html'),
+    });
+    return { document, outDir, files, notes, simulated: server.simulated };
+  } finally {
+    await close();
+  }
+}
+
+/** Options of {@link sweep}: the run options, with the stages given as a list of concurrencies or rates. */
+export interface SweepOptions extends Omit<RunOptions, 'concurrency' | 'rate'> {
+  /** Closed-loop stages (`[1, 4, 16, 64]`); with `rate`, a single number: the in-flight cap. */
+  concurrency?: number | number[];
+  /** Open-loop stages in requests/s, or `"auto"`: rates between single-stream and maximum throughput. */
+  rate?: number | number[] | 'auto';
+  /** Pause between stages. Default 2 s. */
+  cooldown?: Duration;
+  /** With `rate: "auto"`: how many rates. Default 6. */
+  autoStages?: number;
+}
+
+const list = (value: number | number[] | 'auto' | undefined) => (value === undefined ? undefined : Array.isArray(value) ? value.join(',') : String(value));
+
+/**
+ * Runs a sweep: the same workload at each load, a short warm-up first, then `sweep.json`, `report.html`
+ * and `charts/` in `out`. Resolves with the sweep document (stages with their summaries, and the knee).
+ */
+export async function sweep(options: SweepOptions, hooks: StageHooks = {}): Promise<SweepDocument> {
+  const { concurrency, rate, cooldown, autoStages, ...run } = options;
+  const flags: SweepFlags = {
+    ...runOptionsToFlags(run, 'sweep'),
+    concurrency: list(concurrency),
+    rate: list(rate),
+    cooldown: cooldown === undefined ? SWEEP_DEFAULTS.cooldown : typeof cooldown === 'number' ? `${cooldown}ms` : cooldown,
+    autoStages: autoStages === undefined ? SWEEP_DEFAULTS.autoStages : String(autoStages),
+  };
+  return (await sweepFromFlags(flags, hooks, run.apiKey)).document;
+}
