@@ -1,6 +1,6 @@
 // Working with saved results as library calls: load, compare, merge, re-render.
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { clusterSections } from '../cluster/report-sections.js';
 import { mergeRequestFiles } from '../cluster/merge-records.js';
 import { UsageError } from '../errors.js';
@@ -48,11 +48,10 @@ export function compareResults(base: ResultInput, next: ResultInput, options: Co
   if (!(confidence >= 0.5 && confidence <= 0.999)) throw new UsageError(`compareResults: confidence ${confidence}: expected a number from 0.5 to 0.999`);
   const minEffectPct = options.minEffect ?? 5;
   if (!(minEffectPct >= 0 && minEffectPct <= 1000)) throw new UsageError(`compareResults: minEffect ${minEffectPct}: expected a number from 0 to 1000`);
+  const failOn = (options.failOn ?? []).map(parseFailOn);
   const a = load(base);
   const b = load(next);
-  return compareDocuments(a.result, b.result, {
-    baseRecords: a.records ?? undefined, newRecords: b.records ?? undefined, failOn: (options.failOn ?? []).map(parseFailOn), confidence, minEffectPct,
-  });
+  return compareDocuments(a.result, b.result, { baseRecords: a.records ?? undefined, newRecords: b.records ?? undefined, failOn, confidence, minEffectPct });
 }
 
 /** Options of {@link mergeResults}. */
@@ -74,13 +73,31 @@ export interface MergeOutput {
   slo: SloOutcome[];
 }
 
+/**
+ * A folder with no result.json of its own stands for the results one level below it (a run's shard-0 ...
+ * shard-N-1 on a shared volume), so a Kubernetes merge step needs no shell glob. The output folder is skipped.
+ */
+export function expandInputs(paths: readonly string[], outDir: string | undefined): string[] {
+  const out = outDir === undefined ? null : resolve(outDir);
+  return paths.flatMap((path) => {
+    if (!existsSync(path) || !statSync(path).isDirectory() || existsSync(join(path, 'result.json'))) return [path];
+    const found = readdirSync(path, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && resolve(path, entry.name) !== out && existsSync(join(path, entry.name, 'result.json')))
+      .map((entry) => join(path, entry.name))
+      .sort();
+    if (found.length === 0) throw new UsageError(`merge: ${path} holds no result.json, neither itself nor in its subfolders`);
+    return found;
+  });
+}
+
 /** The merge with the files it wrote: the CLI's `merge` prints from this. */
 export async function mergeRuns(inputs: readonly ResultInput[], options: MergeOptions = {}): Promise<MergeOutput> {
   checkOptionNames(options, ['out', 'format', 'slo'], 'mergeResults');
   if (inputs.length === 0) throw new UsageError('merge: give the result.json of every shard (or their --out folders)');
   const formats = parseFormats(Array.isArray(options.format) ? options.format.join(',') : (options.format ?? DEFAULT_FORMATS));
   const slos = (options.slo ?? []).map(parseSlo);
-  const loaded = inputs.map(load);
+  const paths = expandInputs(inputs.filter((input): input is string => typeof input === 'string'), options.out);
+  const loaded = [...paths, ...inputs.filter((input) => typeof input !== 'string')].map(load);
   const result = mergeDocuments(loaded.map((l) => l.result));
   const outcomes = slos.length > 0 ? evaluateSlos(result, slos) : [];
   if (outcomes.length > 0) result.slo = outcomes;

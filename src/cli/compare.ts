@@ -1,9 +1,8 @@
-// `llmperf compare BASE.json NEW.json [--fail-on EXPR]... [--format table|md|json]`: regression checks between two runs.
+// `llmperf compare BASE.json NEW.json [--fail-on EXPR]... [--format table|md|json]`: flags into the library's comparison, printed.
 import { Command, Option } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.js';
-import { compareResults, comparisonMarkdown, comparisonTable, type Comparison } from '../metrics/compare.js';
-import { parseFailOn } from '../metrics/fail-on.js';
-import { loadResult } from '../report/load.js';
+import { compareResults, loadResult } from '../api/results.js';
+import { comparisonMarkdown, comparisonTable, type Comparison } from '../metrics/compare.js';
 import { handleUsage, usageExit } from './report.js';
 
 export interface CompareCommandOptions {
@@ -21,14 +20,11 @@ function fraction(text: string, flag: string, low: number, high: number): number
 
 /** Compares two saved runs; returns the comparison and the exit code it calls for. Throws UsageError on bad input. */
 export function runCompare(basePath: string, newPath: string, options: CompareCommandOptions, print: (text: string) => void = console.log): { comparison: Comparison; exitCode: number } {
-  const failOn = options.failOn.map(parseFailOn);
   const confidence = fraction(options.confidence, '--confidence', 0.5, 0.999);
-  const minEffectPct = fraction(options.minEffect, '--min-effect', 0, 1000);
+  const minEffect = fraction(options.minEffect, '--min-effect', 0, 1000);
   const base = loadResult(basePath);
   const next = loadResult(newPath);
-  const comparison = compareResults(base.result, next.result, {
-    baseRecords: base.records ?? undefined, newRecords: next.records ?? undefined, failOn, confidence, minEffectPct,
-  });
+  const comparison = compareResults(base, next, { failOn: options.failOn, confidence, minEffect });
   if (options.format === 'json') print(JSON.stringify({ base: base.path, new: next.path, ...comparison }, null, 2));
   else if (options.format === 'md') print(comparisonMarkdown(comparison));
   else print(comparisonTable(comparison));
