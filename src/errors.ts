@@ -8,6 +8,8 @@ export const EXIT_THRESHOLD = 1;
 export const EXIT_USAGE = 2;
 /** The run could not be carried out (server unreachable before the start, internal fault). */
 export const EXIT_RUNTIME = 3;
+/** An eval scored no item of some benchmark (every request failed, e.g. HTTP 401): no score to report. */
+export const EXIT_NO_SCORES = 4;
 /** The run was interrupted (SIGINT/SIGTERM); the partial result was still written. */
 export const EXIT_INTERRUPTED = 130;
 

@@ -3,12 +3,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findCapacity as searchStages, writeStageReport, type CapacityDocument } from '../capacity/index.js';
 import type { CapacityStage } from '../capacity/capacity.js';
+import type { StageRow } from '../capacity/report.js';
 import { UsageError } from '../errors.js';
 import { parseSlo } from '../metrics/slo.js';
 import { startSharedServer, type RunFlags } from '../run/index.js';
 import { parseChoice, parseDurationMs, parsePositiveNumber } from '../util/parse.js';
 import { runOptionsToFlags, type Duration, type RunOptions } from './options.js';
-import { basePlan, parseFraction } from './stage-plan.js';
+import { basePlan, parseFraction, stageIsolation, sustainNotes } from './stage-plan.js';
 import type { StageHooks } from './sweep.js';
 
 export const CAPACITY_DEFAULTS = { by: 'rate', precision: '10%', budget: '10m', headroom: '20%', cooldown: '1s', maxErrorRate: '0.01' } as const;
@@ -24,6 +25,7 @@ export interface CapacityFlags extends RunFlags {
   maxLoad?: string;
   cooldown: string;
   maxErrorRate: string;
+  resetCache?: string;
 }
 
 /** What a capacity search leaves behind, with the lines the console prints under its table. */
@@ -33,6 +35,8 @@ export interface CapacityOutput {
   files: string[];
   /** The answer, the sizing line, the SLOs and any caveats, one line each. */
   notes: string[];
+  /** The stage table's rows. */
+  rows: StageRow[];
   simulated: boolean;
 }
 
@@ -56,28 +60,32 @@ export async function capacityFromFlags(flags: CapacityFlags, hooks: StageHooks<
     cooldownMs: parseDurationMs(flags.cooldown, '--cooldown', true),
     targetRate: flags.targetRate ? parsePositiveNumber(flags.targetRate, '--target-rate') : null,
     headroom: parseFraction(flags.headroom, '--headroom'),
+    isolation: stageIsolation(flags, base, hooks.onNotice),
   };
   const { server, close } = await startSharedServer(base, hooks);
   try {
-    const document = await searchStages(base, { by, slos, ...search, outDir, onStage: hooks.onStage }, server);
+    const onStage = hooks.onStage;
+    const document = await searchStages(base, { by, slos, ...search, outDir, onStage: onStage && ((stage) => onStage(stage, `${by} ${stage.load}`)) }, server);
     const unit = by === 'rate' ? 'requests/s' : 'concurrent requests';
     const answer =
       document.value === 0
         ? `Capacity: below ${document.interval[1]} ${unit}: even the first load missed the SLOs.`
-        : `Capacity: ${document.value} ${unit} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
+        : `Capacity: ${document.value} ${unit}${document.value !== document.searched_value ? ` (what the stages at ${document.searched_value} offered)` : ''} (the answer lies in [${document.interval[0]}, ${document.interval[1]}]; search ended by ${document.ended}).`;
     const sizing = document.sizing
       ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
       : null;
-    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed }));
+    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed, notSustained: stage.not_sustained }));
     const notes = [
       answer,
       ...(sizing ? [sizing] : []),
       `SLOs: ${document.slo.join('; ')}`,
+      'A stage passes only when every SLO holds and the load was sustained: achieved within 5% of offered, client queue p99 under 10% of TTFT p99 when the in-flight cap was reached (rate stages), and no growing TTFT across the stage. The rate answered is the one the passing stages actually offered.',
+      ...sustainNotes(document.stages),
       ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
       ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
     ];
     const files = await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html') });
-    return { document, outDir, files, notes, simulated: server.simulated };
+    return { document, outDir, files, notes, rows, simulated: server.simulated };
   } finally {
     await close();
   }
@@ -103,6 +111,8 @@ export interface CapacityOptions extends Omit<RunOptions, 'concurrency' | 'rate'
   maxLoad?: number;
   cooldown?: Duration;
   maxErrorRate?: number;
+  /** Path POSTed on the server before every stage to empty its prefix cache (vLLM `/reset_prefix_cache`). */
+  resetCache?: string;
 }
 
 const ms = (value: Duration | undefined, fallback: string) => (value === undefined ? fallback : typeof value === 'number' ? `${value}ms` : value);
@@ -110,10 +120,10 @@ const ms = (value: Duration | undefined, fallback: string) => (value === undefin
 /**
  * Finds the highest load at which every SLO holds: doubling from `start`, then bisecting. Writes
  * `capacity.json`, `report.html` and `charts/` in `out`; resolves with the capacity document (answer,
- * interval, every stage, sizing). The answer is an estimate from short stages, not a guaranteed lower bound.
+ * interval, every stage, sizing). A stage passes only when every SLO holds and the load was sustained.
  */
 export async function findCapacity(options: CapacityOptions, hooks: StageHooks<CapacityStage> = {}): Promise<CapacityDocument> {
-  const { by, precision, budget, targetRate, headroom, start, maxLoad, cooldown, maxErrorRate, ...run } = options;
+  const { by, precision, budget, targetRate, headroom, start, maxLoad, cooldown, maxErrorRate, resetCache, ...run } = options;
   const flags: CapacityFlags = {
     ...runOptionsToFlags(run, 'findCapacity'),
     by: by ?? CAPACITY_DEFAULTS.by,
@@ -125,6 +135,7 @@ export async function findCapacity(options: CapacityOptions, hooks: StageHooks<C
     maxLoad: maxLoad === undefined ? undefined : String(maxLoad),
     cooldown: ms(cooldown, CAPACITY_DEFAULTS.cooldown),
     maxErrorRate: maxErrorRate === undefined ? CAPACITY_DEFAULTS.maxErrorRate : String(maxErrorRate),
+    resetCache,
   };
   return (await capacityFromFlags(flags, hooks, run.apiKey)).document;
 }

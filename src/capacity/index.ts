@@ -5,4 +5,7 @@ export { searchCapacity, replicasFor, type Probe, type SearchOptions, type Searc
 export { findKnee, type CurvePoint } from './knee.js';
 export { stageTable, writeStageReport } from './report.js';
 export { sweepCharts } from './charts.js';
-export type { LoadAxis, StageResult } from './stages.js';
+export { StageRunner, stageRecord, type LoadAxis, type StageIsolation, type StageResult } from './stages.js';
+export { StagePrompts, stageSeed, expectedRequests, type PromptGenerator, type StagePromptInfo } from './prompts.js';
+export { judgeStage, achievedRate, stageTrend, type Sustain, type StageTrend } from './sustain.js';
+export { resetCache, resetUrl, parseResetPath, type CacheReset } from './reset-cache.js';

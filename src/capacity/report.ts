@@ -14,14 +14,18 @@ export interface StageRow {
   load: number;
   summary: Summary;
   passed?: boolean;
+  /** The server did not keep up with the load (see sustain.ts): marked in the table, the HTML and the charts. */
+  notSustained?: boolean;
 }
+
+const NOT_SUSTAINED = 'not_sustained';
 
 const HEAD = ['load', 'out tok/s', 'req/s', 'goodput', 'TTFT p50', 'TTFT p99', 'TPOT p50', 'TPOT p99', 'latency p50', 'latency p99', 'errors'];
 
 function rowValues(row: StageRow): string[] {
   const s = row.summary;
   return [
-    String(Number(row.load.toFixed(3))),
+    `${Number(row.load.toFixed(3))}${row.notSustained ? ` (${NOT_SUSTAINED})` : ''}`,
     fixed(s.output_tokens_per_s),
     fixed(s.qps, 2),
     fixed(s.goodput as number | null, 2),
@@ -57,7 +61,7 @@ function stageTableHtml(rows: readonly StageRow[], knee: number | null): string 
     .map((row) => {
       const cells = rowValues(row).map((value) => `<td class="num">${escapeHtml(value)}</td>`).join('');
       const verdict = row.passed === undefined ? '' : `<td>${row.passed ? 'pass' : 'FAIL'}</td>`;
-      const cls = row.passed === undefined ? (row.load === knee ? ' class="pass"' : '') : row.passed ? ' class="pass"' : ' class="fail"';
+      const cls = row.passed === undefined ? (row.notSustained ? ' class="fail"' : row.load === knee ? ' class="pass"' : '') : row.passed ? ' class="pass"' : ' class="fail"';
       return `<tr${cls}>${cells}${verdict}</tr>`;
     })
     .join('');
@@ -65,14 +69,16 @@ function stageTableHtml(rows: readonly StageRow[], knee: number | null): string 
 }
 
 export function sweepPoints(rows: readonly StageRow[]): SweepPoint[] {
-  return rows.map(({ load, summary }) => ({
+  // A stage without a successful request has no percentiles (null in the summary): plotted at 0, as before.
+  return rows.map(({ load, summary, notSustained }) => ({
     load,
+    notSustained: notSustained === true,
     outputTokensPerS: summary.output_tokens_per_s,
     qps: summary.qps,
     goodput: typeof summary.goodput === 'number' ? summary.goodput : null,
-    ttftP99Ms: summary.ttft_ms.p99,
-    tpotP99Ms: summary.tpot_ms.p99,
-    latencyP99Ms: summary.latency_ms.p99,
+    ttftP99Ms: (summary.ttft_ms.p99 ?? 0),
+    tpotP99Ms: (summary.tpot_ms.p99 ?? 0),
+    latencyP99Ms: (summary.latency_ms.p99 ?? 0),
   }));
 }
 

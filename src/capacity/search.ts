@@ -5,6 +5,12 @@ export interface Probe {
   load: number;
   passed: boolean;
   margin: number;
+  /**
+   * The load the stage actually applied, when it differs from the one asked: random arrivals offer a stage
+   * at 55 req/s more or less than 55. The search brackets and answers on these, so a pass proves only what
+   * was offered, and a failure counts where it happened.
+   */
+  offered?: number;
 }
 
 export interface SearchOptions {
@@ -41,13 +47,15 @@ export async function searchCapacity(measure: (load: number) => Promise<Probe>, 
   const now = options.now ?? Date.now;
   const probes: Probe[] = [];
   const outOfTime = () => now() >= options.deadlineMs;
-  const tryLoad = async (load: number): Promise<boolean> => {
+  const applied = (probe: Probe) => probe.offered ?? probe.load;
+  /** Whether `load` passes, and the load that verdict is about (the lower offered load of two passes). */
+  const tryLoad = async (load: number): Promise<{ passed: boolean; at: number }> => {
     const first = await measure(load);
     probes.push(first);
-    if (!first.passed || first.margin >= options.closeCallMargin || outOfTime()) return first.passed;
+    if (!first.passed || first.margin >= options.closeCallMargin || outOfTime()) return { passed: first.passed, at: applied(first) };
     const second = await measure(load);
     probes.push(second);
-    return second.passed;
+    return { passed: second.passed, at: second.passed ? Math.min(applied(first), applied(second)) : applied(second) };
   };
   const round = (x: number) => (options.integer ? Math.max(1, Math.round(x)) : x);
 
@@ -55,13 +63,19 @@ export async function searchCapacity(measure: (load: number) => Promise<Probe>, 
   let high = Infinity;
   let load = round(options.start);
   // Bracket: double until a load fails.
+  // A pass or a failure counts at the load actually applied; evidence against the order (a failure at or below
+  // a pass) closes the interval at the pass, the conservative reading.
+  const failAt = (at: number) => {
+    high = Math.max(at, low);
+  };
   while (high === Infinity) {
-    if (await tryLoad(load)) {
-      low = load;
+    const { passed, at } = await tryLoad(load);
+    if (passed) {
+      low = Math.max(low, at);
       if (load >= options.maxLoad) return { value: low, interval: [low, low], probes, ended: 'max-load' };
-      load = Math.min(options.maxLoad, round(load * 2));
+      load = Math.min(options.maxLoad, round(Math.max(load, at) * 2));
     } else {
-      high = load;
+      failAt(at);
     }
     if (outOfTime()) return { value: low, interval: [low, high], probes, ended: 'budget' };
   }
@@ -70,9 +84,11 @@ export async function searchCapacity(measure: (load: number) => Promise<Probe>, 
   const narrowEnough = () => (high - low) / low <= options.precision || (options.integer && high - low <= 1);
   while (!narrowEnough()) {
     if (outOfTime()) return { value: low, interval: [low, high], probes, ended: 'budget' };
-    const middle = options.integer ? Math.floor((low + high) / 2) : (low + high) / 2;
-    if (await tryLoad(middle)) low = middle;
-    else high = middle;
+    const middle = options.integer ? Math.floor((low + high) / 2) : Number(((low + high) / 2).toFixed(3));
+    const { passed, at } = await tryLoad(middle);
+    // A pass that offered no more than the current answer teaches nothing; the next try (a new stage seed) will.
+    if (passed) low = Math.max(low, Math.min(at, high));
+    else failAt(at);
   }
   return { value: low, interval: [low, high], probes, ended: 'precision' };
 }

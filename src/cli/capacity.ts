@@ -1,19 +1,22 @@
-// `llmperf capacity`: flags into the library's capacity search, then its stage table, answer and sizing on the console.
+// `llmperf capacity`: flags into the library's capacity search, then its stage lines, table, answer and sizing on the console.
 import { Command } from 'commander';
 import { stageTable } from '../capacity/index.js';
 import { CAPACITY_DEFAULTS, capacityFromFlags, type CapacityFlags } from '../api/capacity.js';
+import { resetNote } from '../api/stage-plan.js';
 import { addRunOptions } from './run-flags.js';
 import { say } from './run-command.js';
 
 export async function capacityAction(flags: CapacityFlags): Promise<number> {
   const quiet = Boolean(flags.quiet);
-  const { document, outDir, notes } = await capacityFromFlags(flags, {
+  const { document, outDir, notes, rows } = await capacityFromFlags(flags, {
     onNotice: (text) => say({ quiet }, text),
-    onStage: (stage) => {
-      if (!quiet) process.stderr.write(`  ${flags.by} ${stage.load}: ${stage.passed ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})\n`);
+    onStage: (stage, label) => {
+      if (quiet) return;
+      const slos = `${stage.slo.every((o) => o.passed) ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})`;
+      const verdict = stage.passed ? 'pass' : 'FAIL';
+      process.stderr.write(`  ${label}: ${verdict}: ${slos}${stage.not_sustained ? `; NOT SUSTAINED: ${stage.sustain.reasons.join('; ')}` : ''}${resetNote(stage.cache_reset)}\n`);
     },
   });
-  const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed }));
   if (flags.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
   else if (!quiet) process.stdout.write(`${stageTable(rows)}\n${notes.join('\n')}\n`);
   if (!quiet) process.stderr.write(`Written to ${outDir}: capacity.json, report.html, charts/\n`);
@@ -30,7 +33,8 @@ export function capacityCommand(): Command {
     .option('--start <load>', 'first load to try (default 1)')
     .option('--max-load <load>', 'never try more than this')
     .option('--cooldown <time>', 'pause between stages', CAPACITY_DEFAULTS.cooldown)
-    .option('--max-error-rate <x>', 'error-rate bound added unless an error_rate SLO is given', CAPACITY_DEFAULTS.maxErrorRate);
+    .option('--max-error-rate <x>', 'error-rate bound added unless an error_rate SLO is given', CAPACITY_DEFAULTS.maxErrorRate)
+    .option('--reset-cache <path>', 'POST this path on the server before every stage to empty its prefix cache (vLLM /reset_prefix_cache, SGLang /flush_cache)');
   command.action(async (flags: CapacityFlags) => {
     process.exitCode = await capacityAction(flags);
   });

@@ -1,8 +1,8 @@
-// `llmperf eval`: flags into the library's eval run, then the score table, notes and process signals.
+// `llmperf eval`: flags into the library's eval run, then the score table, notes, warnings and process signals.
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { EVAL_DEFAULTS, executeEval, toEvalPlan, type EvalFlags } from '../eval/evaluate.js';
+import { EVAL_DEFAULTS, evalExitCode, executeEval, toEvalPlan, type EvalFlags } from '../eval/evaluate.js';
 import { renderScoreTable } from '../eval/table.js';
 
 export function evalCommand(): Command {
@@ -27,7 +27,8 @@ export function evalCommand(): Command {
     .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', EVAL_DEFAULTS.codeTimeout)
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', EVAL_DEFAULTS.simAccuracy)
-    .option('--quiet', 'print only the score table')
+    .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', EVAL_DEFAULTS.rougeTokenizer)
+    .option('-q, --quiet', 'print only the score table (and errors)')
     .action(async (flags: EvalFlags) => {
       const plan = toEvalPlan(flags);
       const log = (line: string): void => {
@@ -51,7 +52,13 @@ export function evalCommand(): Command {
       const { doc, outDir } = result;
       process.stdout.write(`${renderScoreTable(doc)}\n`);
       for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
+      // Printed even under -q: a score on the samples must never be read as a benchmark score.
+      for (const warning of doc.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');
       log(`Wrote ${join(outDir, 'eval.json')} and ${join(outDir, 'eval-samples.jsonl')}`);
+      // A benchmark with no scored item has no score: an error even under --quiet, and exit code 4.
+      for (const [name, b] of Object.entries(doc.benchmarks)) if (b.error !== null) process.stderr.write(`error: ${name}: ${b.error}\n`);
+      const code = evalExitCode(doc);
+      if (code !== 0) process.exitCode = code;
     });
 }

@@ -1,20 +1,19 @@
-// `llmperf sweep`: flags into the library's sweep, then its stage table, knee and notes on the console.
+// `llmperf sweep`: flags into the library's sweep, then its stage lines, table, knee and notes on the console.
 import { Command } from 'commander';
 import { stageTable } from '../capacity/index.js';
 import { SWEEP_DEFAULTS, sweepFromFlags, type SweepFlags } from '../api/sweep.js';
+import { stageLine } from '../api/stage-plan.js';
 import { addRunOptions } from './run-flags.js';
 import { say } from './run-command.js';
 
 export async function sweepAction(flags: SweepFlags): Promise<number> {
   const quiet = Boolean(flags.quiet);
-  const by = flags.rate !== undefined ? 'rate' : 'concurrency';
-  const { document, outDir, files, notes } = await sweepFromFlags(flags, {
+  const { document, outDir, files, notes, rows } = await sweepFromFlags(flags, {
     onNotice: (text) => say({ quiet }, text),
-    onStage: (stage) => {
-      if (!quiet) process.stderr.write(`  stage ${by} ${stage.load}: ${stage.summary.output_tokens_per_s.toFixed(1)} output tok/s, TTFT p99 ${stage.summary.ttft_ms.p99} ms, ${stage.summary.failed} failed\n`);
+    onStage: (stage, label) => {
+      if (!quiet) process.stderr.write(`  ${stageLine(stage, label)}\n`);
     },
   });
-  const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary }));
   if (flags.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
   else if (!quiet) process.stdout.write(`${stageTable(rows, document.knee)}\n${notes.join('\n')}\n`);
   if (!quiet) process.stderr.write(`Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
@@ -24,7 +23,8 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
 export function sweepCommand(): Command {
   const command = addRunOptions(new Command('sweep').description('run stages of growing load (by concurrency or rate) and find the knee'))
     .option('--cooldown <time>', 'pause between stages', SWEEP_DEFAULTS.cooldown)
-    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', SWEEP_DEFAULTS.autoStages);
+    .option('--auto-stages <n>', 'with --rate auto: how many rates between single-stream and maximum throughput', SWEEP_DEFAULTS.autoStages)
+    .option('--reset-cache <path>', 'POST this path on the server before every stage to empty its prefix cache (vLLM /reset_prefix_cache, SGLang /flush_cache)');
   command.action(async (flags: SweepFlags) => {
     process.exitCode = await sweepAction(flags);
   });

@@ -41,12 +41,27 @@ const toSubset = (name: string, r: ScoreWithError): SubsetScore => ({ name, scor
 
 /**
  * The headline score is the mean of per-sample primary values over every item: for accuracy that is the
- * weighted (by subset size) average MMLU reports. When `aggregate` returns the primary metric itself
- * (corpus perplexity), that value is the score and a seeded bootstrap gives its standard error.
+ * weighted (by subset size) average MMLU reports, with lm-eval's pooled group standard error. When
+ * `aggregate` returns the primary metric itself (corpus perplexity), that definition is used for the
+ * headline AND every subset and category row (and so macro_average), each with a seeded bootstrap stderr:
+ * one definition everywhere, never a mean of per-item perplexities next to a corpus one.
  */
 export function aggregateSamples(benchmark: Benchmark, primary: string, samples: readonly ScoredSample[], seed: number, mode: EvalMode): Aggregated {
-  const subsets = [...groupBy(samples, (s) => s.item.subset)].map(([name, list]) => toSubset(name, meanWithStderr(list.map((s) => s.score.value))));
-  const categories = [...groupBy(samples, (s) => s.item.category)].map(([name, list]) => toSubset(name, meanWithStderr(list.map((s) => s.score.value))));
+  const corpusPrimary = benchmark.aggregate && samples.length > 0 && primary in benchmark.aggregate(samples.slice(0, 1), mode);
+  const corpus = (list: readonly ScoredSample[]): number => benchmark.aggregate!(list, mode)[primary] ?? 0;
+  const rowScore = (name: string, list: ScoredSample[]): SubsetScore => {
+    if (!corpusPrimary) return toSubset(name, meanWithStderr(list.map((s) => s.score.value)));
+    const interval = bootstrap(list.length, (idx) => corpus(idx.map((i) => list[i]!)), { seed, resamples: 200 });
+    return { name, score: corpus(list), stderr: interval.stderr, n: list.length };
+  };
+  const subsets = [...groupBy(samples, (s) => s.item.subset)].map(([name, list]) => rowScore(name, list));
+  // A category is a group of subsets (lm-eval's mmlu_stem...): its score pools them, its stderr is the pooled group formula.
+  const categoryRow = (name: string, list: ScoredSample[]): SubsetScore => {
+    if (corpusPrimary) return rowScore(name, list);
+    const parts = [...groupBy(list, (s) => s.item.subset)].map(([, inner]) => meanWithStderr(inner.map((s) => s.score.value)));
+    return toSubset(name, weightedAverage(parts));
+  };
+  const categories = [...groupBy(samples, (s) => s.item.category)].map(([name, list]) => categoryRow(name, list));
   const overall = weightedAverage(subsets.map((s) => ({ score: s.score, stderr: s.stderr, n: s.n })));
   const metrics: Record<string, number> = {};
   const metricsStderr: Record<string, number> = {};
@@ -59,8 +74,8 @@ export function aggregateSamples(benchmark: Benchmark, primary: string, samples:
   if (subsets.length > 1) metrics.macro_average = macroAverage(subsets);
   let { score, stderr } = overall;
   if (benchmark.aggregate && samples.length > 0) {
-    const corpus = benchmark.aggregate(samples, mode);
-    for (const [name, value] of Object.entries(corpus)) {
+    const whole = benchmark.aggregate(samples, mode);
+    for (const [name, value] of Object.entries(whole)) {
       metrics[name] = value;
       const interval = bootstrap(samples.length, (idx) => benchmark.aggregate!(idx.map((i) => samples[i]!), mode)[name] ?? 0, { seed, resamples: 200 });
       metricsStderr[name] = interval.stderr;

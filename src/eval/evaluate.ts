@@ -2,7 +2,7 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveTarget, type Target } from '../engine/jobs.js';
-import { UsageError } from '../errors.js';
+import { EXIT_NO_SCORES, UsageError } from '../errors.js';
 import { startMockInWorker, type MockOptions, type MockServer } from '../mock/index.js';
 import { renderEvalPage } from './report-page.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
@@ -10,12 +10,13 @@ import { buildAnswerKey } from './answer-key.js';
 import { NoCache, ResponseCache } from './cache.js';
 import { loadBenchmarks, type LoadedSet } from './load.js';
 import { parseDatasets } from './registry.js';
-import { runEval, type EvalDocument } from './runner.js';
+import { runEval, type EvalDocument, type Progress } from './runner.js';
+import type { RougeTokenizer } from './metrics/rouge.js';
 import type { EvalMode, SimAnswer } from './types.js';
 import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
 /** Defaults of the eval settings that have one. */
-export const EVAL_DEFAULTS = { concurrency: '8', mode: 'generate', seed: '0', cacheDir: '.llmperf-cache/eval', samples: '1', codeTimeout: '10', simAccuracy: '0.8' } as const;
+export const EVAL_DEFAULTS = { concurrency: '8', mode: 'generate', seed: '0', cacheDir: '.llmperf-cache/eval', samples: '1', codeTimeout: '10', simAccuracy: '0.8', rougeTokenizer: 'rouge_score' } as const;
 
 /** The eval's settings as text, as the CLI's flags give them. */
 export interface EvalFlags {
@@ -39,6 +40,7 @@ export interface EvalFlags {
   maxTokens?: string;
   codeTimeout: string;
   simAccuracy: string;
+  rougeTokenizer?: string;
   quiet?: boolean;
 }
 
@@ -62,6 +64,7 @@ export interface EvalPlan {
   maxTokens: number | null;
   codeTimeoutMs: number;
   simAccuracy: number;
+  rougeTokenizer: RougeTokenizer;
   quiet: boolean;
 }
 
@@ -88,19 +91,42 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     maxTokens: flags.maxTokens === undefined ? null : parsePositiveInt(flags.maxTokens, '--max-tokens'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
     simAccuracy,
+    rougeTokenizer: parseChoice(flags.rougeTokenizer ?? EVAL_DEFAULTS.rougeTokenizer, '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
     quiet: flags.quiet === true,
   };
 }
 
-/** Reports "<benchmark>: answered/total" at most every 5 s, so a long real eval shows it is moving. */
-function progressPrinter(log: (line: string) => void): (benchmark: string, answered: number, total: number) => void {
+/** One progress line: failures and cached answers are counted apart, never as "answered" by the server. */
+export function formatProgress(benchmark: string, p: Progress): string {
+  const answered = p.done - p.failed - p.cached;
+  const parts = [`${answered} answered by the server`];
+  if (p.cached > 0) parts.push(`${p.cached} from the cache`);
+  parts.push(`${p.failed} failed`);
+  return `${benchmark}: ${p.done}/${p.total} requests done: ${parts.join(', ')}`;
+}
+
+/** Reports the progress line at most every 5 s (and when a benchmark completes), so a long real eval shows it is moving. */
+function progressPrinter(log: (line: string) => void): (benchmark: string, progress: Progress) => void {
   let lastMs = Date.now();
-  return (benchmark, answered, total) => {
+  return (benchmark, progress) => {
     const now = Date.now();
-    if (now - lastMs < 5000 && answered < total) return;
+    if (now - lastMs < 5000 && progress.done < progress.total) return;
     lastMs = now;
-    log(`${benchmark}: ${answered}/${total} requests answered`);
+    log(formatProgress(benchmark, progress));
   };
+}
+
+/** 4 (EXIT_NO_SCORES) when some benchmark scored no item at all, else 0. */
+export function evalExitCode(doc: EvalDocument): number {
+  return Object.values(doc.benchmarks).some((b) => b.error !== null) ? EXIT_NO_SCORES : 0;
+}
+
+/** Against a real server, the shipped samples must never pass for a benchmark score. */
+export function samplesWarning(plan: Pick<EvalPlan, 'url' | 'dataDir'>, sets: readonly LoadedSet[]): string | null {
+  if (plan.url === null || plan.dataDir !== null) return null;
+  const sampled = sets.filter((s) => s.benchmark.folder !== null).map((s) => `${s.benchmark.name} (${s.loaded.items.length})`);
+  if (sampled.length === 0) return null;
+  return `--url without --data-dir: these scores are on the shipped samples, a few items per benchmark written to test llmperf (${sampled.join(', ')}), NOT the benchmarks; download each benchmark's files as distributed (see the eval guide, "Getting the data") and pass --data-dir <folder>`;
 }
 
 /** The answer key the simulator serves for these items; exported so tests can start their own simulator. */
@@ -123,6 +149,8 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     } else {
       target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
     }
+    const warning = samplesWarning(plan, sets);
+    if (warning) log(`warning: ${warning}`);
     mkdirSync(plan.outDir, { recursive: true });
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
@@ -134,7 +162,8 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
         target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
-        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, cache, simulated: simulator !== null, log,
+        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, rougeTokenizer: plan.rougeTokenizer, cache, simulated: simulator !== null, log,
+        warnings: warning ? [warning] : [],
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
         onProgress: progressPrinter(log),
       },

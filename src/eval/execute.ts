@@ -37,7 +37,8 @@ export async function executeJobs(
   jobs: Job[],
   cache: ResponseCache,
   concurrency: number,
-  onProgress?: (answered: number, total: number) => void,
+  /** `answered` counts every settled job (failed and cached included); `failed` and `cached` say how many of those. */
+  onProgress?: (answered: number, total: number, failed: number, cached: number) => void,
 ): Promise<ExecuteResult> {
   const keys = jobs.map((job) => cache.key(target.model, job));
   const results: Array<ExecutedJob | null> = keys.map((key) => {
@@ -45,15 +46,19 @@ export async function executeJobs(
     return hit ? fromCache(hit) : null;
   });
   const missing = results.flatMap((r, i) => (r === null ? [i] : []));
+  const cached = jobs.length - missing.length;
+  if (cached > 0) onProgress?.(cached, jobs.length, 0, cached);
   if (missing.length === 0) return { results: results as ExecutedJob[], perf: null, sent: 0 };
-  let answered = jobs.length - missing.length;
+  let answered = cached;
+  let failed = 0;
   const { outcomes, result } = await runJobs(
     target,
     missing.map((i) => jobs[i]!),
     {
       concurrency,
       onOutcome: (outcome) => {
-        onProgress?.(++answered, jobs.length);
+        if (!outcome.ok) failed++;
+        onProgress?.(++answered, jobs.length, failed, cached);
         if (!outcome.ok) return;
         cache.put(keys[missing[outcome.index]!]!, { text: outcome.text, reasoning: outcome.reasoning, response: outcome.response, usage: outcome.usage });
       },

@@ -41,33 +41,80 @@ export function parseLogprobs(response: unknown): TokenLogprobs | null {
   return null;
 }
 
-/** Offsets rebuilt by concatenating token strings; null when they do not spell the prompt (byte-level tokens). */
+/** The units servers count `text_offset` in: UTF-16 code units (JavaScript), code points (Python), UTF-8 bytes. */
+export type OffsetUnit = 'utf16' | 'codepoint' | 'byte';
+
+/** Length of a token or text in `unit`; `bytes:\\xNN...` tokens (OpenAI/vLLM partial characters) count their bytes. */
+function lengthIn(unit: OffsetUnit, text: string): number {
+  if (text.startsWith('bytes:')) {
+    const bytes = (text.match(/\\x[0-9a-fA-F]{2}/g) ?? []).length;
+    if (unit === 'byte') return bytes;
+  }
+  if (unit === 'utf16') return text.length;
+  if (unit === 'codepoint') return [...text].length;
+  return Buffer.byteLength(text, 'utf8');
+}
+
+/** A token that stands for part of a character: its text says nothing about the character count. */
+const partial = (token: string): boolean => token.startsWith('bytes:') || token.includes('\ufffd');
+
+/** Offsets rebuilt from the token texts, when they spell the prompt exactly (UTF-16, JavaScript's own unit). */
 function offsetsFromTokens(parsed: TokenLogprobs, prompt: string): number[] | null {
+  if (!parsed.tokens.join('').startsWith(prompt)) return null;
   const offsets: number[] = [];
   let at = 0;
   for (const token of parsed.tokens) {
     offsets.push(at);
     at += token.length;
   }
-  return parsed.tokens.join('').startsWith(prompt) ? offsets : null;
+  return offsets;
+}
+
+/**
+ * Which unit the server's `text_offset` counts in. The generated token (the last one) starts where the
+ * prompt ends, so its offset is the prompt's length in that unit; failing that (no generated token), the
+ * unit under which most whole-character tokens' offsets advance by their own length. ASCII text fits all.
+ */
+export function detectOffsetUnit(parsed: TokenLogprobs, prompt: string): OffsetUnit | null {
+  const offsets = parsed.offsets;
+  if (!offsets || offsets.length === 0) return null;
+  const units: OffsetUnit[] = ['utf16', 'codepoint', 'byte'];
+  const last = offsets[offsets.length - 1]!;
+  const byEnd = units.find((u) => lengthIn(u, prompt) === last);
+  if (byEnd) return byEnd;
+  let best: OffsetUnit | null = null;
+  let bestFits = -1;
+  for (const unit of units) {
+    let fits = 0;
+    for (let i = 0; i + 1 < offsets.length; i++) if (!partial(parsed.tokens[i]!) && offsets[i + 1]! - offsets[i]! === lengthIn(unit, parsed.tokens[i]!)) fits++;
+    if (fits > bestFits) [best, bestFits] = [unit, fits];
+  }
+  return best;
 }
 
 /**
  * The continuation's log-probability: the tokens of the echoed prompt whose span reaches past the end of
- * the context. The boundary comes from character offsets (the server's `text_offset`, or offsets rebuilt
- * from token strings), or else from a context token count (the server's /tokenize). Tokens that start at
- * or after the prompt's end (the one generated token) are not counted. Null when the echo is missing.
+ * the context. The boundary comes from the token texts when they spell the prompt; else from the server's
+ * `text_offset` read in the unit it uses (code points, UTF-16 or bytes: see `detectOffsetUnit`), so an
+ * emoji in the prompt does not shift it; else from a context token count (the server's /tokenize).
+ * Tokens that start at or after the prompt's end (the one generated token) are not counted. Null when
+ * the echo is missing.
  */
 export function continuationLogprob(parsed: TokenLogprobs, prompt: string, contextLength: number, contextTokenCount?: number): ContinuationScore | null {
-  const offsets = parsed.offsets ?? offsetsFromTokens(parsed, prompt);
+  const context = prompt.slice(0, contextLength);
+  const fromText = offsetsFromTokens(parsed, prompt);
+  const unit: OffsetUnit | null = fromText ? 'utf16' : detectOffsetUnit(parsed, prompt);
+  const offsets = fromText ?? (unit ? parsed.offsets : null);
   let logprob = 0;
   let tokens = 0;
-  if (offsets) {
+  if (offsets && unit) {
+    const promptEnd = lengthIn(unit, prompt);
+    const contextEnd = lengthIn(unit, context);
     for (let i = 0; i < parsed.tokens.length; i++) {
       const start = offsets[i]!;
-      const end = i + 1 < offsets.length ? offsets[i + 1]! : start + parsed.tokens[i]!.length;
-      if (start >= prompt.length) break;
-      if (end <= contextLength) continue;
+      const end = i + 1 < offsets.length ? offsets[i + 1]! : start + lengthIn(unit, parsed.tokens[i]!);
+      if (start >= promptEnd) break;
+      if (end <= contextEnd) continue;
       const lp = parsed.logprobs[i];
       if (lp === null || lp === undefined) return null;
       logprob += lp;

@@ -4,7 +4,7 @@ import type { EvalDocument } from './runner.js';
 
 function fmt(value: number | null, metric: string): string {
   if (value === null || !Number.isFinite(value)) return '-';
-  return metric === 'perplexity' || metric === 'bleu' ? value.toFixed(2) : value.toFixed(4);
+  return /perplexity|bleu|bits_per_byte/.test(metric) ? value.toFixed(2) : value.toFixed(4);
 }
 
 /** Renders eval.json as a text table; subsets are listed only when there is more than one. */
@@ -19,6 +19,10 @@ export function renderScoreTable(doc: EvalDocument, options: { maxSubsets?: numb
   for (const [name, b] of Object.entries(doc.benchmarks)) {
     if (b.refused) {
       table.push([name, '', b.mode, b.metric, 'refused', '', '0']);
+      continue;
+    }
+    if (b.error) {
+      table.push([name, '', b.mode, b.metric, 'no score', '', `0/${b.n}`]);
       continue;
     }
     table.push([name, b.subsets.length > 1 ? 'all (weighted average)' : 'all', b.mode, b.metric, fmt(b.score, b.metric), fmt(b.stderr, b.metric), String(b.n)]);

@@ -1,5 +1,7 @@
 // The benchmark adapter interface: every benchmark is one module implementing it, looked up by name.
 
+import type { RougeTokenizer } from './metrics/rouge.js';
+
 export type EvalMode = 'generate' | 'loglikelihood';
 
 export interface ChatMessage {
@@ -35,6 +37,8 @@ export interface LoadedBenchmark {
   files: string[];
   /** Things the user must know about this score (e.g. "C-Eval test answers are withheld: scored val"). */
   notes: string[];
+  /** Notes that apply only to the mode the benchmark ends up running in (a BLEU note means nothing to perplexity). */
+  modeNotes?: Partial<Record<EvalMode, string[]>>;
 }
 
 export interface PromptContext {
@@ -72,6 +76,8 @@ export interface SampleScore {
   value: number;
   /** Further per-sample metrics, averaged into the benchmark's `metrics`. */
   values?: Record<string, number>;
+  /** Per-sample quantities that are not metrics (log-probability sums, token/word/byte counts): kept in the review file for corpus-level metrics, never averaged. */
+  counts?: Record<string, number>;
   extracted: string | null;
   gold: string;
 }
@@ -89,6 +95,8 @@ export interface Benchmark {
   folder: string | null;
   /** The primary metric in generate mode, e.g. "accuracy", "exact_match", "pass@1", "rougeL". */
   metric: string;
+  /** The generate-mode headline when it depends on scoring options (general_qa: rougeL or rougeL_cjk). */
+  generateMetric?(ctx: ScoreContext): string;
   /** The primary metric in loglikelihood mode ("acc" or "acc_norm"); absent: generate only. */
   llMetric?: 'acc' | 'acc_norm' | 'perplexity';
   defaultFewShot: number;
@@ -112,4 +120,6 @@ export interface ScoreContext {
   allowCodeExecution: boolean;
   /** Time limit per program, ms (HumanEval). */
   codeTimeoutMs: number;
+  /** ROUGE tokenization: rouge_score's (default, drops non-ASCII letters) or llmperf's CJK-aware one. */
+  rougeTokenizer?: RougeTokenizer;
 }

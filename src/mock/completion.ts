@@ -57,6 +57,7 @@ function validate(kind: ApiKind, body: Record<string, unknown>): string | null {
 export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, arrivalMs = performance.now()): void {
   const { config, stats, sim } = ctx;
   stats.arrived(arrivalMs, body, Number(req.headers['content-length'] ?? 0));
+  stats.promptSeen(promptText(body));
   if (body.ignore_eos === true) stats.ignoreEosRequests++;
   if (body.min_tokens !== undefined && body.min_tokens !== null) stats.minTokensRequests++;
   let ended = false;

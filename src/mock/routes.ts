@@ -74,6 +74,13 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
     }
     if (method === 'GET' && path === '/debug/send-times') return sendJson(res, 200, JSON.stringify(ctx.sendTimes.snapshot()));
 
+    // vLLM's and SGLang's prefix-cache reset (served at the root, as those servers do). The simulator keeps no
+    // prefix cache, so there is nothing to clear: it counts the call, so `--reset-cache` can be checked against it.
+    if (method === 'POST' && (rawPath === '/reset_prefix_cache' || rawPath === '/flush_cache')) {
+      req.resume();
+      ctx.stats.cacheResets++;
+      return sendJson(res, 200, '{}');
+    }
     const kind = POST_ROUTES.get(path);
     if (kind === undefined || method !== 'POST') {
       req.resume();

@@ -1,4 +1,5 @@
 // What the simulator saw and how well it kept its own schedule: counters, bounded samples, lag percentiles.
+import { hash32 } from './tokens.js';
 
 /** A snapshot of the simulator's counters. Plain data: it crosses worker boundaries by structured clone. */
 export interface MockStats {
@@ -34,6 +35,13 @@ export interface MockStats {
   arrivalTimesMs: number[];
   /** In-flight count right after each arrival (the arriving request included), parallel to arrivalTimesMs. */
   inFlightAtArrival: number[];
+  /**
+   * A 64-bit digest (16 hex digits) of each completion request's prompt text, in arrival order, the first 100,000:
+   * lets a test check that no prompt was sent twice (what a prefix cache would serve faster).
+   */
+  promptDigests: string[];
+  /** POSTs to /reset_prefix_cache or /flush_cache (vLLM's and SGLang's cache-reset routes). */
+  cacheResets: number;
 }
 
 const MAX_BODIES = 1000;
@@ -58,6 +66,8 @@ export class StatsCollector {
   ignoreEosRequests = 0;
   minTokensRequests = 0;
   faults: Record<string, number> = {};
+  cacheResets = 0;
+  private promptDigests: string[] = [];
   private bodies: unknown[] = [];
   private bodiesStart = 0;
   private arrivals: number[] = [];
@@ -92,6 +102,13 @@ export class StatsCollector {
       this.bodies[this.bodiesStart] = body;
       this.bodiesStart = (this.bodiesStart + 1) % MAX_BODIES;
     }
+  }
+
+  /** A completion request's prompt text, kept as a digest (a prompt may be megabytes; 16 characters suffice to compare). */
+  promptSeen(text: string): void {
+    if (this.promptDigests.length >= MAX_ARRIVALS) return;
+    const digest = hash32(text, 0x9e3779b9).toString(16).padStart(8, '0') + hash32(text, 0x7f4a7c15).toString(16).padStart(8, '0');
+    this.promptDigests.push(digest);
   }
 
   ended(outcome: 'completed' | 'cancelled' | 'rejected'): void {
@@ -143,6 +160,8 @@ export class StatsCollector {
     this.ignoreEosRequests = 0;
     this.minTokensRequests = 0;
     this.faults = {};
+    this.cacheResets = 0;
+    this.promptDigests = [];
     this.bodies = [];
     this.bodiesStart = 0;
     this.arrivals = [];
@@ -173,6 +192,8 @@ export class StatsCollector {
       recentBodies: [...this.bodies.slice(this.bodiesStart), ...this.bodies.slice(0, this.bodiesStart)],
       arrivalTimesMs: [...this.arrivals],
       inFlightAtArrival: [...this.inFlightAtArrival],
+      promptDigests: [...this.promptDigests],
+      cacheResets: this.cacheResets,
     };
   }
 }

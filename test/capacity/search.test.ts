@@ -20,6 +20,25 @@ describe('searchCapacity', () => {
     expect(measured.slice(0, 7)).toEqual([1, 2, 4, 8, 16, 32, 64]);
   });
 
+  it('counts each stage at the load it actually offered, so the answer is never a rate that was not applied', async () => {
+    const truth = 50;
+    // Random arrivals: each stage offers its asked rate give or take up to 8%, seeded per call.
+    let call = 0;
+    const offeredBy = (load: number) => load * (1 + 0.08 * Math.sin(++call * 12.9898));
+    const probes: Array<{ load: number; offered: number; passed: boolean }> = [];
+    const outcome = await searchCapacity(async (load): Promise<Probe> => {
+      const offered = offeredBy(load);
+      const passed = offered <= truth;
+      probes.push({ load, offered, passed });
+      return { load, passed, margin: 1, offered };
+    }, { ...options, precision: 0.05 });
+    expect(outcome.value).toBeLessThanOrEqual(truth);
+    expect(outcome.value).toBeGreaterThan(truth * 0.95 - 1e-9);
+    // The answer is what a passing stage offered, and the bound above it what a failing one offered.
+    expect(probes.filter((p) => p.passed).map((p) => p.offered)).toContain(outcome.value);
+    expect(probes.filter((p) => !p.passed).map((p) => p.offered)).toContain(outcome.interval[1]);
+  });
+
   it('with whole numbers stops at neighbours', async () => {
     const outcome = await searchCapacity(async (load) => ({ load, passed: load <= 17, margin: 1 }), { ...options, integer: true, precision: 0 });
     expect(outcome.interval).toEqual([17, 18]);

@@ -22,7 +22,8 @@ describe('llmperf arena --config prompts/arena/arena.yaml', () => {
 describe('llmperf eval', () => {
   it('scores the shipped samples against the simulator and writes eval.json', async () => {
     const out = tempDir();
-    const run = await runCli(['eval', '--datasets', 'gsm8k,arc', '--limit', '3', '--out', out], { timeoutMs: 120_000 });
+    // Its own cache: an eval test must never leave answers in ./.llmperf-cache for a later real eval to reuse.
+    const run = await runCli(['eval', '--datasets', 'gsm8k,arc', '--limit', '3', '--out', out, '--cache-dir', join(out, 'cache')], { timeoutMs: 120_000 });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
     expect(result.schema).toBe('llmperf/eval@1');

@@ -137,7 +137,7 @@ describe('GSM8K and dynamic-arithmetic', () => {
     expect(content.endsWith('Question: A farm has 1,200 chickens and sells 450 of them. How many chickens are left? (sample)\nAnswer:')).toBe(true);
     await expectSimRoundTrip(benchmark, item);
     const flexibleOnly = await benchmark.scoreGenerate(item, ['So 1200 - 450 = 750'], scoreCtx);
-    expect(flexibleOnly.values).toEqual({ exact_match_strict: 0, exact_match_flexible: 1 });
+    expect(flexibleOnly.values).toEqual({ exact_match_strict: 0, exact_match_flexible: 1, exact_match_numeric: 1 });
   });
   it('generates the same problems from the same seed, different ones from another, with correct answers', () => {
     const a = generateProblems(42, 30);
@@ -207,7 +207,7 @@ describe('general QA', () => {
     expect(benchmark.buildGenerate(loaded.items[1]!, [], ctx(0)).messages[0]).toEqual({ role: 'system', content: 'Answer in one sentence.' });
     const exact = await benchmark.scoreGenerate(loaded.items[0]!, ['HTTP stands for Hypertext Transfer Protocol.'], scoreCtx);
     expect(exact.value).toBe(1);
-    expect(exact.values!.bleu).toBeCloseTo(100, 6);
+    expect(exact.values!.sentence_bleu).toBeCloseTo(100, 6);
   });
 });
 

@@ -84,6 +84,13 @@ describe('llmperf eval against the simulator', () => {
     const b = good.doc.benchmarks.general_qa!;
     expect(b).toMatchObject({ metric: 'perplexity', mode: 'loglikelihood', n: 3 });
     expect(b.score!).toBeCloseTo(Math.exp(0.05), 6);
+    // One definition in every row: each subset is its own corpus perplexity, near e^0.05 too.
+    for (const subset of b.subsets) expect(subset.score).toBeCloseTo(Math.exp(0.05), 6);
+    expect(b.metrics.word_perplexity).toBeGreaterThan(1);
+    expect(b.metrics.byte_perplexity).toBeGreaterThan(1);
+    // Only the notes of the mode that ran: the perplexity definition, never the BLEU note.
+    expect(b.notes.join(' ')).toMatch(/per token of the server's tokenizer/);
+    expect(b.notes.join(' ')).not.toMatch(/BLEU/);
     await server!.close();
     server = null;
     const bad = await executeEval(await simulatorFor(plan({ datasets: 'general_qa', mode: 'loglikelihood' }), 0));

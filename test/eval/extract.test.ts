@@ -4,7 +4,7 @@ import {
   extractAfterAnswerIs,
   extractChoice,
   extractNumberFlexible,
-  extractNumberStrict,
+  extractNumberMarked,
   extractShortAnswer,
   lastBoxed,
   numbersEqual,
@@ -47,11 +47,11 @@ describe('extractChoice', () => {
 });
 
 describe('numbers', () => {
-  it('strict reads the last #### or "The answer is" marker', () => {
-    expect(extractNumberStrict('#### 5\nthen more work\n#### 1,234')).toBe('1234');
-    expect(extractNumberStrict('So the answer is $42.')).toBe('42');
-    expect(extractNumberStrict('it is 42')).toBeNull();
-    expect(extractNumberStrict('<think>#### 7</think>no marker here')).toBeNull();
+  it('the lenient marker rule reads the last #### or "The answer is" marker', () => {
+    expect(extractNumberMarked('#### 5\nthen more work\n#### 1,234')).toBe('1234');
+    expect(extractNumberMarked('So the answer is $42.')).toBe('42');
+    expect(extractNumberMarked('it is 42')).toBeNull();
+    expect(extractNumberMarked('<think>#### 7</think>no marker here')).toBeNull();
   });
   it('flexible reads the last number', () => {
     expect(extractNumberFlexible('First 3 apples, then 2, total 5.')).toBe('5');
@@ -69,7 +69,8 @@ describe('numbers', () => {
 describe('MATH boxed answers', () => {
   it('takes the last \\boxed with nested braces', () => {
     expect(lastBoxed('first \\boxed{1} then \\boxed{\\frac{5}{6}}.')).toBe('\\frac{5}{6}');
-    expect(lastBoxed('\\boxed 7')).toBe('7');
+    // Hendrycks' remove_boxed accepts only \boxed{...}: "\boxed 7" is no answer (deliberate change, issue 16).
+    expect(lastBoxed('\\boxed 7')).toBeNull();
     expect(lastBoxed('none')).toBeNull();
   });
   it('normalises LaTeX like Hendrycks is_equiv', () => {

@@ -25,13 +25,16 @@ describe('accuracy and standard error', () => {
     expect(r.stderr).toBeCloseTo(0.25, 12);
     expect(r.n).toBe(4);
   });
-  it('weighted average equals pooling every item, stderr included', () => {
+  it('weighted average equals pooling every item; its stderr is lm-eval\'s pooled group formula', () => {
     const a = [1, 1, 0, 1, 0];
     const b = [0, 0, 1];
     const pooled = meanWithStderr([...a, ...b]);
     const w = weightedAverage([meanWithStderr(a), meanWithStderr(b)]);
     expect(w.score).toBeCloseTo(pooled.score, 12);
-    expect(w.stderr).toBeCloseTo(pooled.stderr, 12);
+    // pooled_sample_stderr: within-subset sums of squares (1.2 and 2/3) over N - k = 6, then / N = 8:
+    // sqrt((1.2 + 2/3) / 6 / 8) = 0.19720265943665...; the all-items stderr (0.18898) also counts the between-subset spread.
+    expect(w.stderr).toBeCloseTo(Math.sqrt((1.2 + 2 / 3) / 6 / 8), 12);
+    expect(w.stderr).toBeCloseTo(0.197202659436654, 12);
     expect(w.n).toBe(8);
   });
 });

@@ -4,7 +4,7 @@ import { UsageError } from '../../errors.js';
 import { stripReasoning } from '../extract.js';
 import { findFiles, parseJsonl, readText, requireDir } from '../data.js';
 import { corpusBleu, sentenceBleu } from '../metrics/bleu.js';
-import { corpusPerplexity } from '../metrics/perplexity.js';
+import { bitsPerByte, bytePerplexity, corpusPerplexity, countBytes, countWords, wordPerplexity } from '../metrics/perplexity.js';
 import { rouge } from '../metrics/rouge.js';
 import type { Benchmark, ChatMessage, EvalItem, LoadedBenchmark } from '../types.js';
 
@@ -27,6 +27,8 @@ export const generalQa: Benchmark = {
   name: 'general_qa',
   folder: 'general_qa',
   metric: 'rougeL',
+  // With --rouge-tokenizer cjk the metrics carry the tokenizer in their name, so they are never read as rouge_score's.
+  generateMetric: (ctx) => (ctx.rougeTokenizer === 'cjk' ? 'rougeL_cjk' : 'rougeL'),
   llMetric: 'perplexity',
   defaultFewShot: 0,
   async load(dir): Promise<LoadedBenchmark> {
@@ -41,17 +43,25 @@ export const generalQa: Benchmark = {
         return { id: `${basename(file, '.jsonl')}/${line}`, subset: basename(file, '.jsonl'), source: where, data: { ...data } };
       }),
     );
-    return { items, shots: [], files, notes: ['bleu is corpus BLEU on sacrebleu\'s 0-100 scale; rouge scores are 0-1 F-measures'] };
+    const modeNotes = {
+      generate: ['bleu is corpus BLEU (sacrebleu defaults, 0-100); sentence_bleu per item is sacrebleu\'s sentence_bleu (effective order); rouge scores are 0-1 F-measures'],
+      loglikelihood: [
+        'perplexity is per token of the server\'s tokenizer over the reference answers, corpus-level: exp(-sum log p / sum tokens), in every row; word_perplexity, byte_perplexity and bits_per_byte follow lm-evaluation-harness over the answers\' words (re.split(r"\\s+")) and UTF-8 bytes',
+      ],
+    };
+    return { items, shots: [], files, notes: [], modeNotes };
   },
   buildGenerate(item) {
     const messages = qd(item).messages;
     const last = [...messages].reverse().find((m) => m.role === 'user');
     return { messages, maxTokens: 512, temperature: 0, match: last?.content ?? '' };
   },
-  async scoreGenerate(item, texts) {
+  async scoreGenerate(item, texts, ctx) {
     const prediction = stripReasoning(texts[0] ?? '');
-    const r = rouge(prediction, qd(item).answer);
-    return { value: r.rougeL, values: { ...r, bleu: sentenceBleu(prediction, [qd(item).answer]) }, extracted: prediction, gold: qd(item).answer };
+    const cjk = ctx.rougeTokenizer === 'cjk';
+    const r = rouge(prediction, qd(item).answer, cjk ? 'cjk' : 'rouge_score');
+    const named: Record<string, number> = cjk ? { rouge1_cjk: r.rouge1, rouge2_cjk: r.rouge2, rougeL_cjk: r.rougeL } : { ...r };
+    return { value: r.rougeL, values: { ...named, sentence_bleu: sentenceBleu(prediction, [qd(item).answer]) }, extracted: prediction, gold: qd(item).answer };
   },
   // Loglikelihood mode: the perplexity of each reference answer after its question (lower is better).
   buildChoices(item) {
@@ -63,11 +73,20 @@ export const generalQa: Benchmark = {
     const logprob = logprobs[0] ?? Number.NEGATIVE_INFINITY;
     const tokens = tokenCounts[0] ?? 0;
     const perplexity = tokens > 0 ? Math.exp(-logprob / tokens) : Number.POSITIVE_INFINITY;
-    return { value: perplexity, values: { perplexity, logprob_sum: logprob, tokens }, extracted: null, gold: qd(item).answer };
+    const answer = qd(item).answer;
+    return { value: perplexity, values: { perplexity }, counts: { logprob_sum: logprob, tokens, words: countWords(answer), bytes: countBytes(answer) }, extracted: null, gold: answer };
   },
   aggregate(samples, mode): Record<string, number> {
     if (mode === 'loglikelihood') {
-      return { perplexity: corpusPerplexity(samples.map((s) => ({ logprobSum: s.score.values?.logprob_sum ?? 0, tokens: s.score.values?.tokens ?? 0 }))) };
+      // Items whose request failed have no log-likelihood: left out of every perplexity, not counted as certain.
+      const scored = samples.filter((s) => s.score.counts !== undefined);
+      const texts = scored.map((s) => ({ logprobSum: s.score.counts!.logprob_sum ?? 0, text: qd(s.item).answer }));
+      return {
+        perplexity: corpusPerplexity(scored.map((s) => ({ logprobSum: s.score.counts!.logprob_sum ?? 0, tokens: s.score.counts!.tokens ?? 0 }))),
+        word_perplexity: wordPerplexity(texts),
+        byte_perplexity: bytePerplexity(texts),
+        bits_per_byte: bitsPerByte(texts),
+      };
     }
     const hyps = samples.map((s) => s.score.extracted ?? '');
     return { bleu: corpusBleu(hyps, [samples.map((s) => qd(s.item).answer)]).score };

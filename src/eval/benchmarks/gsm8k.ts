@@ -1,6 +1,6 @@
 // GSM8K: JSONL `{question, answer}` where the answer's reasoning ends in "#### N"; chain-of-thought, numeric match.
 import { UsageError } from '../../errors.js';
-import { extractNumberFlexible, extractNumberStrict, numbersEqual, normalizeNumber } from '../extract.js';
+import { extractGsm8kFlexible, extractGsm8kStrict, extractNumberFlexible, extractNumberMarked, gsm8kExactMatch, numbersEqual, normalizeNumber } from '../extract.js';
 import { field, findFiles, parseJsonl, readText, requireDir } from '../data.js';
 import type { Benchmark, EvalItem, GenerateRequest, LoadedBenchmark, SampleScore, SimAnswer } from '../types.js';
 
@@ -41,14 +41,22 @@ export function wordProblemPrompt(item: EvalItem, shots: readonly EvalItem[]): G
   return { messages: [{ role: 'user', content }], maxTokens: 768, temperature: 0, match: `Question: ${wp(item).question}\nAnswer:` };
 }
 
-/** Strict ("#### N" / "The answer is N") and flexible (last number) matches; strict is the headline. */
+/**
+ * lm-evaluation-harness's two gsm8k metrics, string comparisons after its ignore list: exact_match_strict
+ * (first "#### N", the headline) and exact_match_flexible (last number). Beside them, named as llmperf's
+ * own lenient rule, exact_match_numeric: the last "####"/"The answer is" number (else the last number)
+ * compared as a number, so "72.0" counts for 72.
+ */
 export function scoreWordProblem(item: EvalItem, texts: readonly string[]): SampleScore {
   const text = texts[0] ?? '';
-  const strict = extractNumberStrict(text);
-  const flexible = extractNumberFlexible(text);
-  const strictOk = numbersEqual(strict, wp(item).answer) ? 1 : 0;
-  const flexibleOk = numbersEqual(flexible, wp(item).answer) ? 1 : 0;
-  return { value: strictOk, values: { exact_match_strict: strictOk, exact_match_flexible: flexibleOk }, extracted: strict ?? flexible, gold: wp(item).answer };
+  const gold = wp(item);
+  const strict = extractGsm8kStrict(text);
+  const flexible = extractGsm8kFlexible(text);
+  const strictOk = gsm8kExactMatch(strict, gold.solution);
+  const flexibleOk = gsm8kExactMatch(flexible, gold.solution);
+  const numeric = extractNumberMarked(text) ?? extractNumberFlexible(text);
+  const numericOk = numbersEqual(numeric, gold.answer) ? 1 : 0;
+  return { value: strictOk, values: { exact_match_strict: strictOk, exact_match_flexible: flexibleOk, exact_match_numeric: numericOk }, extracted: strict ?? flexible, gold: gold.answer };
 }
 
 export function wordProblemSim(item: EvalItem): SimAnswer[] {

@@ -1,7 +1,7 @@
 // MATH (Hendrycks et al.): one JSON per problem `{problem, level, type, solution}` under test/<type>/; \boxed answers.
 import { basename, dirname } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { lastBoxed } from '../extract.js';
+import { lastBoxed, lastBoxedLenient } from '../extract.js';
 import { latexEquivalent, normalizeLatex } from '../latex.js';
 import { field, findFiles, parseJsonl, readJson, readText, requireDir } from '../data.js';
 import type { Benchmark, EvalItem, LoadedBenchmark } from '../types.js';
@@ -18,7 +18,7 @@ const md = (item: EvalItem): MathData => item.data as unknown as MathData;
 
 function toItem(value: Record<string, unknown>, where: string, id: string): EvalItem {
   const solution = field(value, 'solution', where);
-  const answer = typeof value.answer === 'string' ? value.answer : lastBoxed(solution);
+  const answer = typeof value.answer === 'string' ? value.answer : lastBoxedLenient(solution);
   if (answer === null) throw new UsageError(`${where}: solution has no \\boxed{...} answer`);
   const type = String(value.type ?? value.subject ?? 'unknown');
   const data: MathData = { problem: field(value, 'problem', where), solution, answer, level: String(value.level ?? ''), type };

@@ -51,18 +51,25 @@ function argmax(values: readonly number[]): number {
   return best;
 }
 
+/** The choice text lm-eval normalises by: the continuation without the one leading space it sends (target_delimiter). */
+export function choiceText(continuation: string): string {
+  return continuation.startsWith(' ') ? continuation.slice(1) : continuation;
+}
+
 /**
- * lm-evaluation-harness's multiple-choice scoring: acc = the highest summed log-probability is the gold;
- * acc_norm = the same after dividing by each continuation's length in UTF-8 bytes.
+ * lm-evaluation-harness's multiple-choice scoring (ConfigurableTask.process_results): acc = the highest
+ * summed log-probability is the gold; acc_norm = the same after dividing by each choice's length in
+ * characters (Python `len`: code points, without the leading space); acc_bytes = divided by its UTF-8 bytes.
  */
 export function scoreByLoglikelihood(request: ChoiceRequest, logprobs: readonly number[]): SampleScore {
+  const choices = request.continuations.map(choiceText);
   const best = argmax(logprobs);
-  const normalized = logprobs.map((lp, i) => lp / Math.max(1, Buffer.byteLength(request.continuations[i]!, 'utf8')));
-  const bestNorm = argmax(normalized);
+  const bestNorm = argmax(logprobs.map((lp, i) => lp / Math.max(1, [...choices[i]!].length)));
+  const bestBytes = argmax(logprobs.map((lp, i) => lp / Math.max(1, Buffer.byteLength(choices[i]!, 'utf8'))));
   const acc = best === request.gold ? 1 : 0;
   return {
     value: acc,
-    values: { acc, acc_norm: bestNorm === request.gold ? 1 : 0 },
+    values: { acc, acc_norm: bestNorm === request.gold ? 1 : 0, acc_bytes: bestBytes === request.gold ? 1 : 0 },
     extracted: request.continuations[best]!.trim(),
     gold: request.continuations[request.gold]!.trim(),
   };

@@ -1,9 +1,10 @@
-// TriviaQA: its JSON `{Data: [{Question, QuestionId, Answer: {Value, Aliases, NormalizedAliases}}]}`; EM and F1.
+// TriviaQA: its JSON `{Data: [{Question, QuestionId, Answer: {Value, Aliases, NormalizedAliases}}]}`; official EM and F1.
 import { basename } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { extractShortAnswer } from '../extract.js';
 import { findFiles, readJson, requireDir } from '../data.js';
-import { exactMatch, f1Score, maxOverGolds } from '../metrics/squad.js';
+import { maxOverGolds } from '../metrics/squad.js';
+import { triviaqaExactMatch, triviaqaF1 } from '../metrics/triviaqa.js';
 import type { Benchmark, EvalItem, LoadedBenchmark } from '../types.js';
 
 interface TqData {
@@ -49,8 +50,9 @@ export const triviaqa: Benchmark = {
   },
   async scoreGenerate(item, texts) {
     const extracted = extractShortAnswer(texts[0] ?? '');
-    const em = maxOverGolds(exactMatch, extracted, td(item).aliases);
-    const f1 = maxOverGolds(f1Score, extracted, td(item).aliases);
+    // The official triviaqa_evaluation.py: its normalisation (punctuation and underscores to spaces), max over aliases.
+    const em = maxOverGolds(triviaqaExactMatch, extracted, td(item).aliases);
+    const f1 = maxOverGolds(triviaqaF1, extracted, td(item).aliases);
     return { value: em, values: { exact_match: em, f1 }, extracted, gold: td(item).value };
   },
   simAnswer(item) {

@@ -72,8 +72,8 @@ export const truthfulqa: Benchmark = {
       const data: TqaData = { question: entry.question, mc1, mc1Gold, mc2, mc2True, index };
       return { id: `truthfulqa/${index}`, subset: 'mc', source: where, data: { ...data } };
     });
-    const notes = ['generate mode scores MC1 with seeded shuffled choices; MC2 needs --mode loglikelihood'];
-    return { items, shots: [], files, notes };
+    const modeNotes = { generate: ['generate mode scores MC1 with seeded shuffled choices; MC2 needs --mode loglikelihood'] };
+    return { items, shots: [], files, notes: [], modeNotes };
   },
   buildGenerate(item, _shots, ctx) {
     const data = shuffledMc1(item, ctx.seed);

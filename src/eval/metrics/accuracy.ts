@@ -31,23 +31,28 @@ export function accuracy(correct: readonly boolean[]): ScoreWithError {
 }
 
 /**
+ * lm-evaluation-harness's `pooled_sample_stderr`, the standard error of a group (MMLU, C-Eval) weighted by
+ * subset size: sqrt( sum((n_i - 1) * se_i^2 * n_i) / (N - k) / N ). Only the within-subset variances
+ * are pooled; the spread between subsets is not counted (so it differs from the stderr over all items).
+ */
+export function pooledStderr(subsets: readonly ScoreWithError[]): number {
+  const parts = subsets.filter((s) => s.n > 0);
+  const n = parts.reduce((acc, s) => acc + s.n, 0);
+  if (n - parts.length <= 0) return 0;
+  const pooledVariance = parts.reduce((acc, s) => acc + (s.n - 1) * s.stderr ** 2 * s.n, 0) / (n - parts.length);
+  return Math.sqrt(pooledVariance / n);
+}
+
+/**
  * Weighted average of subset scores, weights = subset sizes (MMLU's "weighted average accuracy": the same
- * as pooling every item). The standard error is rebuilt from the subsets' own (within-group) variances plus
- * the between-group spread, so it equals `meanWithStderr` over all pooled samples.
+ * as pooling every item), with lm-eval's pooled standard error (`pooledStderr`).
  */
 export function weightedAverage(subsets: readonly ScoreWithError[]): ScoreWithError {
   const parts = subsets.filter((s) => s.n > 0);
   const n = parts.reduce((acc, s) => acc + s.n, 0);
   if (n === 0) return { score: 0, stderr: 0, n: 0 };
   const score = parts.reduce((acc, s) => acc + s.score * s.n, 0) / n;
-  if (n <= parts.length) return { score, stderr: 0, n };
-  // Within-group sums of squares (from each stderr) plus between-group spread.
-  let squares = 0;
-  for (const s of parts) {
-    const variance = s.stderr ** 2 * s.n; // sample variance of the group
-    squares += variance * (s.n - 1) + s.n * (s.score - score) ** 2;
-  }
-  return { score, stderr: Math.sqrt(squares / (n - 1) / n), n };
+  return { score, stderr: pooledStderr(parts), n };
 }
 
 /** Unweighted mean of subset scores (a "macro" average), reported beside the weighted one. */

@@ -40,7 +40,7 @@ function countNgrams(tokens: readonly string[], maxOrder: number): Map<string, n
  * With several references: n-gram counts are clipped by the maximum count in any reference, and the
  * reference length is the one closest to the hypothesis length (the shorter one on a tie).
  */
-export function corpusBleu(hypotheses: readonly string[], references: readonly (readonly string[])[]): BleuResult {
+export function corpusBleu(hypotheses: readonly string[], references: readonly (readonly string[])[], options: { effectiveOrder?: boolean } = {}): BleuResult {
   const maxOrder = 4;
   const correct = new Array<number>(maxOrder).fill(0);
   const total = new Array<number>(maxOrder).fill(0);
@@ -72,8 +72,11 @@ export function corpusBleu(hypotheses: readonly string[], references: readonly (
   const bp = sysLen === 0 ? 0 : sysLen < refLen ? Math.exp(1 - refLen / sysLen) : 1;
   if (correct.every((c) => c === 0)) return { score: 0, precisions, bp, sysLen, refLen };
   let smooth = 1;
+  // sacrebleu's effective order: only the n-gram orders the hypothesis has at all are averaged.
+  let order = maxOrder;
   for (let n = 0; n < maxOrder; n++) {
     if (total[n] === 0) break;
+    if (options.effectiveOrder) order = n + 1;
     if (correct[n] === 0) {
       smooth *= 2; // 'exp' smoothing: each further empty order halves the pseudo-precision
       precisions[n] = 100 / (smooth * total[n]!);
@@ -82,11 +85,14 @@ export function corpusBleu(hypotheses: readonly string[], references: readonly (
     }
   }
   // sacrebleu's my_log(0) is a huge negative number, which drives the score to 0.
-  const logSum = precisions.reduce((acc, p) => acc + (p === 0 ? -9999999999 : Math.log(p)), 0);
-  return { score: bp * Math.exp(logSum / maxOrder), precisions, bp, sysLen, refLen };
+  const logSum = precisions.slice(0, order).reduce((acc, p) => acc + (p === 0 ? -9999999999 : Math.log(p)), 0);
+  return { score: bp * Math.exp(logSum / order), precisions, bp, sysLen, refLen };
 }
 
-/** BLEU of one hypothesis against its reference(s), same definition as the corpus score over one line. */
+/**
+ * sacrebleu's `sentence_bleu`: one segment, 'exp' smoothing and effective order (a one-word answer equal
+ * to its reference scores 100, not 0 for lacking 4-grams). The per-item value; the headline stays corpus BLEU.
+ */
 export function sentenceBleu(hypothesis: string, references: readonly string[]): number {
-  return corpusBleu([hypothesis], references.map((r) => [r])).score;
+  return corpusBleu([hypothesis], references.map((r) => [r]), { effectiveOrder: true }).score;
 }

@@ -6,14 +6,28 @@ export interface RougeScores {
   rougeL: number;
 }
 
+/** How text is split into ROUGE tokens. */
+export type RougeTokenizer = 'rouge_score' | 'cjk';
+
 /**
- * rouge_score's default tokenizer: lower case, every run of characters other than a-z0-9 becomes a space.
- * Extension: CJK characters are kept, one token each, so Chinese answers are not scored as empty
- * (rouge_score would drop them; on ASCII text both agree exactly).
+ * rouge_score's default tokenizer (tokenize.py): lower case, every run of characters other than a-z0-9
+ * becomes a space, tokens that are not [a-z0-9]+ are dropped. Every non-ASCII letter is dropped with
+ * it: Chinese text has no tokens at all, and scores 0 even against itself, as it does in rouge_score.
  */
 export function rougeTokenize(text: string): string[] {
-  const spaced = text.toLowerCase().replace(/([\u3400-\u9fff\uf900-\ufaff])/g, ' $1 ');
-  return spaced.replace(/[^a-z0-9\u3400-\u9fff\uf900-\ufaff]+/g, ' ').split(' ').filter(Boolean);
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').split(' ').filter(Boolean);
+}
+
+const CJK = '\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff';
+
+/**
+ * llmperf's CJK-aware variant (`--rouge-tokenizer cjk`, metrics named rouge*_cjk): as rouge_score, but
+ * each CJK ideograph or kana is a token of its own. Not comparable with rouge_score on
+ * such text; identical on ASCII text.
+ */
+export function rougeTokenizeCjk(text: string): string[] {
+  const spaced = text.toLowerCase().replace(new RegExp(`([${CJK}])`, 'g'), ' $1 ');
+  return spaced.replace(new RegExp(`[^a-z0-9${CJK}]+`, 'g'), ' ').split(' ').filter(Boolean);
 }
 
 function ngrams(tokens: readonly string[], n: number): Map<string, number> {
@@ -64,8 +78,9 @@ export function rougeL(prediction: readonly string[], reference: readonly string
 }
 
 /** All three F-measures for one prediction against one reference. */
-export function rouge(prediction: string, reference: string): RougeScores {
-  const p = rougeTokenize(prediction);
-  const r = rougeTokenize(reference);
+export function rouge(prediction: string, reference: string, tokenizer: RougeTokenizer = 'rouge_score'): RougeScores {
+  const tokenize = tokenizer === 'cjk' ? rougeTokenizeCjk : rougeTokenize;
+  const p = tokenize(prediction);
+  const r = tokenize(reference);
   return { rouge1: rougeN(p, r, 1), rouge2: rougeN(p, r, 2), rougeL: rougeL(p, r) };
 }

@@ -1,24 +1,34 @@
-// Exact match and token F1 after the official SQuAD v1.1 answer normalisation (also TriviaQA's).
+// Exact match and token F1 after the official SQuAD v1.1 answer normalisation.
+
+/**
+ * Python's `re` word characters for str patterns: letters, digits (every Unicode number) and underscore.
+ * `\b` in the reference scripts is Unicode-aware, JavaScript's is ASCII-only, so articles are found with
+ * explicit look-arounds over this class ("the" inside "théâtre" is not an article; "the" before "ō" is).
+ */
+const ARTICLE = /(?<![\p{L}\p{N}_])(?:a|an|the)(?![\p{L}\p{N}_])/gu;
 
 /** SQuAD `normalize_answer`: lower case, drop punctuation, drop the articles a/an/the, collapse spaces. */
 export function normalizeAnswer(text: string): string {
   const lower = text.toLowerCase();
   // string.punctuation in Python is exactly the ASCII punctuation set.
   const noPunct = lower.replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g, '');
-  const noArticles = noPunct.replace(/\b(a|an|the)\b/g, ' ');
+  const noArticles = noPunct.replace(ARTICLE, ' ');
   return noArticles.split(/\s+/).filter(Boolean).join(' ');
 }
+
+export { ARTICLE as PYTHON_ARTICLE_PATTERN };
 
 /** 1 when the normalised prediction equals the normalised gold, else 0. */
 export function exactMatch(prediction: string, gold: string): number {
   return normalizeAnswer(prediction) === normalizeAnswer(gold) ? 1 : 0;
 }
 
-/** Token-level F1 over normalised whitespace tokens, counting repeated tokens (a bag of words). */
-export function f1Score(prediction: string, gold: string): number {
-  const predTokens = normalizeAnswer(prediction).split(' ').filter(Boolean);
-  const goldTokens = normalizeAnswer(gold).split(' ').filter(Boolean);
-  if (predTokens.length === 0 || goldTokens.length === 0) return predTokens.length === goldTokens.length ? 1 : 0;
+/**
+ * Token-level F1 over normalised whitespace tokens, counting repeated tokens (a bag of words), as the
+ * v1.1 script computes it: no common token gives 0, including when both sides normalise to empty
+ * (SQuAD v2's script returns 1 there; v1.1 and TriviaQA's return 0).
+ */
+export function tokenF1(predTokens: readonly string[], goldTokens: readonly string[]): number {
   const counts = new Map<string, number>();
   for (const t of goldTokens) counts.set(t, (counts.get(t) ?? 0) + 1);
   let same = 0;
@@ -33,6 +43,10 @@ export function f1Score(prediction: string, gold: string): number {
   const precision = same / predTokens.length;
   const recall = same / goldTokens.length;
   return (2 * precision * recall) / (precision + recall);
+}
+
+export function f1Score(prediction: string, gold: string): number {
+  return tokenF1(normalizeAnswer(prediction).split(' ').filter(Boolean), normalizeAnswer(gold).split(' ').filter(Boolean));
 }
 
 /** SQuAD's `metric_max_over_ground_truths`: the best score against any accepted answer (alias). */
