@@ -27,6 +27,12 @@ export interface EvalOptions {
   mode?: 'generate' | 'loglikelihood';
   seed?: number;
   allowCodeExecution?: boolean;
+  /** With `allowCodeExecution`: run programs without the bubblewrap sandbox (see docs/eval.md). */
+  unsafeNoSandbox?: boolean;
+  /** Time limit per request (ms, or text such as `"90s"`). Default 10 minutes. */
+  timeout?: number | string;
+  /** A longer response ends as `response_too_large` (bytes, or text such as `"16MiB"`). Default 16 MiB. */
+  maxResponseBytes?: number | string;
   /** Output folder for eval.json, eval-samples.jsonl and report.html. Default `reports/eval-<timestamp>`. */
   out?: string;
   /** Default true: read and write the response cache. */
@@ -38,9 +44,11 @@ export interface EvalOptions {
   codeTimeout?: number;
   /** Without `url`: probability that the simulator answers correctly. Default 0.8. */
   simAccuracy?: number;
+  /** general_qa ROUGE tokenization: `rouge_score` (default) or `cjk`. */
+  rougeTokenizer?: 'rouge_score' | 'cjk';
 }
 
-const EVAL_OPTION_NAMES = ['datasets', 'url', 'model', 'apiKeyEnv', 'dataDir', 'limit', 'fewShot', 'concurrency', 'mode', 'seed', 'allowCodeExecution', 'out', 'cache', 'cacheDir', 'samples', 'maxTokens', 'codeTimeout', 'simAccuracy'];
+const EVAL_OPTION_NAMES = ['datasets', 'url', 'model', 'apiKeyEnv', 'dataDir', 'limit', 'fewShot', 'concurrency', 'mode', 'seed', 'allowCodeExecution', 'out', 'cache', 'cacheDir', 'samples', 'maxTokens', 'codeTimeout', 'simAccuracy', 'unsafeNoSandbox', 'timeout', 'maxResponseBytes', 'rougeTokenizer'];
 const text = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
 
 /**
@@ -65,6 +73,10 @@ export async function evaluate(options: EvalOptions, hooks: { onNotice?: (line: 
     mode: o.mode ?? EVAL_DEFAULTS.mode,
     seed: text(o.seed) ?? EVAL_DEFAULTS.seed,
     allowCodeExecution: o.allowCodeExecution,
+    unsafeNoSandbox: o.unsafeNoSandbox,
+    timeout: typeof o.timeout === 'number' ? `${o.timeout}ms` : o.timeout,
+    maxResponseBytes: text(o.maxResponseBytes),
+    rougeTokenizer: o.rougeTokenizer,
     out: o.out,
     cache: o.cache ?? true,
     cacheDir: o.cacheDir ?? EVAL_DEFAULTS.cacheDir,

@@ -68,6 +68,8 @@ export interface RunOptions {
   grace?: Duration;
   /** Extra attempts for 429, 503 and resets before any byte. Default 0. */
   retries?: number;
+  /** A server-sent event larger than this fails the request (bytes, or text such as `"1MB"`). Default 1 MB. */
+  maxEventBytes?: number | string;
   /** Report files to write (result.json always is). Default `table,json,csv,html` (`table` prints nothing in the API). */
   format?: ReportFormat[] | string;
   /** Thresholds, e.g. `"ttft_ms.p99 < 500"`; outcomes land in `result.slo`. */
@@ -85,7 +87,7 @@ export interface RunOptions {
 const RUN_OPTION_NAMES = [
   'url', 'model', 'api', 'concurrency', 'requests', 'duration', 'rate', 'prompts', 'dataset', 'datasetPath', 'inputTokens', 'prefixTokens',
   'outputTokens', 'tokenizer', 'ignoreEos', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
-  'timeout', 'idleTimeout', 'out', 'seed', 'stream', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'format', 'slo', 'workers', 'shard',
+  'timeout', 'idleTimeout', 'out', 'seed', 'stream', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator',
 ] as const;
 
@@ -141,6 +143,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     insecure: o.insecure,
     grace: duration(o.grace) ?? RUN_DEFAULTS.grace,
     retries: text(o.retries) ?? RUN_DEFAULTS.retries,
+    maxEventBytes: text(o.maxEventBytes),
     simTtft: text(sim.ttftMs),
     simItl: text(sim.itlMs),
     simOutputTokens: text(sim.outputTokens),

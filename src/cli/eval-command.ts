@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { EVAL_DEFAULTS, evalExitCode, executeEval, toEvalPlan, type EvalFlags } from '../eval/evaluate.js';
+import { DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, EVAL_DEFAULTS, evalExitCode, executeEval, toEvalPlan, type EvalFlags } from '../eval/evaluate.js';
 import { renderScoreTable } from '../eval/table.js';
 
 export function evalCommand(): Command {
@@ -19,13 +19,16 @@ export function evalCommand(): Command {
     .option('--concurrency <n>', 'requests in flight', EVAL_DEFAULTS.concurrency)
     .addOption(new Option('--mode <mode>', 'generate (chat, answer parsed from text) or loglikelihood (completions echo+logprobs, multiple choice)').default(EVAL_DEFAULTS.mode))
     .option('--seed <n>', 'seed for shuffles, generated items and the simulator', EVAL_DEFAULTS.seed)
-    .option('--allow-code-execution', 'let HumanEval run model-written Python (subprocess, time and memory limit, no secrets)')
+    .option('--allow-code-execution', 'let HumanEval run model-written Python, each program inside a bubblewrap sandbox (no network, no view of your files or processes, time/CPU/memory/file/process limits)')
+    .option('--unsafe-no-sandbox', 'with --allow-code-execution: run the programs WITHOUT bubblewrap (as nobody when root; limits and a process-group kill only)')
     .option('--out <dir>', 'output folder for eval.json, eval-samples.jsonl and the response cache')
     .option('--no-cache', 'do not read or write the response cache')
     .option('--cache-dir <dir>', 'response cache folder, shared by runs so an interrupted eval resumes', EVAL_DEFAULTS.cacheDir)
     .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', EVAL_DEFAULTS.samples)
     .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', EVAL_DEFAULTS.codeTimeout)
+    .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', DEFAULT_TIMEOUT)
+    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', DEFAULT_MAX_RESPONSE)
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', EVAL_DEFAULTS.simAccuracy)
     .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', EVAL_DEFAULTS.rougeTokenizer)
     .option('-q, --quiet', 'print only the score table (and errors)')

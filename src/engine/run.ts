@@ -54,6 +54,8 @@ export interface LoadConfig {
   rejectUnauthorized: boolean;
   /** Keep the response text of every request (eval needs it; a load run does not). */
   keepText?: boolean;
+  /** Response bytes beyond which a request fails as response_too_large (eval and arena bound what they keep); absent: no cap. */
+  maxResponseBytes?: number;
   /** Exact request bodies, request i sending bodies[i] (jobs); when set, prompts are not used. */
   bodies?: string[];
   /** This run is one worker thread's share of a larger one (--workers): it sends only these request indexes. */
@@ -235,7 +237,7 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes };
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;

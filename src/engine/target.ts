@@ -13,6 +13,8 @@ export interface Target {
   /** Extra request headers (secrets possible: never written anywhere). */
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Per-request cap on response bytes for eval and arena jobs (--max-response-bytes); absent: the jobs' default. */
+  maxResponseBytes?: number;
 }
 
 /** Parses `http://host:8000`, `http://host:8000/`, `http://host:8000/v1` alike into a base URL without /v1. */

@@ -12,8 +12,9 @@ import { loadBenchmarks, type LoadedSet } from './load.js';
 import { parseDatasets } from './registry.js';
 import { runEval, type EvalDocument, type Progress } from './runner.js';
 import type { RougeTokenizer } from './metrics/rouge.js';
+import { prepareSandbox } from './sandbox.js';
 import type { EvalMode, SimAnswer } from './types.js';
-import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
+import { parseByteCount, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
 /** Defaults of the eval settings that have one. */
 export const EVAL_DEFAULTS = { concurrency: '8', mode: 'generate', seed: '0', cacheDir: '.llmperf-cache/eval', samples: '1', codeTimeout: '10', simAccuracy: '0.8', rougeTokenizer: 'rouge_score' } as const;
@@ -33,16 +34,25 @@ export interface EvalFlags {
   mode: string;
   seed: string;
   allowCodeExecution?: boolean;
+  unsafeNoSandbox?: boolean;
   out?: string;
   cache: boolean;
   cacheDir?: string;
   samples: string;
   maxTokens?: string;
   codeTimeout: string;
+  /** Default `10m`. */
+  timeout?: string;
+  /** Default `16MiB`. */
+  maxResponseBytes?: string;
   simAccuracy: string;
   rougeTokenizer?: string;
   quiet?: boolean;
 }
+
+/** Per-request limits: reasoning models can think for minutes; 16 MiB is some 70,000 streamed tokens. */
+export const DEFAULT_TIMEOUT = '10m';
+export const DEFAULT_MAX_RESPONSE = '16MiB';
 
 /** The validated flags. */
 export interface EvalPlan {
@@ -57,12 +67,18 @@ export interface EvalPlan {
   mode: EvalMode;
   seed: number;
   allowCodeExecution: boolean;
+  /** Run HumanEval programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox: boolean;
   outDir: string;
   cache: boolean;
   cacheDir: string;
   samples: number;
   maxTokens: number | null;
   codeTimeoutMs: number;
+  /** Per-request time limit (--timeout). */
+  timeoutMs: number;
+  /** Per-request cap on response bytes (--max-response-bytes): an endless stream ends as response_too_large. */
+  maxResponseBytes: number;
   simAccuracy: number;
   rougeTokenizer: RougeTokenizer;
   quiet: boolean;
@@ -84,12 +100,15 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     mode: parseChoice(flags.mode, '--mode', ['generate', 'loglikelihood'] as const),
     seed: parseNonNegativeInt(flags.seed, '--seed'),
     allowCodeExecution: flags.allowCodeExecution === true,
+    unsafeNoSandbox: flags.unsafeNoSandbox === true,
     outDir: flags.out ?? join('reports', `eval-${stamp}`),
     cache: flags.cache,
     cacheDir: flags.cacheDir ?? join('.llmperf-cache', 'eval'),
     samples: parsePositiveInt(flags.samples, '--samples'),
     maxTokens: flags.maxTokens === undefined ? null : parsePositiveInt(flags.maxTokens, '--max-tokens'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
+    timeoutMs: parseDurationMs(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
+    maxResponseBytes: parseByteCount(flags.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, '--max-response-bytes'),
     simAccuracy,
     rougeTokenizer: parseChoice(flags.rougeTokenizer ?? EVAL_DEFAULTS.rougeTokenizer, '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
     quiet: flags.quiet === true,
@@ -137,6 +156,14 @@ export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPl
 /** Loads, runs and writes eval.json + eval-samples.jsonl; returns the document. Used by the command and by tests. */
 export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
   const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot });
+  // Decide how model-written code will run before any request is sent: a missing sandbox is a usage error now, not after the answers.
+  if (plan.allowCodeExecution && sets.some((s) => s.benchmark.executesCode)) {
+    const sandbox = await prepareSandbox({ unsafeNoSandbox: plan.unsafeNoSandbox });
+    // Said even with --quiet: running model-written code unsandboxed must never go unnoticed.
+    if (sandbox.kind === 'unsafe') process.stderr.write(`WARNING: ${sandbox.unprotected}\n`);
+    else log(`Model-written programs run under ${sandbox.bwrap}: own PID, network and user namespaces, read-only system view, private /tmp, limits.`);
+    if (sandbox.note) log(`note: ${sandbox.note}`);
+  }
   let simulator: MockServer | null = null;
   let target: Target;
   try {
@@ -149,6 +176,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     } else {
       target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
     }
+    target = { ...target, timeoutMs: plan.timeoutMs, maxResponseBytes: plan.maxResponseBytes };
     const warning = samplesWarning(plan, sets);
     if (warning) log(`warning: ${warning}`);
     mkdirSync(plan.outDir, { recursive: true });
@@ -162,7 +190,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
         target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
-        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, rougeTokenizer: plan.rougeTokenizer, cache, simulated: simulator !== null, log,
+        allowCodeExecution: plan.allowCodeExecution, unsafeNoSandbox: plan.unsafeNoSandbox, codeTimeoutMs: plan.codeTimeoutMs, rougeTokenizer: plan.rougeTokenizer, cache, simulated: simulator !== null, log,
         warnings: warning ? [warning] : [],
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
         onProgress: progressPrinter(log),

@@ -88,6 +88,8 @@ export interface RunOptions {
   maxTokens?: number | null;
   allowCodeExecution: boolean;
   codeTimeoutMs: number;
+  /** Run model-written programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox?: boolean;
   /** ROUGE tokenization for general_qa (default rouge_score's). */
   rougeTokenizer?: RougeTokenizer;
   cache: ResponseCache;

@@ -54,16 +54,16 @@ function simOptions(config: EndpointConfig, role: 'candidate' | 'judge', index: 
   return { ttftMs: 5, itlMs: 1, ...defaults, ...config.sim, host: '127.0.0.1', port: 0, model: config.model ?? `sim-${config.name}` };
 }
 
-async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge', index: number, timeoutMs: number, servers: MockServer[]): Promise<Endpoint> {
+async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge', index: number, limits: { timeoutMs: number; maxResponseBytes: number }, servers: MockServer[]): Promise<Endpoint> {
   if (config.url === null) {
     const options = simOptions(config, role, index);
     const server = await startMockServer(options);
     servers.push(server);
-    return { name: config.name, target: { baseUrl: server.url, model: server.config.model, timeoutMs }, simulated: true, cacheSalt: `sim:${JSON.stringify(options)}` };
+    return { name: config.name, target: { baseUrl: server.url, model: server.config.model, ...limits }, simulated: true, cacheSalt: `sim:${JSON.stringify(options)}` };
   }
   const target = await resolveTarget(config.url, config.model ?? undefined, config.keyEnv ?? undefined);
   // Two servers may serve the same model id (say, two quantisations): their replies must not share cache entries.
-  return { name: config.name, target: { ...target, timeoutMs }, simulated: false, cacheSalt: `url:${target.baseUrl}` };
+  return { name: config.name, target: { ...target, ...limits }, simulated: false, cacheSalt: `url:${target.baseUrl}` };
 }
 
 function describe(endpoint: Endpoint): { name: string; url: string; model: string } {
@@ -79,8 +79,9 @@ export async function runArena(config: ArenaConfig, options: ArenaRunOptions): P
   const requestOptions = { concurrency: config.concurrency, timeoutMs: config.timeoutMs, cacheDir };
   const servers: MockServer[] = [];
   try {
-    const candidates = await Promise.all(config.candidates.map((c, i) => openEndpoint(c, 'candidate', i, config.timeoutMs, servers)));
-    const judge = await openEndpoint(config.judge, 'judge', 0, config.timeoutMs, servers);
+    const limits = { timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes };
+    const candidates = await Promise.all(config.candidates.map((c, i) => openEndpoint(c, 'candidate', i, limits, servers)));
+    const judge = await openEndpoint(config.judge, 'judge', 0, limits, servers);
     const models = candidates.map((c) => c.name);
 
     log(`arena: ${questions.length} questions, ${models.length} candidates, modes ${config.modes.join(', ')}; collecting answers`);
