@@ -1,5 +1,5 @@
 // The capacity search as a library call: the highest load meeting every SLO, from plain options, with its report files.
-import { mkdirSync } from 'node:fs';
+import { makeOutDir, refuseReuse } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { findCapacity as searchStages, writeStageReport, type CapacityDocument } from '../capacity/index.js';
 import type { CapacityStage } from '../capacity/capacity.js';
@@ -51,7 +51,9 @@ export async function capacityFromFlags(flags: CapacityFlags, hooks: StageHooks<
     slos.push(parseSlo(`error_rate <= ${parsePositiveNumber(flags.maxErrorRate, '--max-error-rate')}`));
   }
   const outDir = base.outDir ?? join('reports', `capacity-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
-  mkdirSync(outDir, { recursive: true });
+  // A folder holding an earlier sweep's or search's stages is refused whole (stage runs then overwrite freely).
+  refuseReuse(outDir, Boolean(flags.overwrite), true);
+  makeOutDir(outDir);
   const search = {
     precision: parseFraction(flags.precision, '--precision'),
     budgetMs: parseDurationMs(flags.budget, '--budget'),

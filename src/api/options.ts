@@ -55,6 +55,8 @@ export interface RunOptions {
   idleTimeout?: Duration;
   /** Output folder for result.json, requests.csv and the reports. Default `reports/<timestamp>-<model>/`. */
   out?: string;
+  /** Write into an `out` folder that holds another run's results (they are replaced). */
+  overwrite?: boolean;
   /** Seeds prompt order, synthetic prompts and arrivals. Default 0. */
   seed?: number;
   /** Default true. */
@@ -87,7 +89,7 @@ export interface RunOptions {
 const RUN_OPTION_NAMES = [
   'url', 'model', 'api', 'concurrency', 'requests', 'duration', 'rate', 'prompts', 'dataset', 'datasetPath', 'inputTokens', 'prefixTokens',
   'outputTokens', 'tokenizer', 'ignoreEos', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
-  'timeout', 'idleTimeout', 'out', 'seed', 'stream', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
+  'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator',
 ] as const;
 
@@ -134,6 +136,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     timeout: duration(o.timeout) ?? RUN_DEFAULTS.timeout,
     idleTimeout: duration(o.idleTimeout),
     out: o.out,
+    overwrite: o.overwrite,
     json: false,
     seed: text(o.seed) ?? RUN_DEFAULTS.seed,
     quiet: true,

@@ -1,5 +1,6 @@
 // Working with saved results as library calls: load, compare, merge, re-render.
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { makeOutDir, newRunId, refuseReuse } from '../util/out-dir.js';
 import { join, resolve } from 'node:path';
 import { clusterSections } from '../cluster/report-sections.js';
 import { mergeRequestFiles } from '../cluster/merge-records.js';
@@ -62,6 +63,8 @@ export interface MergeOptions {
   format?: ReportFormat[] | string;
   /** Thresholds checked on the merged result; outcomes land in `result.slo`. */
   slo?: string[];
+  /** Write into an `out` folder that holds earlier results (they are replaced). */
+  overwrite?: boolean;
 }
 
 /** What a merge writes, besides the merged result. */
@@ -92,21 +95,25 @@ export function expandInputs(paths: readonly string[], outDir: string | undefine
 
 /** The merge with the files it wrote: the CLI's `merge` prints from this. */
 export async function mergeRuns(inputs: readonly ResultInput[], options: MergeOptions = {}): Promise<MergeOutput> {
-  checkOptionNames(options, ['out', 'format', 'slo'], 'mergeResults');
+  checkOptionNames(options, ['out', 'format', 'slo', 'overwrite'], 'mergeResults');
   if (inputs.length === 0) throw new UsageError('merge: give the result.json of every shard (or their --out folders)');
   const formats = parseFormats(Array.isArray(options.format) ? options.format.join(',') : (options.format ?? DEFAULT_FORMATS));
   const slos = (options.slo ?? []).map(parseSlo);
+  if (options.out !== undefined) refuseReuse(options.out, Boolean(options.overwrite));
   const paths = expandInputs(inputs.filter((input): input is string => typeof input === 'string'), options.out);
   const loaded = [...paths, ...inputs.filter((input) => typeof input !== 'string')].map(load);
   const result = mergeDocuments(loaded.map((l) => l.result));
+  // The merged result is a run of its own: a fresh id in result.json and in every row of the merged requests.csv.
+  result.run_id = newRunId();
   const outcomes = slos.length > 0 ? evaluateSlos(result, slos) : [];
   if (outcomes.length > 0) result.slo = outcomes;
   if (options.out === undefined) return { result, files: [], rows: 0, slo: outcomes };
-  mkdirSync(options.out, { recursive: true });
+  makeOutDir(options.out);
   const { rows, missing } = mergeRequestFiles(
     loaded.filter((l) => l.path !== '').map((l) => ({ resultPath: l.path, result: l.result })),
     (result.totals as { first_send_epoch_ms: number | null }).first_send_epoch_ms,
     join(options.out, 'requests.csv'),
+    result.run_id,
   );
   const unpathed = loaded.filter((l) => l.path === '').length;
   if (missing.length > 0) result.merged.notes.push(`no requests.csv beside ${missing.join(', ')}: the merged requests.csv lacks their rows`);

@@ -1,5 +1,5 @@
 // A sweep as a library call: stages of growing load from plain options, their document, report files and knee.
-import { mkdirSync } from 'node:fs';
+import { makeOutDir, refuseReuse } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { runSweep, writeStageReport, type SweepDocument } from '../capacity/index.js';
 import type { StageRow } from '../capacity/report.js';
@@ -56,7 +56,9 @@ export async function sweepFromFlags(flags: SweepFlags, hooks: StageHooks = {}, 
   const cooldownMs = parseDurationMs(flags.cooldown, '--cooldown', true);
   const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
   const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
-  mkdirSync(outDir, { recursive: true });
+  // A folder holding an earlier sweep's or search's stages is refused whole (stage runs then overwrite freely).
+  refuseReuse(outDir, Boolean(flags.overwrite), true);
+  makeOutDir(outDir);
   const { server, close } = await startSharedServer(base, hooks);
   try {
     const by = byRate ? 'rate' : 'concurrency';

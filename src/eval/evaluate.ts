@@ -1,5 +1,6 @@
 // One eval run: settings validated into a plan, benchmarks loaded and run against a server or the built-in simulator, files written.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { makeOutDir } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { resolveTarget, type Target } from '../engine/jobs.js';
 import { EXIT_NO_SCORES, UsageError } from '../errors.js';
@@ -179,7 +180,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     target = { ...target, timeoutMs: plan.timeoutMs, maxResponseBytes: plan.maxResponseBytes };
     const warning = samplesWarning(plan, sets);
     if (warning) log(`warning: ${warning}`);
-    mkdirSync(plan.outDir, { recursive: true });
+    makeOutDir(plan.outDir);
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
     // The server's URL salts the cache (two servers may serve the same model id, e.g. before and after a

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { resolveTarget } from '../../engine/jobs.js';
 import { startMockServer, type MockServer } from '../../mock/index.js';
+import { redactUrl } from '../../util/redact.js';
 import { collectPairBattles, collectSingleGrades, planJudgeTasks, uniquePrompts, type AnswerTable, type PairBattleRecord, type Reply, type SingleGradeRecord } from './battles.js';
 import type { ArenaConfig, EndpointConfig } from './config.js';
 import { loadPrompts, type PromptSet } from './prompts.js';
@@ -67,7 +68,7 @@ async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge',
 }
 
 function describe(endpoint: Endpoint): { name: string; url: string; model: string } {
-  return { name: endpoint.name, url: endpoint.simulated ? 'sim' : endpoint.target.baseUrl, model: endpoint.target.model };
+  return { name: endpoint.name, url: endpoint.simulated ? 'sim' : redactUrl(endpoint.target.baseUrl), model: endpoint.target.model };
 }
 
 export async function runArena(config: ArenaConfig, options: ArenaRunOptions): Promise<ArenaDocument> {
