@@ -5,7 +5,7 @@ import { compareResults, runLoad } from 'llmperf';
 
 const url = process.argv[2];
 const load = { url, concurrency: 8, requests: 64, outputTokens: 32, seed: 1, slo: ['error_rate < 0.01'] };
-const result = await runLoad({ ...load, out: 'perf/new' });
+const result = await runLoad({ ...load, out: 'perf/new', overwrite: true });
 const failedSlos = (result.slo ?? []).filter((outcome) => !outcome.passed);
 for (const outcome of failedSlos) console.log(`SLO missed: ${outcome.expression} (actual ${outcome.actual})`);
 if (!existsSync('perf/baseline/result.json')) {
