@@ -61,6 +61,8 @@ export interface RunOptions {
   seed?: number;
   /** Default true. */
   stream?: boolean;
+  /** Open the first wave's connections and warm the response path before the timed window. Default true. */
+  preconnect?: boolean;
   extraBody?: Record<string, unknown>;
   /** Requests sent first and kept out of every statistic. Default 0. */
   warmup?: number;
@@ -89,7 +91,7 @@ export interface RunOptions {
 const RUN_OPTION_NAMES = [
   'url', 'model', 'api', 'concurrency', 'requests', 'duration', 'rate', 'prompts', 'dataset', 'datasetPath', 'inputTokens', 'prefixTokens',
   'outputTokens', 'tokenizer', 'ignoreEos', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
-  'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
+  'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator',
 ] as const;
 
@@ -141,6 +143,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     seed: text(o.seed) ?? RUN_DEFAULTS.seed,
     quiet: true,
     stream: o.stream ?? true,
+    preconnect: o.preconnect,
     extraBody: o.extraBody === undefined ? undefined : JSON.stringify(o.extraBody),
     warmup: text(o.warmup) ?? RUN_DEFAULTS.warmup,
     insecure: o.insecure,
