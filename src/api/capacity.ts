@@ -67,7 +67,8 @@ export async function capacityFromFlags(flags: CapacityFlags, hooks: StageHooks<
   const { server, close } = await startSharedServer(base, hooks);
   try {
     const onStage = hooks.onStage;
-    const document = await searchStages(base, { by, slos, ...search, outDir, onStage: onStage && ((stage) => onStage(stage, `${by} ${stage.load}`)) }, server);
+    const isolation = { ...search.isolation, onProgress: hooks.onStageProgress };
+    const document = await searchStages(base, { by, slos, ...search, isolation, outDir, onStage: onStage && ((stage) => onStage(stage, `${by} ${stage.load}`)) }, server);
     const unit = by === 'rate' ? 'requests/s' : 'concurrent requests';
     const answer =
       document.value === 0
@@ -76,7 +77,7 @@ export async function capacityFromFlags(flags: CapacityFlags, hooks: StageHooks<
     const sizing = document.sizing
       ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
       : null;
-    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed, notSustained: stage.not_sustained }));
+    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed, notSustained: stage.not_sustained })).sort((a, b) => a.load - b.load);
     const notes = [
       answer,
       ...(sizing ? [sizing] : []),
@@ -86,7 +87,8 @@ export async function capacityFromFlags(flags: CapacityFlags, hooks: StageHooks<
       ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
       ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
     ];
-    const files = await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html') });
+    const files = await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html'),
+      annotations: { slos, capacity: document.value } });
     return { document, outDir, files, notes, rows, simulated: server.simulated };
   } finally {
     await close();

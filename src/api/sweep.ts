@@ -5,7 +5,7 @@ import { runSweep, writeStageReport, type SweepDocument } from '../capacity/inde
 import type { StageRow } from '../capacity/report.js';
 import type { StageResult } from '../capacity/stages.js';
 import { UsageError } from '../errors.js';
-import { startSharedServer, type RunFlags, type RunHooks } from '../run/index.js';
+import { startSharedServer, type RunFlags, type RunHooks, type RunProgress } from '../run/index.js';
 import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
 import { runOptionsToFlags, type Duration, type RunOptions } from './options.js';
 import { basePlan, parseLoadList, stageIsolation, sustainNotes } from './stage-plan.js';
@@ -23,6 +23,8 @@ export interface SweepFlags extends RunFlags {
 export interface StageHooks<Stage = StageResult> extends Pick<RunHooks, 'onNotice'> {
   /** Called as each stage (and, for a sweep, each probe) ends; `label` names it, e.g. `stage rate 12.5`. */
   onStage?: (stage: Stage, label: string) => void;
+  /** Progress inside the stage running at `load` (the snapshots runLoad's onProgress gets). */
+  onStageProgress?: (load: number, progress: RunProgress) => void;
 }
 
 /** What a sweep leaves behind, with the lines the console prints under its table. */
@@ -64,7 +66,7 @@ export async function sweepFromFlags(flags: SweepFlags, hooks: StageHooks = {}, 
     const by = byRate ? 'rate' : 'concurrency';
     const document = await runSweep(
       base,
-      { by, loads, autoStages, probeConcurrency: capGiven ? base.concurrency : 'search', cooldownMs, outDir, isolation, onStage: hooks.onStage },
+      { by, loads, autoStages, probeConcurrency: capGiven ? base.concurrency : 'search', cooldownMs, outDir, isolation: { ...isolation, onProgress: hooks.onStageProgress }, onStage: hooks.onStage },
       server,
     );
     const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, notSustained: stage.not_sustained }));

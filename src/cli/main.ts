@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
 import { redact, registerSecrets, secretsOf } from '../util/redact.js';
 import { COMMANDS, DEFAULT_COMMAND, selectedCommand } from './commands.js';
+import { checkCommandWord } from './suggest.js';
 
 // Read here rather than imported from the engine, so `--help` and `--version` load no engine code.
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -66,6 +67,9 @@ function placeholder(name: string, args: string[], description: string): Command
   return command;
 }
 
-buildProgram(process.argv.slice(2))
+// An unknown command word (`llmperf swep`) is named with the closest command before commander would run it as `run`.
+Promise.resolve()
+  .then(() => checkCommandWord(process.argv.slice(2), Object.keys(COMMANDS)))
+  .then(() => buildProgram(process.argv.slice(2)))
   .then((program) => program.parseAsync(process.argv))
   .catch(fail);
