@@ -35,7 +35,7 @@ describe('llmperf --help', () => {
   it('lists every command while loading none of them', () => {
     const { stdout, modules } = loadedBy(['--help']);
     for (const name of Object.keys(COMMANDS)) expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
-    expect(modules.sort()).toEqual(['dist/cli/commands.js', 'dist/cli/main.js', 'dist/errors.js', 'dist/util/redact.js']);
+    expect(modules.sort()).toEqual(['dist/cli/commands.js', 'dist/cli/main.js', 'dist/cli/suggest.js', 'dist/errors.js', 'dist/util/redact.js']);
   });
 
   it('loads only the command asked for', () => {
