@@ -8,6 +8,7 @@ import { generalQa } from './benchmarks/general-qa.js';
 import { gsm8k } from './benchmarks/gsm8k.js';
 import { hellaswag } from './benchmarks/hellaswag.js';
 import { humaneval } from './benchmarks/humaneval.js';
+import { ifeval } from './benchmarks/ifeval.js';
 import { math } from './benchmarks/math.js';
 import { mmlu } from './benchmarks/mmlu.js';
 import { triviaqa } from './benchmarks/triviaqa.js';
@@ -15,7 +16,7 @@ import { truthfulqa } from './benchmarks/truthfulqa.js';
 import type { Benchmark } from './types.js';
 
 export const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map(
-  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic].map((b) => [b.name, b]),
+  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic, ifeval].map((b) => [b.name, b]),
 );
 
 /** Accepted spellings besides the canonical names. */
