@@ -8,6 +8,7 @@ import { startMockInWorker, type MockOptions, type MockServer } from '../mock/in
 import { renderEvalPage } from '../eval/report-page.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import { buildAnswerKey } from '../eval/answer-key.js';
+import { DEFAULT_NEEDLE, parseNeedleDepths, parseNeedleLengths, type NeedleOptions } from '../eval/benchmarks/needle.js';
 import { NoCache, ResponseCache } from '../eval/cache.js';
 import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
 import { parseDatasets } from '../eval/registry.js';
@@ -39,6 +40,9 @@ export interface EvalFlags {
   codeTimeout: string;
   simAccuracy: string;
   rougeTokenizer?: string;
+  needleLengths?: string;
+  needleDepths?: string;
+  needleSamples?: string;
   quiet?: boolean;
 }
 
@@ -63,6 +67,7 @@ export interface EvalPlan {
   codeTimeoutMs: number;
   simAccuracy: number;
   rougeTokenizer: RougeTokenizer;
+  needle: NeedleOptions;
   quiet: boolean;
 }
 
@@ -90,6 +95,11 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
     simAccuracy,
     rougeTokenizer: parseChoice(flags.rougeTokenizer ?? 'rouge_score', '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
+    needle: {
+      lengthsTokens: flags.needleLengths === undefined ? DEFAULT_NEEDLE.lengthsTokens : parseNeedleLengths(flags.needleLengths),
+      depthsPercent: flags.needleDepths === undefined ? DEFAULT_NEEDLE.depthsPercent : parseNeedleDepths(flags.needleDepths),
+      samples: flags.needleSamples === undefined ? DEFAULT_NEEDLE.samples : parsePositiveInt(flags.needleSamples, '--needle-samples'),
+    },
     quiet: flags.quiet === true,
   };
 }
@@ -134,7 +144,7 @@ export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPl
 
 /** Loads, runs and writes eval.json + eval-samples.jsonl; returns the document. Used by the command and by tests. */
 export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
-  const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot });
+  const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot, needle: plan.needle });
   let simulator: MockServer | null = null;
   let target: Target;
   try {
@@ -177,7 +187,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
 export function evalCommand(): Command {
   return new Command('eval')
     .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
-    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic')
+    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic, ifeval, needle')
     .option('--dataset <list>', 'same as --datasets')
     .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
     .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')
@@ -197,6 +207,9 @@ export function evalCommand(): Command {
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
     .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', 'rouge_score')
+    .option('--needle-lengths <list>', 'needle test: prompt lengths in tokens of 4 characters, e.g. 1k,4k,16k,64k', '1k,4k,16k')
+    .option('--needle-depths <list>', 'needle test: where the needle sits, percent of the text before it', '0,25,50,75,100')
+    .option('--needle-samples <n>', 'needle test: needles per (length, depth) cell', '2')
     .option('-q, --quiet', 'print only the score table (and errors)')
     .action(async (flags: EvalFlags) => {
       const plan = toEvalPlan(flags);

@@ -11,16 +11,17 @@ import { humaneval } from './benchmarks/humaneval.js';
 import { ifeval } from './benchmarks/ifeval.js';
 import { math } from './benchmarks/math.js';
 import { mmlu } from './benchmarks/mmlu.js';
+import { needle } from './benchmarks/needle.js';
 import { triviaqa } from './benchmarks/triviaqa.js';
 import { truthfulqa } from './benchmarks/truthfulqa.js';
 import type { Benchmark } from './types.js';
 
 export const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map(
-  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic, ifeval].map((b) => [b.name, b]),
+  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic, ifeval, needle].map((b) => [b.name, b]),
 );
 
 /** Accepted spellings besides the canonical names. */
-const ALIASES: Record<string, string> = { 'general-qa': 'general_qa', 'c-eval': 'ceval', dynamic_arithmetic: 'dynamic-arithmetic', 'truthful_qa': 'truthfulqa', 'trivia_qa': 'triviaqa' };
+const ALIASES: Record<string, string> = { 'general-qa': 'general_qa', 'c-eval': 'ceval', dynamic_arithmetic: 'dynamic-arithmetic', 'truthful_qa': 'truthfulqa', 'trivia_qa': 'triviaqa', niah: 'needle', needle_in_a_haystack: 'needle' };
 
 /** The adapter for a name, or a UsageError listing the names that exist. */
 export function getBenchmark(name: string): Benchmark {

@@ -12,7 +12,7 @@ import { UsageError } from '../../src/errors.js';
 import type { EvalItem } from '../../src/eval/types.js';
 
 const check = (id: string, kwargs: Record<string, unknown>, response: string): boolean => buildCheck(id, kwargs, 'p', 't:1')(response);
-const item = (instructions: string[], kwargs: Record<string, unknown>[]): EvalItem => ({ id: 'x', subset: 'ifeval', source: 't:1', data: { key: '1', prompt: 'p', instructions, kwargs, sampleResponse: null } });
+const item = (instructions: string[], kwargs: Record<string, unknown>[]): EvalItem => ({ id: 'x', subset: 'ifeval', source: 't:1', data: { key: '1', prompt: 'p', instructions, kwargs, sampleResponse: null, sampleWrongResponse: null } });
 
 describe('IFEval text counters (instructions_util.py)', () => {
   it('splits sentences by the rule splitter: "Mr." and "3.5" do not end a sentence, "..." does', () => {
@@ -114,12 +114,13 @@ describe('strict and loose (utils.py), prompt and instruction level', () => {
 });
 
 describe('the IFEval adapter on the published layout', () => {
-  it('every shipped sample reply follows all its instructions, strictly', async () => {
+  it('every shipped sample reply follows all its instructions strictly; every wrong one follows none, even loosely', async () => {
     const loaded = await ifeval.load(join(shippedDataDir(), 'ifeval'), { seed: 0, limit: null, fewShot: null });
     expect(loaded.items.length).toBeGreaterThanOrEqual(14);
     for (const it of loaded.items) {
-      const reply = (it.data as { sampleResponse: string }).sampleResponse;
-      expect([it.id, scoreIfeval(it, reply).extracted]).toEqual([it.id, 'all followed']);
+      const { sampleResponse, sampleWrongResponse } = it.data as { sampleResponse: string; sampleWrongResponse: string };
+      expect([it.id, scoreIfeval(it, sampleResponse).extracted]).toEqual([it.id, 'all followed']);
+      expect([it.id, scoreIfeval(it, sampleWrongResponse).counts]).toEqual([it.id, { instructions: expect.any(Number), inst_strict_followed: 0, inst_loose_followed: 0 }]);
     }
     const ids = new Set(loaded.items.flatMap((i) => (i.data as { instructions: string[] }).instructions));
     expect(ids.size).toBeGreaterThanOrEqual(22);

@@ -9,8 +9,9 @@ interface IfevalData {
   prompt: string;
   instructions: string[];
   kwargs: Kwargs[];
-  /** llmperf-only field of the shipped sample: a reply that follows every instruction (the simulator's "correct"). */
+  /** llmperf-only fields of the shipped sample: replies that follow every / no instruction (the simulator's answers). */
   sampleResponse: string | null;
+  sampleWrongResponse: string | null;
 }
 
 const ifd = (item: EvalItem): IfevalData => item.data as unknown as IfevalData;
@@ -28,6 +29,7 @@ function readFile(file: string): EvalItem[] {
       instructions: ids as string[],
       kwargs: kwargs.map((k) => (k && typeof k === 'object' ? (k as Kwargs) : {})),
       sampleResponse: typeof value.sample_response === 'string' ? value.sample_response : null,
+      sampleWrongResponse: typeof value.sample_wrong_response === 'string' ? value.sample_wrong_response : null,
     };
     return { id: `ifeval/${data.key}`, subset: 'ifeval', source: where, data: { ...data } };
   });
@@ -84,8 +86,9 @@ export const ifeval: Benchmark = {
   scoreGenerate: async (item, texts) => scoreIfeval(item, texts[0] ?? ''),
   simAnswer(item) {
     const d = ifd(item);
-    // An empty reply follows no instruction (the reference requires response.strip()), so "incorrect" is known to fail all.
-    return [{ match: d.prompt, correct: d.sampleResponse ?? 'The simulator has no compliant reply for this prompt.', incorrect: '' }];
+    // Real IFEval rows carry no replies: the simulator's score on them says nothing (the run is marked simulated anyway).
+    const fallback = 'The simulator has no reply written for this prompt.';
+    return [{ match: d.prompt, correct: d.sampleResponse ?? fallback, incorrect: d.sampleWrongResponse ?? fallback }];
   },
   /** lm-eval's agg_inst_level_acc: instructions followed over all instructions, pooled across prompts (failed requests follow none). */
   aggregate(samples) {
