@@ -69,15 +69,16 @@ function stageTableHtml(rows: readonly StageRow[], knee: number | null): string 
 }
 
 export function sweepPoints(rows: readonly StageRow[]): SweepPoint[] {
+  // A stage without a successful request has no percentiles (null in the summary): plotted at 0, as before.
   return rows.map(({ load, summary, notSustained }) => ({
     load,
     notSustained: notSustained === true,
     outputTokensPerS: summary.output_tokens_per_s,
     qps: summary.qps,
     goodput: typeof summary.goodput === 'number' ? summary.goodput : null,
-    ttftP99Ms: summary.ttft_ms.p99,
-    tpotP99Ms: summary.tpot_ms.p99,
-    latencyP99Ms: summary.latency_ms.p99,
+    ttftP99Ms: (summary.ttft_ms.p99 ?? 0),
+    tpotP99Ms: (summary.tpot_ms.p99 ?? 0),
+    latencyP99Ms: (summary.latency_ms.p99 ?? 0),
   }));
 }
 

@@ -44,7 +44,7 @@ const PROBE_MAX = 4096;
 
 /** The knee uses p99 latency end to end: it grows with both queueing (TTFT) and contention (TPOT). */
 export function sweepKnee(stages: ReadonlyArray<{ load: number; summary: Summary }>): number | null {
-  return findKnee(stages.map((s) => ({ load: s.load, throughput: s.summary.output_tokens_per_s, latency: s.summary.latency_ms.p99 })));
+  return findKnee(stages.map((s) => ({ load: s.load, throughput: s.summary.output_tokens_per_s, latency: s.summary.latency_ms.p99 ?? 0 })));
 }
 
 const entry = (stage: StageResult): StageEntry => ({ load: stage.load, dir: stage.dir, summary: stage.summary, ...stageRecord(stage) });

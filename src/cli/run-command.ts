@@ -5,6 +5,7 @@ import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import type { ResultDocument } from '../metrics/schema.js';
 import { allPassed, sloTable, type SloOutcome } from '../metrics/slo.js';
 import { consoleReport } from '../report/console.js';
+import { dataWarnings } from '../report/warnings.js';
 import { executeRun } from '../run/execute.js';
 import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';
 import type { RunHooks } from '../run/hooks.js';
@@ -73,8 +74,11 @@ export async function runAction(flags: RunFlags): Promise<number> {
   }
   const { result, outDir, files } = output;
   const outcomes = (result.slo as SloOutcome[] | undefined) ?? [];
-  if (plan.json) process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-  else if (!plan.quiet) {
+  if (plan.json) {
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+    // The table view prints these under the metrics; with --json they go to stderr, beside the run's other notices.
+    for (const warning of dataWarnings(result)) say(plan, `Warning: ${warning}`);
+  } else if (!plan.quiet) {
     if (plan.formats.includes('table')) {
       process.stdout.write(consoleReport(result) + '\n');
       const errors = errorTable(result);

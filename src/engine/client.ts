@@ -1,8 +1,13 @@
 // Sends one request through an undici pool with raw dispatch handler callbacks: the hot path of the engine.
 import { performance } from 'node:perf_hooks';
-import { Agent, type Dispatcher } from 'undici';
+import type { Transform } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { classifyError, codedError, RECONNECTABLE } from './dispatcher.js';
 import { noteRetryAfter } from './retry.js';
+import { createDecompressor, decodeBody, isDecodable, readResponseHeaders } from './encoding.js';
 import { RequestState, SseDecoder, applyJsonBody, type PackageGapSink } from './stream.js';
+
+export { classifyError, createDispatcher, type ClientOptions } from './dispatcher.js';
 
 /** Limit on how much of an error or non-streaming body is kept (a server can send megabytes of HTML). */
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -15,61 +20,8 @@ export interface PreparedRequest {
   headers: string[];
   body: string;
   stream: boolean;
-}
-
-export interface ClientOptions {
-  /** Connections per origin: the concurrency, so requests never wait for a socket inside undici. */
-  connections: number;
-  timeoutMs: number;
-  /** No bytes for this long ends the request (undici's body timeout). */
-  idleTimeoutMs: number;
-  /** Verify TLS certificates (default) or not (--insecure). */
-  rejectUnauthorized: boolean;
-}
-
-export function createDispatcher(options: ClientOptions): Agent {
-  return new Agent({
-    connections: options.connections,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 600_000,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.idleTimeoutMs,
-    connect: { rejectUnauthorized: options.rejectUnauthorized, timeout: Math.min(options.timeoutMs, 10_000) },
-  });
-}
-
-/** Network errors that mean the connection was gone before the server answered: safe to resend once. */
-const RECONNECTABLE = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
-
-/** Maps an undici / socket error to a stable error kind. */
-export function classifyError(error: Error & { code?: string }, responseStarted: boolean): string {
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return 'connection_refused';
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return 'connect_timeout';
-    case 'UND_ERR_HEADERS_TIMEOUT':
-      return 'headers_timeout';
-    case 'UND_ERR_BODY_TIMEOUT':
-      return 'idle_timeout';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'dns_error';
-    case 'LLMPERF_TIMEOUT':
-      return 'timeout';
-    case 'LLMPERF_CANCELLED':
-      return 'cancelled';
-    case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
-      return 'response_too_large';
-    default:
-      if (error.code && error.code.startsWith('ERR_TLS') || /certificate/i.test(error.message)) return 'tls_error';
-      return responseStarted ? 'stream_cut' : 'connection_reset';
-  }
-}
-
-function codedError(code: string, message: string): Error & { code: string } {
-  return Object.assign(new Error(message), { code });
+  /** Bound on one SSE line or event (--max-event-bytes; default 1 MiB). */
+  maxEventBytes?: number;
 }
 
 /**
@@ -82,6 +34,14 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   private bodyBytes = 0;
   private timer: NodeJS.Timeout | null = null;
   private done = false;
+  /** An encoded stream's decompressor (null for identity, the usual case: then chunks go straight to the decoder). */
+  private inflater: Transform | null = null;
+  /** Encoded stream: arrival time of the latest compressed chunk, given to what it decodes to. */
+  private arrivalMs = 0;
+  /** Content-Encoding of a whole (non-streaming or error) body, decoded once at its end. */
+  private bodyEncoding: string | null = null;
+  /** undici has delivered the whole body, but an encoded stream is still being decoded. */
+  private draining = false;
 
   constructor(
     private readonly request: PreparedRequest,
@@ -93,7 +53,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   ) {}
 
   start(dispatcher: Dispatcher): void {
-    this.timer = setTimeout(() => this.abort(codedError('LLMPERF_TIMEOUT', `no complete response within ${this.timeoutMs} ms`)), this.timeoutMs);
+    this.timer = setTimeout(() => this.abort(this.timeoutError()), this.timeoutMs);
     const request = this.request;
     dispatcher.dispatch(
       { origin: request.origin, path: request.path, method: 'POST', headers: request.headers, body: request.body },
@@ -104,8 +64,16 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   /** Ends the request from outside (timeout, interruption). */
   abort(reason: Error): void {
     if (this.done) return;
-    if (this.abortRequest) this.abortRequest(reason);
+    // undici has finished with a request whose encoded body is still decoding: end it here.
+    if (this.abortRequest && !this.draining) this.abortRequest(reason);
     else this.onError(reason);
+  }
+
+  /** No headers yet is `headers_timeout` (a server that accepted the request but never answered); later, `timeout`. */
+  private timeoutError(): Error {
+    return Number.isNaN(this.state.headersMs)
+      ? codedError('UND_ERR_HEADERS_TIMEOUT', `no response headers within ${this.timeoutMs} ms`)
+      : codedError('LLMPERF_TIMEOUT', `no complete response within ${this.timeoutMs} ms`);
   }
 
   onConnect(abort: (reason?: Error) => void): void {
@@ -120,31 +88,63 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     const state = this.state;
     state.headersMs = now;
     state.status = statusCode;
+    const headers = readResponseHeaders(rawHeaders);
+    if (headers.requestId !== null) state.serverRequestId = headers.requestId;
     if (statusCode !== 200) {
       state.fail(`http_${statusCode}`, `HTTP ${statusCode}`);
       // Once per error response (never per chunk): the wait a 429/503 asks for, used by --retries.
       if (statusCode === 429 || statusCode === 503) noteRetryAfter(state, rawHeaders);
+      this.bodyEncoding = headers.encoding;
+      state.bodyChunks = [];
+      return true;
+    }
+    if (headers.encoding !== null && !isDecodable(headers.encoding)) {
+      state.fail('unsupported_encoding', `the response is encoded as "${headers.encoding}", which llmperf cannot decode (it decodes gzip, deflate and br)`);
       state.bodyChunks = [];
       return true;
     }
     if (this.request.stream) {
-      if (!isEventStream(rawHeaders)) {
+      if (!headers.eventStream) {
         state.fail('not_event_stream', 'status 200 but the body is not text/event-stream');
+        this.bodyEncoding = headers.encoding;
         state.bodyChunks = [];
         return true;
       }
-      this.decoder = new SseDecoder(state, this.gaps);
+      this.decoder = new SseDecoder(state, this.gaps, this.request.maxEventBytes);
+      if (headers.encoding !== null) this.startInflater(headers.encoding);
     } else {
+      this.bodyEncoding = headers.encoding;
       state.bodyChunks = [];
     }
     return true;
   }
 
+  /** An encoded stream: decompressed output reaches the decoder stamped with its compressed chunk's arrival time. */
+  private startInflater(encoding: string): void {
+    const inflater = createDecompressor(encoding);
+    this.inflater = inflater;
+    inflater.on('data', (out: Buffer) => {
+      if (this.done) return;
+      if (!(this.decoder as SseDecoder).push(out, this.arrivalMs)) this.abort(codedError('LLMPERF_STOPPED', this.state.errorMessage ?? 'stopped'));
+    });
+    inflater.on('error', (error: Error) => {
+      this.state.fail('invalid_payload', `the ${encoding}-encoded stream does not decode: ${error.message}`);
+      this.abort(error);
+    });
+    inflater.on('end', () => this.complete(performance.now()));
+  }
+
   onData(chunk: Buffer): boolean {
     const now = performance.now(); // clock first: parsing must never shift the timestamp
     if (this.done) return false;
+    if (this.inflater !== null) {
+      this.arrivalMs = now;
+      this.inflater.write(chunk);
+      return true;
+    }
     if (this.decoder !== null) {
-      this.decoder.push(chunk, now);
+      // false: the stream cannot be read further (an event over --max-event-bytes); its kind is already in the state.
+      if (!this.decoder.push(chunk, now)) this.abort(codedError('LLMPERF_STOPPED', this.state.errorMessage ?? 'stopped'));
       return true;
     }
     const chunks = this.state.bodyChunks;
@@ -159,15 +159,26 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   onComplete(): void {
     const now = performance.now();
     if (this.done) return;
+    if (this.inflater !== null) {
+      // The rest arrives from the decompressor; its 'end' completes the request.
+      this.draining = true;
+      this.inflater.end();
+      return;
+    }
+    this.complete(now);
+  }
+
+  private complete(now: number): void {
+    if (this.done) return;
     const state = this.state;
     if (this.decoder !== null) {
       this.decoder.end(now);
       if (!state.sawDone && !state.sawFinish) state.fail('incomplete_stream', 'the stream ended without finish_reason or [DONE]');
     } else if (state.bodyChunks !== null) {
-      const text = Buffer.concat(state.bodyChunks).toString('utf8');
+      const text = this.bodyText(state.bodyChunks);
       state.bodyChunks = null;
       if (state.errorKind !== null) {
-        state.errorMessage = `${state.errorMessage}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`;
+        if (text.length > 0) state.errorMessage = `${state.errorMessage}: ${text.slice(0, 200).replace(/\s+/g, ' ')}`;
       } else if (this.bodyBytes > MAX_BODY_BYTES) {
         // Only the first MAX_BODY_BYTES were kept: parsing them would report a misleading invalid_json.
         state.fail('response_too_large', `the response body has ${this.bodyBytes} bytes, more than the ${MAX_BODY_BYTES} llmperf keeps`);
@@ -175,6 +186,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
         try {
           const json: unknown = JSON.parse(text);
           applyJsonBody(state, json, now);
+          if (state.packages > 0) this.gaps.recordPackageAt(now);
           if (state.contentPieces !== null) state.responseJson = json;
         } catch {
           state.fail('invalid_json', `the response body is not JSON: ${text.slice(0, 80)}`);
@@ -183,6 +195,20 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     }
     if (state.errorKind === null && state.packages === 0) state.fail('empty_response', 'the response had no content');
     this.finish(now);
+  }
+
+  /** A whole body as text, decoded from its Content-Encoding (bounded: a decompression bomb is response_too_large). */
+  private bodyText(chunks: Buffer[]): string {
+    const raw = Buffer.concat(chunks);
+    if (this.state.errorKind === 'unsupported_encoding') return ''; // undecodable bytes say nothing readable
+    if (this.bodyEncoding === null) return raw.toString('utf8');
+    try {
+      return decodeBody(raw, this.bodyEncoding, MAX_BODY_BYTES).toString('utf8');
+    } catch (error) {
+      if (error instanceof RangeError) this.state.fail('response_too_large', `the ${this.bodyEncoding}-encoded body decodes to more than the ${MAX_BODY_BYTES} bytes llmperf keeps`);
+      else this.state.fail('invalid_payload', `the ${this.bodyEncoding}-encoded body does not decode: ${(error as Error).message}`);
+      return '';
+    }
   }
 
   onError(error: Error & { code?: string }): void {
@@ -205,6 +231,12 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     this.done = true;
     this.clearTimer();
     this.state.endMs = now;
+    if (this.inflater !== null) {
+      this.inflater.removeAllListeners('data');
+      this.inflater.on('error', () => {}); // a late decode error of an ended request is not news
+      this.inflater.destroy();
+      this.inflater = null;
+    }
     this.onEnd(this.state);
   }
 
@@ -212,16 +244,6 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
   }
-}
-
-function isEventStream(rawHeaders: Buffer[]): boolean {
-  for (let i = 0; i < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i];
-    if (name.length === 12 && name.toString('latin1').toLowerCase() === 'content-type') {
-      return rawHeaders[i + 1].toString('latin1').includes('text/event-stream');
-    }
-  }
-  return false;
 }
 
 /** A request in flight, abortable from outside. */

@@ -30,6 +30,8 @@ export interface JobOutcome {
   usage: { prompt_tokens: number; completion_tokens: number } | null;
   ttftMs: number | null;
   latencyMs: number | null;
+  /** The server's id for the request (x-request-id, else the response id), to join with server logs. */
+  requestId: string | null;
 }
 
 const EMPTY_PROMPT: Prompt = { messages: [], text: '', inputTokensEstimate: 0 };
@@ -110,6 +112,7 @@ function toOutcome(index: number, state: RequestState): JobOutcome {
     usage,
     ttftMs: Number.isNaN(state.firstPackageMs) ? null : state.firstPackageMs - state.sendMs,
     latencyMs: Number.isNaN(state.endMs) ? null : state.endMs - state.sendMs,
+    requestId: state.serverRequestId,
   };
 }
 

@@ -6,7 +6,7 @@ import { emptyTotals, type RunTotals } from '../metrics/summary.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
 import { DISTRIBUTION_KEYS } from '../metrics/schema.js';
 import { estimateTokensFromChars } from '../workload/tokens.js';
-import type { PackageGapSink, RequestState } from './stream.js';
+import type { PackageGapSink, RequestState } from './request-state.js';
 
 /** Converts a performance.now() reading to epoch milliseconds (comparable across processes and shards). */
 export const toEpochMs = (monotonicMs: number): number => performance.timeOrigin + monotonicMs;
@@ -21,6 +21,8 @@ export class Recorder implements PackageGapSink {
   /** Zero gaps (packages sharing a chunk) not yet added to the ITL histogram. */
   private sameChunkGaps = 0;
   private inFlight = 0;
+  /** Output tokens so far, counted per package as it arrives and corrected by usage as each request ends (the progress line). */
+  private streamedTokens = 0;
   /** Requests below this index are warm-up: sent and accounted, but kept out of the statistics. */
   constructor(
     expectedRequests: number | null,
@@ -40,6 +42,18 @@ export class Recorder implements PackageGapSink {
   recordItlUs(gapUs: number): void {
     if (gapUs < 1) this.sameChunkGaps++;
     else recordUs(this.itl, gapUs);
+  }
+
+  /**
+   * Hot path: one package arrived. Output over time is counted here, as it streams, so a steady server draws a
+   * flat line; `recordEnd` then corrects each request to its usage (or removes it when it failed or was warm-up).
+   */
+  recordPackageAt(nowMs: number): void {
+    this.streamedTokens++;
+    const second = Math.floor((nowMs - this.runStartMs) / 1000);
+    const buckets = this.series.outputTokens;
+    if (second >= 0 && second < buckets.length) buckets[second]++;
+    else bump(buckets, Math.max(0, second), 1);
   }
 
   recordSend(state: RequestState): void {
@@ -73,6 +87,14 @@ export class Recorder implements PackageGapSink {
     const queueMs = Number.isNaN(state.intendedMs) ? 0 : Math.max(0, state.sendMs - state.intendedMs);
     const warmup = state.index < this.warmupRequests;
 
+    // Packages were counted as they came; what the request finally counts for replaces them, spread over its stream.
+    const counted = ok && !warmup ? outputTokens : 0;
+    if (counted !== state.packages) this.correctTokens(state, counted - state.packages, second);
+    if (state.usageInvalid !== null && !warmup) {
+      totals.usage_invalid = (totals.usage_invalid ?? 0) + 1;
+      totals.usage_invalid_sample ??= state.usageInvalid.slice(0, 200);
+    }
+
     if (warmup) totals.warmup++;
     else if (state.errorKind === 'cancelled') totals.cancelled++;
     else if (!ok) {
@@ -88,7 +110,6 @@ export class Recorder implements PackageGapSink {
       totals.output_tokens += outputTokens;
       totals.reasoning_tokens += reasoningTokens;
       if (estimated || state.promptTokens < 0) totals.estimated_token_requests++;
-      bump(this.series.outputTokens, second, outputTokens);
       this.recordDistributions(state, ttftMs as number, latencyMs as number, queueMs, outputTokens);
     }
     return {
@@ -106,7 +127,32 @@ export class Recorder implements PackageGapSink {
       ok,
       error: state.errorKind,
       reconnected: state.reconnected,
+      request_id: state.serverRequestId,
+      usage_invalid: state.usageInvalid !== null,
     };
+  }
+
+  /**
+   * Adds `delta` output tokens over the request's streaming span, in proportion to the time it spent in each
+   * second (a request's packages arrive at a steady pace to a good approximation); once per request, never per chunk.
+   */
+  private correctTokens(state: RequestState, delta: number, endSecond: number): void {
+    this.streamedTokens += delta;
+    const buckets = this.series.outputTokens;
+    const first = state.firstPackageMs;
+    const last = state.lastPackageMs;
+    if (Number.isNaN(first) || last - first < 1) {
+      bump(buckets, Number.isNaN(first) ? endSecond : this.secondOf(last), delta);
+      return;
+    }
+    const spanMs = last - first;
+    const from = this.secondOf(first);
+    const to = this.secondOf(last);
+    for (let s = from; s <= to; s++) {
+      const startMs = this.runStartMs + s * 1000;
+      const overlapMs = Math.min(last, startMs + 1000) - Math.max(first, startMs);
+      if (overlapMs > 0) bump(buckets, s, (delta * overlapMs) / spanMs);
+    }
   }
 
   private recordDistributions(state: RequestState, ttftMs: number, latencyMs: number, queueMs: number, outputTokens: number): void {
@@ -128,6 +174,11 @@ export class Recorder implements PackageGapSink {
 
   private secondOf(ms: number): number {
     return Math.max(0, Math.floor((ms - this.runStartMs) / 1000));
+  }
+
+  /** Output tokens counted so far (as packages arrive, usage-corrected per finished request). */
+  get streamedOutputTokens(): number {
+    return this.streamedTokens;
   }
 
   get currentInFlight(): number {
@@ -158,7 +209,8 @@ export class Recorder implements PackageGapSink {
         finished: finished[t] ?? 0,
         failed: failed[t] ?? 0,
         in_flight: inFlight,
-        output_tokens: outputTokens[t] ?? 0,
+        // Corrections are spread in fractions of a token; a bucket is a count.
+        output_tokens: Math.max(0, Math.round(outputTokens[t] ?? 0)),
       });
     }
     return { totals: structuredClone(this.totals), histograms, timeseries };

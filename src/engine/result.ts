@@ -7,6 +7,7 @@ import { buildSummary } from '../metrics/summary.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
+import { DEFAULT_MAX_EVENT_BYTES } from './stream.js';
 
 export { clientHealth };
 
@@ -31,6 +32,7 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     seed: config.seed,
     timeout_ms: config.timeoutMs,
     idle_timeout_ms: config.idleTimeoutMs,
+    max_event_bytes: config.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES,
     extra_body: config.extraBody,
     header_names: Object.keys(config.target.headers ?? {}),
     api_key: config.target.apiKey ? 'redacted' : null,
@@ -51,7 +53,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
   if (outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0) {
     (histograms as Record<string, unknown>).schedule_lag_ms = encodeHistogram(outcome.scheduleLagUs);
   }
-  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload) };
+  const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload, config.ignoreEos ?? false) };
   return {
     schema: RESULT_SCHEMA,
     tool: { name: 'llmperf', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },

@@ -63,6 +63,8 @@ function nextAttemptState(previous: RequestState): RequestState {
   const next = new RequestState(previous.index);
   next.intendedMs = previous.intendedMs;
   next.inputTokensEstimate = previous.inputTokensEstimate;
+  next.maxOutputTokens = previous.maxOutputTokens;
+  next.turn = previous.turn;
   next.contentPieces = previous.contentPieces === null ? null : [];
   next.reasoningPieces = previous.reasoningPieces === null ? null : [];
   return next;

@@ -16,6 +16,7 @@ import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFligh
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
 import { globalIndex, shareCount, takeShare, type Share } from './workers/share.js';
 import { RequestState } from './stream.js';
+import { checkUsageBounds } from './usage.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 
@@ -59,6 +60,8 @@ export interface LoadConfig {
   share?: Share;
   /** Extra attempts for transient failures (429, 503, reset before any byte); 0 or absent: none (a load test reports failures). */
   retries?: number;
+  /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
+  maxEventBytes?: number;
 }
 
 export interface RunHooks {
@@ -225,12 +228,14 @@ export class LoadRun {
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
     if (conversation !== null) state.turn = conversation.turn;
-    this.sent.set(index, { requestedOutput: this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens), turn: conversation });
+    const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
+    state.maxOutputTokens = requestedOutput;
+    this.sent.set(index, { requestedOutput, turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream };
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;
@@ -248,6 +253,7 @@ export class LoadRun {
   private ended(state: RequestState): void {
     this.inFlight.delete(state.index);
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
+    checkUsageBounds(state);
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;

@@ -1,7 +1,7 @@
 // The client-saturation detector: says when llmperf itself, not the server, limited or delayed a run, by how much, and what to do.
 import { availableParallelism } from 'node:os';
 import { summarizeUs } from '../metrics/histogram.js';
-import type { ClientHealth, DistributionSummary } from '../metrics/schema.js';
+import type { ClientHealth, LoopDelaySummary } from '../metrics/schema.js';
 import type { RunOutcome } from './run.js';
 
 /**
@@ -21,16 +21,17 @@ export const SATURATION = {
 
 export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = null, cores: number = availableParallelism()): ClientHealth {
   const lag = outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0 ? summarizeUs(outcome.scheduleLagUs) : null;
+  const lagP99Ms = lag?.p99 ?? 0;
   const loop = outcome.eventLoopDelayMs;
   const busy = outcome.eventLoopUtilization ?? null;
   const workers = outcome.workers ?? 1;
   const reasons: string[] = [];
   if (busy !== null && busy >= SATURATION.noteUtilization) reasons.push(`its event loop was busy ${Math.round(busy * 100)}% of the run`);
   if (loop.p99 > SATURATION.loopDelayNoteMs) reasons.push(`it ran due work up to ${loop.p99.toFixed(1)} ms late (event-loop delay p99)`);
-  if (lag && lag.p99 > SATURATION.scheduleLagP99Ms) reasons.push(`arrivals were sent up to ${lag.p99.toFixed(1)} ms after their schedule (p99)`);
+  if (lag && lagP99Ms > SATURATION.scheduleLagP99Ms) reasons.push(`arrivals were sent up to ${lagP99Ms.toFixed(1)} ms after their schedule (p99)`);
   const saturated =
     loop.p99 > SATURATION.loopDelayP99Ms ||
-    (lag !== null && lag.p99 > SATURATION.scheduleLagP99Ms) ||
+    (lag !== null && lagP99Ms > SATURATION.scheduleLagP99Ms) ||
     (busy !== null && busy >= SATURATION.busyUtilization && loop.p99 > SATURATION.loopDelayNoteMs);
   let message: string | null = null;
   if (reasons.length > 0) {
@@ -55,7 +56,7 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
   };
 }
 
-/** The loop-delay monitor gives three numbers; the summary shape carries them (the rest are unknown, 0). */
-function summaryOf(loop: RunOutcome['eventLoopDelayMs']): DistributionSummary {
-  return { mean: 0, stdev: 0, min: 0, p50: loop.p50, p90: 0, p95: 0, p99: loop.p99, p999: 0, max: loop.max, count: 0 };
+/** The loop-delay monitor gives three numbers; the summary shape carries them, and the rest are unknown: null, never 0. */
+function summaryOf(loop: RunOutcome['eventLoopDelayMs']): LoopDelaySummary {
+  return { mean: null, stdev: null, min: null, p50: loop.p50, p90: null, p95: null, p99: loop.p99, p999: null, max: loop.max, count: null };
 }

@@ -1,114 +1,109 @@
-// Per-request state and the streaming decoder: bytes -> SSE events -> packages, usage and errors.
+// The streaming decoder: bytes -> SSE events -> packages, usage and errors (and whole JSON bodies, below).
 import { StringDecoder } from 'node:string_decoder';
-import { createParser, type EventSourceMessage, type EventSourceParser } from 'eventsource-parser';
+import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
+import { errorMessageOf, noteResponseId, readUsage, type UsageJson } from './payload.js';
+import { RequestState, type PackageGapSink } from './request-state.js';
 
-/** Receives the time gap between consecutive packages; the recorder implements it. */
-export interface PackageGapSink {
-  recordItlUs(gapUs: number): void;
-}
+export { RequestState, type PackageGapSink };
 
-/**
- * Everything measured about one request. Times are `performance.now()` milliseconds; NaN means "did not happen".
- * Plain numeric fields on a class so the hot path never allocates.
- */
-export class RequestState {
-  index: number;
-  /** Intended send time (open loop) or NaN (closed loop). */
-  intendedMs = NaN;
-  /** Multi-turn: 0 for a conversation's first turn, 1+ for later ones; -1 outside multi-turn runs. */
-  turn = -1;
-  sendMs = NaN;
-  headersMs = NaN;
-  firstPackageMs = NaN;
-  firstReasoningMs = NaN;
-  firstAnswerMs = NaN;
-  lastPackageMs = NaN;
-  endMs = NaN;
-  packages = 0;
-  reasoningPackages = 0;
-  contentChars = 0;
-  reasoningChars = 0;
-  promptTokens = -1;
-  completionTokens = -1;
-  reasoningTokens = -1;
-  inputTokensEstimate = 0;
-  status = 0;
-  sawDone = false;
-  sawFinish = false;
-  reconnected = false;
-  errorKind: string | null = null;
-  errorMessage: string | null = null;
-  /** Kept only when the caller needs the text (eval); a load run keeps character counts only. */
-  contentPieces: string[] | null = null;
-  reasoningPieces: string[] | null = null;
-  /** The parsed body of a non-streaming response, kept when the caller keeps text (logprobs live there). */
-  responseJson: unknown = null;
-  /** Non-streaming body or an error body (bounded). */
-  bodyChunks: Buffer[] | null = null;
-
-  constructor(index: number) {
-    this.index = index;
-  }
-
-  fail(kind: string, message: string): void {
-    if (this.errorKind === null) {
-      this.errorKind = kind;
-      this.errorMessage = message;
-    }
-  }
-}
+/** Default bound on one SSE line or event (--max-event-bytes): far above any real chunk, far below a memory problem. */
+export const DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
 
 interface ChunkJson {
-  error?: { message?: string } | string;
+  id?: unknown;
+  error?: unknown;
   /** vLLM reports a mid-stream failure as a top-level error object: {"object": "error", "message": ...}. */
-  object?: string;
-  message?: string;
-  usage?: {
-    prompt_tokens?: number;
-    completion_tokens?: number;
-    completion_tokens_details?: { reasoning_tokens?: number } | null;
-  } | null;
-  choices?: Array<{
-    delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null };
-    text?: string | null;
-    finish_reason?: string | null;
-  }>;
+  object?: unknown;
+  usage?: UsageJson | null;
+  choices?: unknown;
+}
+
+interface ChoiceJson {
+  delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null } | null;
+  text?: string | null;
+  finish_reason?: string | null;
 }
 
 /**
  * Decodes one response stream. `push(chunk, nowMs)` is the hot path: the caller takes the clock
  * before calling, so parsing cost never shifts a timestamp. Events in one chunk share its arrival time.
+ *
+ * SSE fields, as servers use them: `data:` carries the chunks; `error:` (llama.cpp, a JSON error then `data: [DONE]`)
+ * and `event: error` + `data:` carry a server-reported failure; comments, `id:` and `retry:` are ignored.
+ * A line or event longer than `maxEventBytes` (characters after UTF-8 decoding; bytes for ASCII) ends the
+ * request as `event_too_large`: eventsource-parser's own buffer bound keeps memory flat whatever a server sends.
  */
 export class SseDecoder {
   /** StringDecoder, not TextDecoder: same UTF-8 handling of split characters, at about a third of the cost per chunk (bench/profile.js). */
   private readonly decoder = new StringDecoder('utf8');
   private readonly parser: EventSourceParser;
   private nowMs = 0;
+  /** True once the stream cannot be read further (an event over the size bound): the caller ends the request. */
+  stopped = false;
 
   constructor(
     private readonly state: RequestState,
     private readonly gaps: PackageGapSink,
+    private readonly maxEventBytes: number = DEFAULT_MAX_EVENT_BYTES,
   ) {
-    this.parser = createParser({ onEvent: (event) => this.onEvent(event) });
+    this.parser = createParser({
+      onEvent: (event) => this.onEvent(event),
+      onError: (error) => this.onParseError(error),
+      maxBufferSize: maxEventBytes,
+    });
   }
 
-  push(chunk: Uint8Array, nowMs: number): void {
+  /** Returns false when the request must end now (the reason is already in the state). */
+  push(chunk: Uint8Array, nowMs: number): boolean {
     this.nowMs = nowMs;
-    this.parser.feed(this.decoder.write(chunk));
+    if (this.stopped) return false;
+    this.feed(this.decoder.write(chunk));
+    return !this.stopped;
   }
 
   /** Flushes a final event that lacked its blank line (some servers end that way). */
   end(nowMs: number): void {
     this.nowMs = nowMs;
-    const rest = this.decoder.end();
-    this.parser.feed(rest + '\n\n');
+    if (!this.stopped) this.feed(this.decoder.end() + '\n\n');
+  }
+
+  private feed(text: string): void {
+    try {
+      this.parser.feed(text);
+    } catch (error) {
+      // A payload shape nothing here anticipated fails this request as what it is, never as a cut connection.
+      this.state.fail('invalid_payload', `unexpected stream payload: ${(error as Error).message}`);
+    }
+  }
+
+  private onParseError(error: ParseError): void {
+    if (error.type === 'max-buffer-size-exceeded') {
+      this.stopped = true;
+      this.state.fail('event_too_large', `an SSE line or event grew past ${this.maxEventBytes} bytes without ending (--max-event-bytes)`);
+    } else if (error.type === 'unknown-field' && error.field === 'error') {
+      // llama.cpp: `error: {"code":500,"message":"...","type":"server_error"}` then `data: [DONE]`.
+      this.state.fail('stream_error_event', errorMessageOf(parseOrText(error.value ?? '')));
+    }
+    // Any other unknown field and an invalid `retry:` are ignored, as the SSE standard says.
   }
 
   private onEvent(event: EventSourceMessage): void {
+    if (this.stopped) return; // events parsed from the same read after the bound was passed
     const data = event.data;
     const state = this.state;
+    // The parser's bound covers what it buffers; an event that arrived whole in one read is measured here.
+    if (data.length > this.maxEventBytes) {
+      this.onParseError({ type: 'max-buffer-size-exceeded' } as ParseError);
+      return;
+    }
     if (data === '[DONE]') {
       state.sawDone = true;
+      return;
+    }
+    if (event.event === 'error') {
+      const value = parseOrText(data);
+      const inner = value !== null && typeof value === 'object' && (value as ChunkJson).error ? (value as ChunkJson).error : value;
+      state.fail('stream_error_event', errorMessageOf(inner));
       return;
     }
     let json: ChunkJson;
@@ -122,26 +117,32 @@ export class SseDecoder {
       state.fail('invalid_json', `a stream event is not a JSON object: ${data.slice(0, 80)}`);
       return;
     }
-    if (json.error !== undefined && json.error !== null) { // some servers send "error": null in every chunk
-      const message = typeof json.error === 'string' ? json.error : (json.error?.message ?? 'error event');
-      state.fail('stream_error_event', String(message).slice(0, 200));
+    // Falsy error fields (null, false, "") are what some servers send in every healthy chunk.
+    if (json.error) {
+      state.fail('stream_error_event', errorMessageOf(json.error));
       return;
     }
     if (json.object === 'error') {
-      state.fail('stream_error_event', String(json.message ?? 'error event').slice(0, 200));
+      state.fail('stream_error_event', errorMessageOf(json));
       return;
     }
+    if (state.serverRequestId === null) noteResponseId(state, json.id);
     const usage = json.usage;
-    if (usage) {
-      if (typeof usage.prompt_tokens === 'number') state.promptTokens = usage.prompt_tokens;
-      if (typeof usage.completion_tokens === 'number') state.completionTokens = usage.completion_tokens;
-      const reasoning = usage.completion_tokens_details?.reasoning_tokens;
-      if (typeof reasoning === 'number') state.reasoningTokens = reasoning;
+    if (usage !== undefined && usage !== null && typeof usage === 'object') readUsage(state, usage);
+    const choices = json.choices;
+    if (choices === undefined || choices === null) return;
+    const choice = (choices as ChoiceJson[])[0];
+    if (choice === undefined && Array.isArray(choices)) return; // `choices: []` beside a usage chunk
+    if (choice === null || typeof choice !== 'object' || !Array.isArray(choices)) {
+      state.fail('invalid_payload', `a stream event has no usable choice: ${data.slice(0, 80)}`);
+      return;
     }
-    const choice = json.choices?.[0];
-    if (choice === undefined) return;
     if (choice.finish_reason) state.sawFinish = true;
     const delta = choice.delta;
+    if (delta === null || (delta !== undefined && typeof delta !== 'object')) {
+      state.fail('invalid_payload', `a stream event's delta is not an object: ${data.slice(0, 80)}`);
+      return;
+    }
     const content = delta !== undefined ? delta.content : choice.text;
     const reasoning = delta !== undefined ? (delta.reasoning_content ?? delta.reasoning) : undefined;
     const hasReasoning = typeof reasoning === 'string' && reasoning.length > 0;
@@ -151,6 +152,7 @@ export class SseDecoder {
     const now = this.nowMs;
     if (state.packages === 0) state.firstPackageMs = now;
     else this.gaps.recordItlUs((now - state.lastPackageMs) * 1000);
+    this.gaps.recordPackageAt(now);
     state.lastPackageMs = now;
     state.packages++;
     if (hasReasoning) {
@@ -167,23 +169,28 @@ export class SseDecoder {
   }
 }
 
+/** An error payload as JSON when it is JSON, else its text (servers send both). */
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** Reads a complete (non-streaming) response body into the state: text, usage, finish. */
 export function applyJsonBody(state: RequestState, body: unknown, nowMs: number): void {
-  const json = body as ChunkJson & {
-    choices?: Array<{ message?: { content?: string | null; reasoning_content?: string | null } }>;
-  };
-  const choice = json?.choices?.[0] as
-    | { message?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null }; text?: string | null; finish_reason?: string | null }
+  const json = body as ChunkJson & { data?: unknown };
+  if (json === null || typeof json !== 'object') return;
+  const choice = (Array.isArray(json.choices) ? json.choices[0] : undefined) as
+    | { message?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null } | null; text?: string | null; finish_reason?: string | null }
+    | null
     | undefined;
-  if (json?.usage) {
-    if (typeof json.usage.prompt_tokens === 'number') state.promptTokens = json.usage.prompt_tokens;
-    if (typeof json.usage.completion_tokens === 'number') state.completionTokens = json.usage.completion_tokens;
-    const reasoning = json.usage.completion_tokens_details?.reasoning_tokens;
-    if (typeof reasoning === 'number') state.reasoningTokens = reasoning;
-  }
-  if (!choice) {
+  noteResponseId(state, json.id);
+  if (json.usage !== null && typeof json.usage === 'object') readUsage(state, json.usage);
+  if (!choice || typeof choice !== 'object') {
     // Embeddings answer with `data` and no choices: one complete answer and no output tokens, so TTFT equals latency.
-    if (Array.isArray((json as { data?: unknown }).data)) {
+    if (Array.isArray(json.data)) {
       state.sawFinish = true;
       state.completionTokens = 0;
       state.firstPackageMs = nowMs;
@@ -193,8 +200,9 @@ export function applyJsonBody(state: RequestState, body: unknown, nowMs: number)
     return;
   }
   state.sawFinish = true;
-  const content = choice.message ? choice.message.content : choice.text;
-  const reasoning = choice.message ? (choice.message.reasoning_content ?? choice.message.reasoning) : null;
+  const message = choice.message !== null && typeof choice.message === 'object' ? choice.message : null;
+  const content = message ? message.content : choice.text;
+  const reasoning = message ? (message.reasoning_content ?? message.reasoning) : null;
   if (typeof reasoning === 'string' && reasoning.length > 0) {
     state.firstReasoningMs = nowMs;
     state.reasoningChars = reasoning.length;

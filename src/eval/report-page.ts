@@ -12,7 +12,7 @@ function perfTable(perf: Record<string, ResultDocument | null>): string {
     .filter((entry): entry is [string, ResultDocument] => entry[1] !== null)
     .map(([name, result]) => {
       const s = result.summary;
-      return `<tr><td>${escapeHtml(name)}</td><td class="num">${s.succeeded}</td><td class="num">${s.failed}</td><td class="num">${num(s.ttft_ms.p50)}</td><td class="num">${num(s.latency_ms.p50)}</td><td class="num">${num(s.latency_ms.p99)}</td><td class="num">${num(s.output_tokens_per_s)}</td></tr>`;
+      return `<tr><td>${escapeHtml(name)}</td><td class="num">${s.succeeded}</td><td class="num">${s.failed}</td><td class="num">${num(s.ttft_ms.p50 ?? undefined)}</td><td class="num">${num(s.latency_ms.p50 ?? undefined)}</td><td class="num">${num(s.latency_ms.p99 ?? undefined)}</td><td class="num">${num(s.output_tokens_per_s)}</td></tr>`;
     });
   if (rows.length === 0) return '<p>Every answer came from the response cache: no request was sent.</p>';
   const head = '<tr><th>benchmark</th><th>succeeded</th><th>failed</th><th>TTFT p50 (ms)</th><th>latency p50 (ms)</th><th>latency p99 (ms)</th><th>output tokens/s</th></tr>';

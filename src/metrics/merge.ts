@@ -1,7 +1,7 @@
 // Merges the results of several shards (or any runs) into one, losslessly: as if one client had sent it all.
 import { UsageError } from '../errors.js';
 import { decodeHistogram, mergeEncoded, summarizeUs } from './histogram.js';
-import type { ClientHealth, DistributionSummary, EncodedHistogram, ResultDocument, TimeseriesPoint } from './schema.js';
+import type { ClientHealth, DistributionSummary, EncodedHistogram, LoopDelaySummary, ResultDocument, TimeseriesPoint } from './schema.js';
 import { buildSummary, type RunTotals } from './summary.js';
 import { mergeSummaryExtra } from '../cluster/summary-extras.js';
 import { describeShards, shardEntries, type MergedSection } from '../cluster/merge-shards.js';
@@ -109,11 +109,15 @@ export function mergeTimeseries(docs: readonly ResultDocument[], mergedFirstSend
 }
 
 function mergeClient(docs: readonly ResultDocument[], histograms: Record<string, EncodedHistogram>): ClientHealth {
-  const loops = docs.map((d) => d.client?.event_loop_delay_ms).filter((v): v is DistributionSummary => !!v);
-  let loop: DistributionSummary | null = null;
+  const loops = docs.map((d) => d.client?.event_loop_delay_ms).filter((v): v is LoopDelaySummary => !!v);
+  let loop: LoopDelaySummary | null = null;
   if (loops.length > 0) {
     loop = { ...loops[0]! };
-    for (const field of Object.keys(loop) as Array<keyof DistributionSummary>) loop[field] = Math.max(...loops.map((l) => l[field]));
+    // The worst thread's value per field; a field no part knows stays null (unknown), never 0.
+    for (const field of Object.keys(loop) as Array<keyof LoopDelaySummary>) {
+      const known = loops.map((l) => l[field]).filter((v): v is number => typeof v === 'number');
+      loop[field] = known.length > 0 ? Math.max(...known) : null;
+    }
   }
   const lag = histograms.schedule_lag_ms ? summarizeUs(decodeHistogram(histograms.schedule_lag_ms)) : null;
   const messages = docs.flatMap((doc) => {

@@ -3,20 +3,29 @@
 
 export const RESULT_SCHEMA = 'llmperf/result@1';
 
-/** A latency distribution summary, every field in milliseconds. */
+/**
+ * A latency distribution summary, every field in milliseconds. With no values (`count` 0) every statistic is
+ * null: unknown, never 0 (latency_ms, ttft_ms, tpot_ms, itl_ms and queue_ms are always present, possibly empty).
+ */
 export interface DistributionSummary {
-  mean: number;
-  stdev: number;
-  min: number;
-  p50: number;
-  p90: number;
-  p95: number;
-  p99: number;
-  p999: number;
-  max: number;
+  mean: number | null;
+  stdev: number | null;
+  min: number | null;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number | null;
   /** How many values the distribution holds. */
   count: number;
 }
+
+/**
+ * The event-loop delay monitor's summary: it measures p50, p99 and max only, so every other field, the
+ * count included, is null (unknown), never 0.
+ */
+export type LoopDelaySummary = Omit<DistributionSummary, 'count'> & { count: number | null };
 
 /** An HDR histogram as it travels between processes and files. Values were recorded in `unit`. */
 export interface EncodedHistogram {
@@ -69,14 +78,19 @@ export interface Summary {
   output_tokens_per_s: number;
   total_tokens_per_s: number;
   input_tokens_per_s: number;
-  /** Mean SSE chunks with content per successful request. */
-  packages_per_request: number;
-  input_tokens_per_request: number;
-  output_tokens_per_request: number;
+  /** Mean SSE chunks with content per successful request (null: no request succeeded, so unknown). */
+  packages_per_request: number | null;
+  /** Per successful request (null when none succeeded). */
+  input_tokens_per_request: number | null;
+  output_tokens_per_request: number | null;
   total_input_tokens: number;
   total_output_tokens: number;
   /** True when some token counts came from the client, not the server's `usage`. */
   token_counts_estimated: boolean;
+  /** Requests whose server usage was implausible (not a non-negative integer, or above 10x max_tokens / 10 million): the client's count was used. */
+  usage_invalid?: number;
+  /** One such value, e.g. "completion_tokens: 1000000000000 (more than 160)". */
+  usage_invalid_sample?: string;
   /** Distributions; present keys only where at least one value was recorded. */
   latency_ms: DistributionSummary;
   ttft_ms: DistributionSummary;
@@ -88,7 +102,7 @@ export interface Summary {
   /** Time to first reasoning token and to first answer token (reasoning models). */
   ttfrt_ms?: DistributionSummary;
   ttfat_ms?: DistributionSummary;
-  reasoning_tokens_per_request?: number;
+  reasoning_tokens_per_request?: number | null;
   /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
   ttft_first_turn_ms?: DistributionSummary;
   ttft_later_turns_ms?: DistributionSummary;
@@ -131,7 +145,7 @@ export interface TimeseriesPoint {
 
 /** Client health: whether the load generator itself kept up. */
 export interface ClientHealth {
-  event_loop_delay_ms: DistributionSummary | null;
+  event_loop_delay_ms: LoopDelaySummary | null;
   schedule_lag_ms: DistributionSummary | null;
   /** Share of the run the engine thread was busy, 0..1 (the busiest thread with --workers). */
   event_loop_utilization?: number | null;
@@ -175,4 +189,8 @@ export interface RequestRecord {
   reconnected: boolean;
   /** Extra attempts this request took under --retries (0: sent once). */
   retries?: number;
+  /** The server's id for the request (x-request-id header, else the response's `id`), to join with server logs. */
+  request_id?: string | null;
+  /** The server's usage was implausible and the client's count was used instead. */
+  usage_invalid?: boolean;
 }

@@ -26,6 +26,10 @@ export interface RunTotals {
   input_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
+  /** Requests whose server usage was implausible (not a count, or above the bound) and was replaced by the client's count. */
+  usage_invalid?: number;
+  /** One example of such a value, e.g. "completion_tokens: 1000000000000". */
+  usage_invalid_sample?: string;
   /** Succeeded requests whose token counts came from the client's estimate. */
   estimated_token_requests: number;
   first_send_epoch_ms: number | null;
@@ -57,7 +61,8 @@ export function emptyTotals(expectedRequests: number | null, concurrency: number
   };
 }
 
-const EMPTY: DistributionSummary = { mean: 0, stdev: 0, min: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0, count: 0 };
+/** A distribution with no values: its count is known (0), every statistic is unknown (null), never 0. */
+const EMPTY: DistributionSummary = { mean: null, stdev: null, min: null, p50: null, p90: null, p95: null, p99: null, p999: null, max: null, count: 0 };
 const ALWAYS_PRESENT: DistributionKey[] = ['latency_ms', 'ttft_ms', 'tpot_ms', 'itl_ms', 'queue_ms'];
 
 const round = (value: number, digits = 3): number => {
@@ -71,7 +76,8 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
       ? Math.max(0, (totals.last_end_epoch_ms - totals.first_send_epoch_ms) / 1000)
       : 0;
   const perSecond = (value: number) => (durationS > 0 ? round(value / durationS) : 0);
-  const perRequest = (value: number) => (totals.succeeded > 0 ? round(value / totals.succeeded) : 0);
+  // Per-request means of a run with no successful request are unknown: null, not 0.
+  const perRequest = (value: number) => (totals.succeeded > 0 ? round(value / totals.succeeded) : null);
   const ended = totals.succeeded + totals.failed;
 
   const distributions: Partial<Record<DistributionKey, DistributionSummary>> = {};
@@ -106,6 +112,8 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     total_input_tokens: totals.input_tokens,
     total_output_tokens: totals.output_tokens,
     token_counts_estimated: totals.estimated_token_requests > 0,
+    usage_invalid: totals.usage_invalid ?? 0,
+    ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
     max_in_flight: totals.max_in_flight,
     warmup_requests: totals.warmup,
     ...(distributions as Pick<Summary, 'latency_ms' | 'ttft_ms' | 'tpot_ms' | 'itl_ms' | 'queue_ms'>),

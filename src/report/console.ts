@@ -1,12 +1,13 @@
 // The console view of a result: the metric table with the user's row names, and a percentile table.
 import Table from 'cli-table3';
 import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
+import { dataWarnings } from './warnings.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const style = () => (process.stdout.isTTY ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
 
-const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const fixed = (value: number | null, digits = 2): string => (value !== null && Number.isFinite(value) ? value.toFixed(digits) : '-');
 const ms = (summary: DistributionSummary | undefined, field: keyof DistributionSummary = 'mean'): string =>
   summary && summary.count > 0 ? fixed(summary[field]) : '-';
 
@@ -85,5 +86,6 @@ export function consoleReport(result: ResultDocument): string {
   }
   if (result.interrupted) lines.push('Note: the run was interrupted; the numbers cover what finished before it stopped.');
   if (result.client.message) lines.push(`Warning: ${result.client.message}`);
+  for (const warning of dataWarnings(result)) lines.push(`Warning: ${warning}`);
   return lines.join('\n');
 }

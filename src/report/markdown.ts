@@ -1,4 +1,5 @@
 // summary.md: the metric and percentile tables in Markdown, for a pull request or a CI job summary.
+import { dataWarnings } from './warnings.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { formatNumber, type SloOutcome } from '../metrics/slo.js';
 import { distributionRows, PERCENTILE_COLUMNS, summaryRows } from './tables.js';
@@ -20,6 +21,7 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
   lines.push(`Started ${mdCell(result.started_at)}, concurrency ${config.concurrency}${config.rate ? `, rate ${config.rate}/s` : ''}${result.simulated ? ', against the built-in simulator' : ''}.`, '');
   if (result.interrupted) lines.push('> **Interrupted**: this result covers the part of the run that finished.', '');
   if (result.client?.message) lines.push(`> **Client health**: ${mdCell(result.client.message)}`, '');
+  for (const warning of dataWarnings(result)) lines.push(`> **Warning**: ${mdCell(warning)}`, '');
   const slo = result.slo as SloOutcome[] | undefined;
   if (Array.isArray(slo) && slo.length > 0) {
     lines.push('| SLO | actual | result |', '|---|---:|---|');

@@ -53,6 +53,8 @@ function fromCells(cells: Record<string, string>): RequestRecord | null {
     reconnected: bool(cells.reconnected),
     // Appended later (--retries); older files have no such column.
     ...(cells.retries !== undefined ? { retries: num(cells.retries) ?? 0 } : {}),
+    ...(cells.request_id !== undefined ? { request_id: cells.request_id === '' ? null : cells.request_id } : {}),
+    ...(cells.usage_invalid !== undefined ? { usage_invalid: bool(cells.usage_invalid) } : {}),
   };
 }
 

@@ -56,7 +56,10 @@ export function distributionRows(result: ResultDocument): Array<{ key: Distribut
 export function flatMetrics(result: ResultDocument): Array<[string, number]> {
   const flat: Array<[string, number]> = summaryRows(result).map((row) => [row.key, row.value]);
   for (const { key, summary } of distributionRows(result)) {
-    for (const stat of PERCENTILE_COLUMNS) flat.push([`${key}.${stat}`, summary[stat]]);
+    for (const stat of PERCENTILE_COLUMNS) {
+      const value = summary[stat];
+      if (value !== null) flat.push([`${key}.${stat}`, value]);
+    }
   }
   for (const [kind, count] of Object.entries(result.summary.errors ?? {})) flat.push([`errors.${kind}`, count]);
   return flat;

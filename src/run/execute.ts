@@ -138,6 +138,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       extraBody: plan.extraBody,
       timeoutMs: plan.timeoutMs,
       idleTimeoutMs: plan.idleTimeoutMs,
+      maxEventBytes: plan.maxEventBytes,
       seed: cluster.seed,
       warmupRequests: plan.warmupRequests,
       rejectUnauthorized: plan.rejectUnauthorized,

@@ -9,7 +9,7 @@ export interface RunProgress {
   expected: number | null;
   failed: number;
   inFlight: number;
-  /** Output tokens received so far. */
+  /** Output tokens received so far, counted as packages arrive (usage-corrected as each request ends), so a steady server shows a steady rate. */
   outputTokens: number;
   elapsedMs: number;
 }
@@ -28,7 +28,7 @@ export interface RunHooks {
 }
 
 interface Steerable {
-  readonly recorder: Pick<Recorder, 'counts' | 'currentInFlight'>;
+  readonly recorder: Pick<Recorder, 'counts' | 'currentInFlight' | 'streamedOutputTokens'>;
   stop(graceMs: number): void;
   cancelAll(): void;
 }
@@ -53,7 +53,7 @@ export function watchProgress(run: Steerable, expected: number | null, graceMs: 
         expected,
         failed: counts.failed,
         inFlight: run.recorder.currentInFlight,
-        outputTokens: counts.output_tokens,
+        outputTokens: run.recorder.streamedOutputTokens,
         elapsedMs: performance.now() - startedAt,
       });
     }, hooks.progressIntervalMs ?? 250);

@@ -12,6 +12,7 @@ import type { Prompt } from '../workload/prompts.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import {
+  parseByteCount,
   parseChoice,
   parseDurationMs,
   parseHeader,
@@ -38,6 +39,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   apiKeyFile?: string;
   timeout: string;
   idleTimeout?: string;
+  maxEventBytes?: string;
   out?: string;
   json?: boolean;
   seed: string;
@@ -78,6 +80,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   apiKeyEnv: string;
   timeoutMs: number;
   idleTimeoutMs: number;
+  /** Bound on one SSE line or event; beyond it a request fails as event_too_large. */
+  maxEventBytes: number;
   outDir: string | undefined;
   json: boolean;
   quiet: boolean;
@@ -159,6 +163,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     apiKeyEnv: flags.apiKeyEnv,
     timeoutMs,
     idleTimeoutMs: flags.idleTimeout ? parseDurationMs(flags.idleTimeout, '--idle-timeout') : timeoutMs,
+    maxEventBytes: parseByteCount(flags.maxEventBytes ?? '1MB', '--max-event-bytes'),
     outDir: flags.out,
     json: Boolean(flags.json),
     quiet: Boolean(flags.quiet),

@@ -13,6 +13,21 @@ export function parseDurationMs(text: string, flag: string, allowZero = false): 
   return ms;
 }
 
+const BYTE_SIZE = /^(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?$/i;
+const UNIT_BYTES: Record<string, number> = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+/** Bounds a size flag can sensibly take: a line of 1 KiB is already small, and 1 GiB per event is no bound at all. */
+const MIN_BYTES = 1024;
+const MAX_BYTES = 1024 ** 3;
+
+/** `1048576`, `512KB`, `1MB`, `2MiB` (binary multiples: 1 MB = 1,048,576 bytes), from 1 KiB to 1 GiB. */
+export function parseByteCount(text: string, flag: string): number {
+  const match = BYTE_SIZE.exec(text.trim());
+  if (!match) throw new UsageError(`${flag} ${text}: not a size; use bytes or forms like 512KB, 1MB`);
+  const bytes = Math.round(Number(match[1]) * UNIT_BYTES[(match[2] ?? 'b')[0]!.toLowerCase()]!);
+  if (bytes < MIN_BYTES || bytes > MAX_BYTES) throw new UsageError(`${flag} ${text}: must be between 1KB and 1GB`);
+  return bytes;
+}
+
 export function parsePositiveInt(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} ${text}: must be a whole number of at least 1`);

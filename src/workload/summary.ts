@@ -24,6 +24,8 @@ export interface WorkloadCounters {
   output_requested_total: number;
   output_actual_total: number;
   output_shorter: number;
+  /** Sum of the actual lengths of the requests that ended shorter than asked (their mean is the "typical" short length). */
+  output_shorter_actual_total: number;
   output_exact: number;
   output_longer: number;
 }
@@ -52,7 +54,44 @@ export interface OutputLengthComparison {
   longer: number;
 }
 
+/**
+ * Quiet truncation: under --ignore-eos every response should have its asked length; when more than this share
+ * ends shorter, the server caps or ignores max_tokens / ignore_eos and the run is not the workload asked for.
+ */
+export const TRUNCATION_SHARE = 0.01;
+
+/** `summary.output_truncated`: set when more than 1% of --ignore-eos requests ended shorter than asked. */
+export interface OutputTruncation {
+  /** Requests that ended shorter than their max_tokens, of those that sent one. */
+  shorter: number;
+  requests: number;
+  share: number;
+  /** Mean length of the short responses, in tokens (the "typical" length the server stopped at). */
+  shorter_mean_tokens: number;
+  requested_mean_tokens: number;
+  message: string;
+}
+
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+export function outputTruncation(counters: Partial<WorkloadCounters> | undefined, ignoreEos: boolean): OutputTruncation | null {
+  const requests = counters?.output_requests ?? 0;
+  const shorter = counters?.output_shorter ?? 0;
+  if (!ignoreEos || requests === 0 || shorter / requests <= TRUNCATION_SHARE) return null;
+  const typical = Math.round((counters?.output_shorter_actual_total ?? 0) / shorter);
+  const asked = Math.round((counters?.output_requested_total ?? 0) / requests);
+  const share = shorter / requests;
+  return {
+    shorter,
+    requests,
+    share: round(share),
+    shorter_mean_tokens: typical,
+    requested_mean_tokens: asked,
+    message:
+      `--ignore-eos: ${shorter} of ${requests} requests (${(share * 100).toFixed(1)}%) ended shorter than asked, ` +
+      `typically at ${typical} tokens of ${asked} asked: the server caps the length or ignores ignore_eos, so this is not the workload asked for`,
+  };
+}
 
 export class WorkloadStats {
   private readonly c: WorkloadCounters = {
@@ -65,6 +104,7 @@ export class WorkloadStats {
     output_requested_total: 0,
     output_actual_total: 0,
     output_shorter: 0,
+    output_shorter_actual_total: 0,
     output_exact: 0,
     output_longer: 0,
   };
@@ -83,7 +123,10 @@ export class WorkloadStats {
       c.output_requests++;
       c.output_requested_total += sample.requestedOutputTokens;
       c.output_actual_total += sample.actualOutputTokens;
-      if (sample.actualOutputTokens < sample.requestedOutputTokens) c.output_shorter++;
+      if (sample.actualOutputTokens < sample.requestedOutputTokens) {
+        c.output_shorter++;
+        c.output_shorter_actual_total += sample.actualOutputTokens;
+      }
       else if (sample.actualOutputTokens === sample.requestedOutputTokens) c.output_exact++;
       else c.output_longer++;
     }
@@ -95,7 +138,9 @@ export class WorkloadStats {
 }
 
 /** The summary fields from (possibly merged) counters; absent counters give nulls. */
-export function workloadSummary(counters: Partial<WorkloadCounters> | undefined): {
+export function workloadSummary(counters: Partial<WorkloadCounters> | undefined, ignoreEos = false): {
+  /** Set (else null) when more than 1% of --ignore-eos requests ended shorter than asked. */
+  output_truncated: OutputTruncation | null;
   input_tokens_client_vs_server: InputCountComparison | null;
   output_tokens_requested_vs_actual: OutputLengthComparison | null;
   /** Scalars beside input_tokens_per_request and output_tokens_per_request, so every report shows the pairs. */
@@ -107,6 +152,7 @@ export function workloadSummary(counters: Partial<WorkloadCounters> | undefined)
   const compared = n('input_compared');
   const requests = n('output_requests');
   return {
+    output_truncated: outputTruncation(counters, ignoreEos),
     ...(compared > 0 ? { input_tokens_client_per_request: round(n('input_client_total') / compared) } : {}),
     ...(requests > 0 ? { output_tokens_requested_per_request: round(n('output_requested_total') / requests) } : {}),
     input_tokens_client_vs_server:

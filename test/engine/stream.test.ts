@@ -23,7 +23,7 @@ function decode(chunks: Buffer[]) {
   state.contentPieces = [];
   state.reasoningPieces = [];
   const gaps: number[] = [];
-  const decoder = new SseDecoder(state, { recordItlUs: (gap) => gaps.push(gap) });
+  const decoder = new SseDecoder(state, { recordItlUs: (gap) => gaps.push(gap), recordPackageAt: () => {} });
   chunks.forEach((chunk, i) => decoder.push(chunk, i));
   decoder.end(chunks.length);
   return { state, gaps };
@@ -75,6 +75,19 @@ describe('SseDecoder', () => {
     const event = decode([Buffer.from('data: {"error": {"message": "overloaded"}}\n\n')]).state;
     expect(event.errorKind).toBe('stream_error_event');
     expect(event.errorMessage).toContain('overloaded');
+  });
+
+  it('fails an event over the size bound as event_too_large, whether it arrives whole or in pieces, and stops there', () => {
+    const big = Buffer.from(`data: {"choices":[{"delta":{"content":"${'x'.repeat(5000)}"}}]}\n\n` + BODY);
+    for (const chunks of [[big], [big.subarray(0, 3000), big.subarray(3000)]]) {
+      const state = new RequestState(0);
+      const decoder = new SseDecoder(state, { recordItlUs: () => {}, recordPackageAt: () => {} }, 4096);
+      const results = chunks.map((chunk, i) => decoder.push(chunk, i));
+      expect(results.at(-1)).toBe(false);
+      expect(state.errorKind).toBe('event_too_large');
+      expect(state.errorMessage).toContain('grew past 4096 bytes');
+      expect(state.packages).toBe(0); // nothing after the oversized event is read
+    }
   });
 
   it('reads completions-style text and usage on the last chunk with choices (llama.cpp)', () => {

@@ -53,7 +53,7 @@ function decode(chunks: Buffer[]) {
   state.contentPieces = [];
   state.reasoningPieces = [];
   let gaps = 0;
-  const decoder = new SseDecoder(state, { recordItlUs: () => gaps++ });
+  const decoder = new SseDecoder(state, { recordItlUs: () => gaps++, recordPackageAt: () => {} });
   chunks.forEach((chunk, i) => decoder.push(chunk, i + 1));
   decoder.end(chunks.length + 1);
   return {

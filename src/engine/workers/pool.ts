@@ -22,6 +22,7 @@ export function engineWorkerUrl(): URL {
 export interface ProgressSource {
   readonly counts: Readonly<RunTotals>;
   readonly currentInFlight: number;
+  readonly streamedOutputTokens: number;
 }
 
 export interface WorkerRunHooks {
@@ -32,7 +33,7 @@ export interface WorkerRunHooks {
 export class WorkerRun {
   readonly recorder: ProgressSource;
   private readonly workers: Worker[] = [];
-  private readonly latest: Array<{ totals: RunTotals; inFlight: number } | null>;
+  private readonly latest: Array<{ totals: RunTotals; inFlight: number; streamedOutputTokens: number } | null>;
   private readonly count: number;
 
   constructor(
@@ -52,6 +53,9 @@ export class WorkerRun {
       },
       get currentInFlight() {
         return latest.reduce((sum, p) => sum + (p?.inFlight ?? 0), 0);
+      },
+      get streamedOutputTokens() {
+        return latest.reduce((sum, p) => sum + (p?.streamedOutputTokens ?? 0), 0);
       },
     };
   }
@@ -80,7 +84,7 @@ export class WorkerRun {
           worker.on('message', (message: FromWorker) => {
             if (message.type === 'ready') markReady();
             else if (message.type === 'records') for (const record of message.records) this.hooks.onRecord?.(record);
-            else if (message.type === 'progress') this.latest[k] = { totals: message.totals, inFlight: message.inFlight };
+            else if (message.type === 'progress') this.latest[k] = { totals: message.totals, inFlight: message.inFlight, streamedOutputTokens: message.streamedOutputTokens };
             else if (message.type === 'done') resolve(message.outcome);
             else if (message.type === 'error') reject(new Error(`engine worker ${k}: ${message.message}`));
           });

@@ -24,6 +24,6 @@ export type FromWorker =
   | { type: 'ready' }
   /** Finished requests, batched (at most every 100 ms or 512 records) so messages never go per request. */
   | { type: 'records'; records: RequestRecord[] }
-  | { type: 'progress'; totals: RunTotals; inFlight: number }
+  | { type: 'progress'; totals: RunTotals; inFlight: number; streamedOutputTokens: number }
   | { type: 'done'; outcome: WireOutcome }
   | { type: 'error'; message: string };

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   });
   const start = async () => {
     const flushTimer = setInterval(flush, RECORD_FLUSH_MS);
-    const progressTimer = setInterval(() => post({ type: 'progress', totals: run.recorder.counts, inFlight: run.recorder.currentInFlight }), PROGRESS_MS);
+    const progressTimer = setInterval(() => post({ type: 'progress', totals: run.recorder.counts, inFlight: run.recorder.currentInFlight, streamedOutputTokens: run.recorder.streamedOutputTokens }), PROGRESS_MS);
     try {
       const outcome = await run.run();
       flush();
