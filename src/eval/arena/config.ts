@@ -189,6 +189,8 @@ export function parseArenaConfig(text: string, file: string): ArenaConfig {
   if (modes.length === 0 || !modes.every((m): m is ArenaMode => ARENA_MODES.includes(m as ArenaMode))) {
     reader.fail(['mode'], `must be one of ${ARENA_MODES.join(', ')} or a list of them, got ${JSON.stringify(modeValue)}`);
   }
+  // Peer examination: a pair is judged only by the other candidates, so three is the least that judges anything.
+  if (modes.includes('peer') && names.length < 3) reader.fail(['mode'], `peer needs at least 3 candidates (each pair is judged by the others), got ${names.length}`);
   const baseline = reader.string(['baseline'], null);
   if (modes.includes('baseline')) {
     if (baseline === null) reader.fail(['baseline'], 'is required for mode baseline: name the candidate every other model is compared with');

@@ -4,6 +4,7 @@ import { resolveTarget } from '../../engine/jobs.js';
 import { startMockServer, type MockServer } from '../../mock/index.js';
 import { collectPairBattles, collectSingleGrades, planJudgeTasks, uniquePrompts, type AnswerTable, type PairBattleRecord, type Reply, type SingleGradeRecord } from './battles.js';
 import type { ArenaConfig, EndpointConfig } from './config.js';
+import { collectPeerBattles, peerPrompts, summarizePeer, type PeerResult } from './peer.js';
 import { loadPrompts, type PromptSet } from './prompts.js';
 import { loadQuestions } from './questions.js';
 import { summarizePairs, summarizeSingle, type PairSummary, type SingleLeaderboardRow } from './ratings.js';
@@ -37,8 +38,9 @@ export interface ArenaDocument {
     rating: ArenaConfig['rating'];
   };
   answers: Record<string, { question_id: number; answer: string | null; error: string | null }[]>;
-  modes: { single?: SingleModeResult; baseline?: PairModeResult; pairwise?: PairModeResult };
-  perf: { candidates: EndpointPerf[]; judge: EndpointPerf };
+  modes: { single?: SingleModeResult; baseline?: PairModeResult; pairwise?: PairModeResult; peer?: PeerResult };
+  /** `peer_judges`: what each candidate's judging cost in peer mode (requests and the engine's result document). */
+  perf: { candidates: EndpointPerf[]; judge: EndpointPerf; peer_judges?: EndpointPerf[] };
 }
 
 export interface ArenaRunOptions {
@@ -48,15 +50,16 @@ export interface ArenaRunOptions {
   log?: (line: string) => void;
 }
 
-function simOptions(config: EndpointConfig, role: 'candidate' | 'judge', index: number): Record<string, unknown> {
+function simOptions(config: EndpointConfig, role: 'candidate' | 'judge', index: number, peer = false): Record<string, unknown> {
   // Fast defaults so the offline demo takes seconds; candidates get different lengths so a 'longer' judge separates them.
-  const defaults: Record<string, unknown> = role === 'judge' ? { judgeRule: 'longer' } : { outputTokens: 16 * (index + 1) };
+  // In peer mode a simulated candidate is also a judge: 'longer' unless its sim options name another rule.
+  const defaults: Record<string, unknown> = role === 'judge' ? { judgeRule: 'longer' } : { outputTokens: 16 * (index + 1), ...(peer ? { judgeRule: 'longer' } : {}) };
   return { ttftMs: 5, itlMs: 1, ...defaults, ...config.sim, host: '127.0.0.1', port: 0, model: config.model ?? `sim-${config.name}` };
 }
 
-async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge', index: number, timeoutMs: number, servers: MockServer[]): Promise<Endpoint> {
+async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge', index: number, timeoutMs: number, servers: MockServer[], peer = false): Promise<Endpoint> {
   if (config.url === null) {
-    const options = simOptions(config, role, index);
+    const options = simOptions(config, role, index, peer);
     const server = await startMockServer(options);
     servers.push(server);
     return { name: config.name, target: { baseUrl: server.url, model: server.config.model, timeoutMs }, simulated: true, cacheSalt: `sim:${JSON.stringify(options)}` };
@@ -79,7 +82,8 @@ export async function runArena(config: ArenaConfig, options: ArenaRunOptions): P
   const requestOptions = { concurrency: config.concurrency, timeoutMs: config.timeoutMs, cacheDir };
   const servers: MockServer[] = [];
   try {
-    const candidates = await Promise.all(config.candidates.map((c, i) => openEndpoint(c, 'candidate', i, config.timeoutMs, servers)));
+    const peer = config.modes.includes('peer');
+    const candidates = await Promise.all(config.candidates.map((c, i) => openEndpoint(c, 'candidate', i, config.timeoutMs, servers, peer)));
     const judge = await openEndpoint(config.judge, 'judge', 0, config.timeoutMs, servers);
     const models = candidates.map((c) => c.name);
 
@@ -94,7 +98,18 @@ export async function runArena(config: ArenaConfig, options: ArenaRunOptions): P
     const replies = new Map<string, Reply>(judgePrompts.map((prompt, i) => [prompt, judgeRun.replies[i]!]));
 
     const modes: ArenaDocument['modes'] = {};
+    let peerPerf: EndpointPerf[] | undefined;
+    if (peer) {
+      // Every candidate judges every pair of the others, in both orders; all judges work at once.
+      const asked = candidates.map((c) => peerPrompts(c.name, models, questions, answers, prompts));
+      log(`arena: peer examination, ${asked.reduce((a, p) => a + p.length, 0)} judge requests spread over ${models.length} candidates`);
+      const runs = await Promise.all(candidates.map((c, i) => askAll(c, asked[i]!, config.judging, { ...requestOptions, log, what: 'peer verdicts' })));
+      const battles = candidates.flatMap((c, i) => collectPeerBattles(c.name, models, questions, answers, prompts, new Map<string, Reply>(asked[i]!.map((p, k) => [p, runs[i]!.replies[k]!]))));
+      modes.peer = summarizePeer(battles, models, answers, Object.fromEntries(models.map((m, i) => [m, asked[i]!.length])), config.rating);
+      peerPerf = runs.map((r) => r.perf);
+    }
     for (const mode of config.modes) {
+      if (mode === 'peer') continue;
       if (mode === 'single') {
         const grades = collectSingleGrades(models, questions, answers, prompts, replies);
         modes.single = { ...summarizeSingle(grades, models), grades };
@@ -113,7 +128,7 @@ export async function runArena(config: ArenaConfig, options: ArenaRunOptions): P
       },
       answers: Object.fromEntries(models.map((model, i) => [model, answerRuns[i]!.replies.map((r, q) => ({ question_id: q, answer: r.ok ? r.text : null, error: r.error }))])),
       modes,
-      perf: { candidates: answerRuns.map((run) => run.perf), judge: judgeRun.perf },
+      perf: { candidates: answerRuns.map((run) => run.perf), judge: judgeRun.perf, ...(peerPerf ? { peer_judges: peerPerf } : {}) },
     };
   } finally {
     await Promise.all(servers.map((server) => server.close()));
@@ -151,7 +166,12 @@ export function planArena(config: ArenaConfig): DryRunPlan {
   }
   lines.push(`judge ${config.judge.name} (${where(config.judge)}): ${judgePrompts.length} requests (pair modes ask both orders; prompts shared between modes are sent once), the first prompt:`);
   lines.push(...(judgePrompts[0] ?? '(none)').split('\n').map((line) => `  | ${line}`));
-  const total = questions.length * models.length + judgePrompts.length;
+  let peerRequests = 0;
+  if (config.modes.includes('peer')) {
+    for (const m of models) peerRequests += peerPrompts(m, models, questions, placeholders, prompts).length;
+    lines.push(`peer: every candidate judges every pair of the others in both orders: ${peerRequests} requests to the candidates themselves`);
+  }
+  const total = questions.length * models.length + judgePrompts.length + peerRequests;
   lines.push(`total: ${total} requests (fewer when the reply cache already holds some)`);
   return { questions: questions.length, answerRequests, judgeRequests: judgePrompts.length, total, text: lines.join('\n') };
 }

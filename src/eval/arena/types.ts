@@ -1,8 +1,8 @@
 // Shared arena types: battles, verdicts and ratings as they travel between the arena's parts.
 
 /** The judging modes users know from MT-bench and Chatbot Arena. */
-export type ArenaMode = 'single' | 'baseline' | 'pairwise';
-export const ARENA_MODES: readonly ArenaMode[] = ['single', 'baseline', 'pairwise'];
+export type ArenaMode = 'single' | 'baseline' | 'pairwise' | 'peer';
+export const ARENA_MODES: readonly ArenaMode[] = ['single', 'baseline', 'pairwise', 'peer'];
 
 /** A pairwise verdict as the judge wrote it: A, B, C (tie), or null when it could not be parsed. */
 export type PairVerdict = 'A' | 'B' | 'tie' | null;
