@@ -63,8 +63,13 @@ function perfLine(role: string, perf: EndpointPerf): string {
 export function arenaConsole(doc: ArenaDocument): string {
   const parts: string[] = [];
   if (doc.modes.single) parts.push(singleTable(doc.modes.single));
-  if (doc.modes.baseline) parts.push(pairTable('baseline', doc.modes.baseline, doc));
-  if (doc.modes.pairwise) parts.push(pairTable('pairwise', doc.modes.pairwise, doc));
+  if (doc.modes.single?.turn2) parts.push(`second turn (MT-bench two-turn questions), ${singleTable(doc.modes.single.turn2)}`);
+  for (const mode of ['baseline', 'pairwise'] as const) {
+    const result = doc.modes[mode];
+    if (!result) continue;
+    parts.push(pairTable(mode, result, doc));
+    if (result.turn2) parts.push(pairTable(`${mode}, second turn (MT-bench two-turn questions)`, result.turn2, doc));
+  }
   if (doc.modes.peer) parts.push(peerTable(doc.modes.peer));
   parts.push(['cost and speed', ...doc.perf.candidates.map((p) => perfLine('candidate', p)), perfLine('judge', doc.perf.judge), ...(doc.perf.peer_judges ?? []).map((p) => perfLine('peer judge', p))].join('\n'));
   return parts.join('\n\n');

@@ -23,6 +23,9 @@ export interface Question {
   question: string;
   category: string;
   reference: string | null;
+  /** MT-bench's second turn, asked with the model's own first answer in the history (null: one turn). */
+  turn2?: string | null;
+  reference2?: string | null;
 }
 
 /** Rating options; defaults are Chatbot Arena's. */
