@@ -41,9 +41,10 @@ export function stagePlan(base: RunPlan, by: LoadAxis, load: number, dir: string
   if (by === 'concurrency') {
     // At least two rounds per stage, so a stage reaches steady state instead of one burst and a tail.
     const requests = base.requests === null ? null : Math.max(base.requests, 2 * load);
-    return { ...base, concurrency: load, ratePerS: null, requests, outDir: dir, formats, quiet: true, json: false };
+    return { ...base, concurrency: load, ratePerS: null, requests, outDir: dir, formats, quiet: true, json: false, overwrite: true };
   }
-  return { ...base, ratePerS: load, outDir: dir, formats, quiet: true, json: false };
+  // overwrite: the command checked its whole folder (stages included) before the first stage.
+  return { ...base, ratePerS: load, outDir: dir, formats, quiet: true, json: false, overwrite: true };
 }
 
 const label = (by: LoadAxis, load: number) => (by === 'concurrency' ? `concurrency-${load}` : `rate-${Number(load.toFixed(3))}`);
@@ -78,7 +79,7 @@ export class StageRunner {
    * the server's warm-up (JIT, CUDA graphs, caches). Stage 0: its prompts are not sent again. Kept in `warmup/`.
    */
   async warmUp(outDir: string): Promise<StageResult> {
-    const plan: RunPlan = { ...this.base, concurrency: 4, ratePerS: null, requests: 8, durationMs: null, warmupRequests: 0, outDir: join(outDir, 'warmup'), formats: ['json'], quiet: true, json: false };
+    const plan: RunPlan = { ...this.base, concurrency: 4, ratePerS: null, requests: 8, durationMs: null, warmupRequests: 0, outDir: join(outDir, 'warmup'), formats: ['json'], quiet: true, json: false, overwrite: true };
     return this.execute(plan, 'concurrency', 4, null);
   }
 

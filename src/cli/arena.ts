@@ -5,6 +5,7 @@ import { loadArenaConfig } from '../eval/arena/config.js';
 import { arenaConsole } from '../eval/arena/report-console.js';
 import { writeArenaReports } from '../eval/arena/report.js';
 import { planArena, runArena } from '../eval/arena/run.js';
+import { parseByteCount, parseDurationMs } from '../util/parse.js';
 
 export interface ArenaFlags {
   config: string;
@@ -12,6 +13,9 @@ export interface ArenaFlags {
   out: string;
   cache: boolean;
   quiet?: boolean;
+  /** Override the config's timeout_ms and max_response_bytes. */
+  timeout?: string;
+  maxResponseBytes?: string;
 }
 
 /** Default output folder: fixed (not timestamped) so an interrupted or repeated arena reuses its reply cache. */
@@ -19,6 +23,8 @@ export const DEFAULT_ARENA_OUT = join('reports', 'arena');
 
 export async function arenaAction(flags: ArenaFlags, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
   const config = loadArenaConfig(flags.config);
+  if (flags.timeout !== undefined) config.timeoutMs = parseDurationMs(flags.timeout, '--timeout');
+  if (flags.maxResponseBytes !== undefined) config.maxResponseBytes = parseByteCount(flags.maxResponseBytes, '--max-response-bytes');
   if (flags.dryRun) {
     write(`${planArena(config).text}\n`);
     return 0;
@@ -42,6 +48,8 @@ export function arenaCommand(): Command {
     .option('--out <dir>', `output folder for arena.json, arena.html, charts/ and the reply cache (default ${DEFAULT_ARENA_OUT})`, DEFAULT_ARENA_OUT)
     .option('--no-cache', 'do not read or write the reply cache')
     .option('--quiet', 'print only the leaderboards')
+    .option('--timeout <time>', 'time limit per request, e.g. 90s (default: the config\'s timeout_ms, else 10m)')
+    .option('--max-response-bytes <size>', 'a reply longer than this (e.g. 16MiB) ends as response_too_large (default: the config\'s max_response_bytes, else 16MiB)')
     .action(async (flags: ArenaFlags) => {
       process.exitCode = await arenaAction(flags);
     });

@@ -1,5 +1,5 @@
 // `llmperf capacity`: search the highest load that meets the SLOs, print it with its interval and a sizing line.
-import { mkdirSync } from 'node:fs';
+import { makeOutDir, refuseReuse } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { findCapacity, stageTable, writeStageReport } from '../capacity/index.js';
@@ -33,7 +33,9 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     slos.push(parseSlo(`error_rate <= ${parsePositiveNumber(flags.maxErrorRate, '--max-error-rate')}`));
   }
   const outDir = base.outDir ?? join('reports', `capacity-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
-  mkdirSync(outDir, { recursive: true });
+  // A folder holding an earlier sweep's or search's stages is refused whole (stage runs then overwrite freely).
+  refuseReuse(outDir, Boolean(flags.overwrite), true);
+  makeOutDir(outDir);
   // Every flag is checked before the server starts, so a typo costs one line, not a warm-up.
   const search = {
     precision: parseFraction(flags.precision, '--precision'),

@@ -1,5 +1,6 @@
 // `llmperf eval`: accuracy benchmarks through the load engine's client, against a server or the built-in simulator.
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { makeOutDir } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { resolveTarget, type Target } from '../engine/jobs.js';
@@ -14,9 +15,10 @@ import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
 import { parseDatasets } from '../eval/registry.js';
 import { runEval, type EvalDocument, type Progress } from '../eval/runner.js';
 import type { RougeTokenizer } from '../eval/metrics/rouge.js';
+import { prepareSandbox } from '../eval/sandbox.js';
 import { renderScoreTable } from '../eval/table.js';
 import type { EvalMode, SimAnswer } from '../eval/types.js';
-import { parseChoice, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
+import { parseByteCount, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
 export interface EvalFlags {
   datasets?: string;
@@ -32,12 +34,17 @@ export interface EvalFlags {
   mode: string;
   seed: string;
   allowCodeExecution?: boolean;
+  unsafeNoSandbox?: boolean;
   out?: string;
   cache: boolean;
   cacheDir?: string;
   samples: string;
   maxTokens?: string;
   codeTimeout: string;
+  /** Default `10m`. */
+  timeout?: string;
+  /** Default `16MiB`. */
+  maxResponseBytes?: string;
   simAccuracy: string;
   rougeTokenizer?: string;
   needleLengths?: string;
@@ -45,6 +52,10 @@ export interface EvalFlags {
   needleSamples?: string;
   quiet?: boolean;
 }
+
+/** Per-request limits: reasoning models can think for minutes; 16 MiB is some 70,000 streamed tokens. */
+const DEFAULT_TIMEOUT = '10m';
+const DEFAULT_MAX_RESPONSE = '16MiB';
 
 /** The validated flags. */
 export interface EvalPlan {
@@ -59,12 +70,18 @@ export interface EvalPlan {
   mode: EvalMode;
   seed: number;
   allowCodeExecution: boolean;
+  /** Run HumanEval programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox: boolean;
   outDir: string;
   cache: boolean;
   cacheDir: string;
   samples: number;
   maxTokens: number | null;
   codeTimeoutMs: number;
+  /** Per-request time limit (--timeout). */
+  timeoutMs: number;
+  /** Per-request cap on response bytes (--max-response-bytes): an endless stream ends as response_too_large. */
+  maxResponseBytes: number;
   simAccuracy: number;
   rougeTokenizer: RougeTokenizer;
   needle: NeedleOptions;
@@ -87,12 +104,15 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     mode: parseChoice(flags.mode, '--mode', ['generate', 'loglikelihood'] as const),
     seed: parseNonNegativeInt(flags.seed, '--seed'),
     allowCodeExecution: flags.allowCodeExecution === true,
+    unsafeNoSandbox: flags.unsafeNoSandbox === true,
     outDir: flags.out ?? join('reports', `eval-${stamp}`),
     cache: flags.cache,
     cacheDir: flags.cacheDir ?? join('.llmperf-cache', 'eval'),
     samples: parsePositiveInt(flags.samples, '--samples'),
     maxTokens: flags.maxTokens === undefined ? null : parsePositiveInt(flags.maxTokens, '--max-tokens'),
     codeTimeoutMs: parsePositiveNumber(flags.codeTimeout, '--code-timeout') * 1000,
+    timeoutMs: parseDurationMs(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
+    maxResponseBytes: parseByteCount(flags.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, '--max-response-bytes'),
     simAccuracy,
     rougeTokenizer: parseChoice(flags.rougeTokenizer ?? 'rouge_score', '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
     needle: {
@@ -145,6 +165,14 @@ export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPl
 /** Loads, runs and writes eval.json + eval-samples.jsonl; returns the document. Used by the command and by tests. */
 export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
   const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot, needle: plan.needle });
+  // Decide how model-written code will run before any request is sent: a missing sandbox is a usage error now, not after the answers.
+  if (plan.allowCodeExecution && sets.some((s) => s.benchmark.executesCode)) {
+    const sandbox = await prepareSandbox({ unsafeNoSandbox: plan.unsafeNoSandbox });
+    // Said even with --quiet: running model-written code unsandboxed must never go unnoticed.
+    if (sandbox.kind === 'unsafe') process.stderr.write(`WARNING: ${sandbox.unprotected}\n`);
+    else log(`Model-written programs run under ${sandbox.bwrap}: own PID, network and user namespaces, read-only system view, private /tmp, limits.`);
+    if (sandbox.note) log(`note: ${sandbox.note}`);
+  }
   let simulator: MockServer | null = null;
   let target: Target;
   try {
@@ -157,9 +185,10 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     } else {
       target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
     }
+    target = { ...target, timeoutMs: plan.timeoutMs, maxResponseBytes: plan.maxResponseBytes };
     const warning = samplesWarning(plan, sets);
     if (warning) log(`warning: ${warning}`);
-    mkdirSync(plan.outDir, { recursive: true });
+    makeOutDir(plan.outDir);
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
     // The server's URL salts the cache (two servers may serve the same model id, e.g. before and after a
@@ -170,7 +199,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
         target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
-        allowCodeExecution: plan.allowCodeExecution, codeTimeoutMs: plan.codeTimeoutMs, rougeTokenizer: plan.rougeTokenizer, cache, simulated: simulator !== null, log,
+        allowCodeExecution: plan.allowCodeExecution, unsafeNoSandbox: plan.unsafeNoSandbox, codeTimeoutMs: plan.codeTimeoutMs, rougeTokenizer: plan.rougeTokenizer, cache, simulated: simulator !== null, log,
         warnings: warning ? [warning] : [],
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
         onProgress: progressPrinter(log),
@@ -198,13 +227,16 @@ export function evalCommand(): Command {
     .option('--concurrency <n>', 'requests in flight', '8')
     .addOption(new Option('--mode <mode>', 'generate (chat, answer parsed from text) or loglikelihood (completions echo+logprobs, multiple choice)').default('generate'))
     .option('--seed <n>', 'seed for shuffles, generated items and the simulator', '0')
-    .option('--allow-code-execution', 'let HumanEval run model-written Python (subprocess, time and memory limit, no secrets)')
+    .option('--allow-code-execution', 'let HumanEval run model-written Python, each program inside a bubblewrap sandbox (no network, no view of your files or processes, time/CPU/memory/file/process limits)')
+    .option('--unsafe-no-sandbox', 'with --allow-code-execution: run the programs WITHOUT bubblewrap (as nobody when root; limits and a process-group kill only)')
     .option('--out <dir>', 'output folder for eval.json, eval-samples.jsonl and the response cache')
     .option('--no-cache', 'do not read or write the response cache')
     .option('--cache-dir <dir>', 'response cache folder, shared by runs so an interrupted eval resumes', '.llmperf-cache/eval')
     .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
     .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
     .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
+    .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', DEFAULT_TIMEOUT)
+    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', DEFAULT_MAX_RESPONSE)
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
     .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', 'rouge_score')
     .option('--needle-lengths <list>', 'needle test: prompt lengths in tokens of 4 characters, e.g. 1k,4k,16k,64k', '1k,4k,16k')

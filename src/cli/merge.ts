@@ -1,5 +1,5 @@
 // `llmperf merge RESULT.json... --out DIR`: one result from the shards of a run (or any runs), with every report format.
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.js';
@@ -10,11 +10,13 @@ import { loadResult } from '../report/load.js';
 import { DEFAULT_FORMATS, parseFormats, summaryConsoleTable, writeReports } from '../report/index.js';
 import { mergeRequestFiles } from '../cluster/merge-records.js';
 import { clusterSections } from '../cluster/report-sections.js';
+import { makeOutDir, newRunId, refuseReuse } from '../util/out-dir.js';
 import { collect } from '../util/parse.js';
 import { handleUsage, usageExit } from './report.js';
 
 export interface MergeCommandOptions {
   out?: string;
+  overwrite?: boolean;
   format: string;
   slo: string[];
 }
@@ -42,13 +44,17 @@ export async function runMerge(paths: readonly string[], options: MergeCommandOp
   if (paths.length === 0) throw new UsageError('merge: give the result.json of every shard (or their --out folders)');
   const formats = parseFormats(options.format);
   const slos = options.slo.map(parseSlo);
+  refuseReuse(options.out, Boolean(options.overwrite));
   const loaded = expandInputs(paths, options.out).map(loadResult);
   const result = mergeResults(loaded.map((l) => l.result));
-  mkdirSync(options.out, { recursive: true });
+  // The merged result is a run of its own: a fresh id in result.json and in every row of the merged requests.csv.
+  result.run_id = newRunId();
+  makeOutDir(options.out);
   const { rows, missing } = mergeRequestFiles(
     loaded.map((l) => ({ resultPath: l.path, result: l.result })),
     (result.totals as { first_send_epoch_ms: number | null }).first_send_epoch_ms,
     join(options.out, 'requests.csv'),
+    result.run_id,
   );
   if (missing.length > 0) result.merged.notes.push(`no requests.csv beside ${missing.join(', ')}: the merged requests.csv lacks their rows`);
   const outcomes = slos.length > 0 ? evaluateSlos(result, slos) : [];
@@ -69,6 +75,7 @@ export function mergeCommand(): Command {
       .description('merge the results of shards (--shard I/N) into one: histograms without loss, counts summed, union window')
       .argument('<results...>', 'result.json files or --out folders of the shards')
       .option('--out <dir>', 'folder for the merged result.json, requests.csv and reports (required)')
+      .option('--overwrite', 'write into an --out folder even if it holds earlier results (they are replaced)')
       .option('--format <list>', 'comma-separated formats: table,json,csv,md,html,png', DEFAULT_FORMATS)
       .option('--slo <expr>', 'threshold checked on the merged result, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
       .action(async (paths: string[], options: MergeCommandOptions) => {

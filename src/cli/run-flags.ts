@@ -28,6 +28,7 @@ export function addRunOptions(command: Command): Command {
     .option('--idle-timeout <time>', 'end a request when no bytes arrive for this long (default: the timeout)')
     .option('--max-event-bytes <size>', 'fail a request as event_too_large when one SSE line or event exceeds this size (e.g. 512KB, 4MB)', '1MB')
     .option('--out <dir>', 'output folder (default reports/<timestamp>-<model>/)')
+    .option('--overwrite', "write into an --out folder even if it holds another run's results (they are replaced)")
     .option('--json', 'print the result document to stdout')
     .option('--seed <n>', 'seed for prompt order and arrivals', '0')
     .option('-q, --quiet', 'no progress line and no tables')

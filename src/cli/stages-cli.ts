@@ -1,5 +1,6 @@
 // Shared by `sweep` and `capacity`: load lists, percentages, the base plan, and how stages are isolated.
 import { UsageError } from '../errors.js';
+import { checkRate } from '../workload/limits.js';
 import { parsePositiveNumber } from '../util/parse.js';
 import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';
 import { parseResetPath, type CacheReset, type StageIsolation, type StageResult } from '../capacity/index.js';
@@ -11,6 +12,7 @@ import { tokenCounter } from '../workload/tokenizer.js';
 export function parseLoadList(text: string, flag: string, integer: boolean): number[] {
   const loads = text.split(',').map((part) => parsePositiveNumber(part.trim(), flag));
   if (integer && loads.some((load) => !Number.isInteger(load))) throw new UsageError(`${flag} ${text}: concurrency values must be whole numbers`);
+  if (!integer) for (const load of loads) checkRate(load, flag);
   return [...new Set(loads)].sort((a, b) => a - b);
 }
 

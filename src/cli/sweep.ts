@@ -1,5 +1,5 @@
 // `llmperf sweep`: a series of stages by concurrency or by rate, their summary table, curves and knee.
-import { mkdirSync } from 'node:fs';
+import { makeOutDir, refuseReuse } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { runSweep, stageTable, writeStageReport } from '../capacity/index.js';
@@ -34,7 +34,9 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   const cooldownMs = parseDurationMs(flags.cooldown, '--cooldown', true);
   const autoStages = parsePositiveInt(flags.autoStages, '--auto-stages');
   const outDir = base.outDir ?? join('reports', `sweep-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}`);
-  mkdirSync(outDir, { recursive: true });
+  // A folder holding an earlier sweep's or search's stages is refused whole (stage runs then overwrite freely).
+  refuseReuse(outDir, Boolean(flags.overwrite), true);
+  makeOutDir(outDir);
   const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
   try {
     const by = byRate ? 'rate' : 'concurrency';

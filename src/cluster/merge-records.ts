@@ -36,7 +36,7 @@ function labelOf(result: ResultDocument, position: number): string {
  * (a whole-ms shift, so re-merging is exact); a shard's local index j becomes the run's index j*N + I.
  * Rows are sorted by start time. Returns the number of rows written and the inputs that had no file.
  */
-export function mergeRequestFiles(inputs: readonly RecordsInput[], mergedFirstSendMs: number | null, outPath: string): { rows: number; missing: string[] } {
+export function mergeRequestFiles(inputs: readonly RecordsInput[], mergedFirstSendMs: number | null, outPath: string, runId?: string): { rows: number; missing: string[] } {
   const header: string[] = [];
   const rows: Array<{ start: number; label: string; index: number; cells: Map<string, string> }> = [];
   const missing: string[] = [];
@@ -59,10 +59,13 @@ export function mergeRequestFiles(inputs: readonly RecordsInput[], mergedFirstSe
       const local = Number(named.get('index'));
       if (shard && Number.isFinite(local)) named.set('index', String(local * shard.count + shard.index));
       if (!named.has('shard')) named.set('shard', label);
+      // Every row carries the merged run's id (the `shard` column still says where it came from).
+      if (runId !== undefined) named.set('run_id', runId);
       rows.push({ start: Number(named.get('start_ms')), label: named.get('shard')!, index: Number(named.get('index')), cells: named });
     }
   });
   rows.sort((a, b) => a.start - b.start || a.label.localeCompare(b.label) || a.index - b.index);
+  if (runId !== undefined && !header.includes('run_id')) header.push('run_id');
   const columns = [...header, 'shard'];
   const lines = [columns.join(',')];
   for (const row of rows) lines.push(columns.map((name) => quote(row.cells.get(name) ?? '')).join(','));

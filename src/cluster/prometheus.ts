@@ -31,42 +31,62 @@ function skipLabels(line: string, open: number): number {
   return -1;
 }
 
+/** Family types remembered per page at most (a page may declare hundreds of thousands). */
+const MAX_TYPES = 10_000;
+
 /**
- * Every gauge, counter and untyped sample of the page, label sets combined per name: summed (requests
- * running across models or engines add up), averaged for fractions. Histogram and summary families and
- * `_created` samples are left out; malformed lines are skipped, never fatal.
+ * Parses a page line by line as it arrives, label sets combined per name: summed (requests running across
+ * models or engines add up), averaged for fractions. Histogram and summary families and `_created` samples
+ * are left out; malformed lines are skipped, never fatal. `accept(name)` decides whether a new name is kept,
+ * so a page with 200,000 series costs what the kept names cost; refused samples are counted.
  */
-export function parsePrometheusText(text: string): ScrapeValues {
-  const types = new Map<string, string>();
-  const sums = new Map<string, { total: number; n: number }>();
-  for (const raw of text.split('\n')) {
+export class PrometheusPage {
+  private readonly types = new Map<string, string>();
+  private readonly sums = new Map<string, { total: number; n: number }>();
+  /** Sample lines whose name `accept` refused. */
+  refusedSamples = 0;
+
+  constructor(private readonly accept: (name: string) => boolean = () => true) {}
+
+  line(raw: string): void {
     const line = raw.trim();
-    if (line === '') continue;
+    if (line === '') return;
     if (line.startsWith('#')) {
       const typeLine = /^#\s*TYPE\s+(\S+)\s+(\S+)/.exec(line);
-      if (typeLine) types.set(typeLine[1]!, typeLine[2]!.toLowerCase());
-      continue;
+      if (typeLine && this.types.size < MAX_TYPES) this.types.set(typeLine[1]!, typeLine[2]!.toLowerCase());
+      return;
     }
     const nameMatch = NAME.exec(line);
-    if (!nameMatch) continue;
+    if (!nameMatch) return;
     const name = nameMatch[0];
-    if (name.endsWith('_created') || familyType(name, types) !== undefined) continue;
+    if (name.endsWith('_created') || familyType(name, this.types) !== undefined) return;
     let rest = name.length;
     if (line[rest] === '{') {
       rest = skipLabels(line, rest);
-      if (rest < 0) continue;
+      if (rest < 0) return;
     }
     const value = parseValue(line.slice(rest).trim().split(/\s+/)[0] ?? '');
-    if (!Number.isFinite(value)) continue;
-    const entry = sums.get(name);
+    if (!Number.isFinite(value)) return;
+    const entry = this.sums.get(name);
     if (entry) {
       entry.total += value;
       entry.n++;
-    } else sums.set(name, { total: value, n: 1 });
+    } else if (this.accept(name)) this.sums.set(name, { total: value, n: 1 });
+    else this.refusedSamples++;
   }
-  const values: ScrapeValues = new Map();
-  for (const [name, { total, n }] of sums) values.set(name, AVERAGED.test(name) ? total / n : total);
-  return values;
+
+  values(): ScrapeValues {
+    const values: ScrapeValues = new Map();
+    for (const [name, { total, n }] of this.sums) values.set(name, AVERAGED.test(name) ? total / n : total);
+    return values;
+  }
+}
+
+/** A whole page at once (see PrometheusPage). */
+export function parsePrometheusText(text: string): ScrapeValues {
+  const page = new PrometheusPage();
+  for (const raw of text.split('\n')) page.line(raw);
+  return page.values();
 }
 
 /** The skipped family a sample belongs to (`x_bucket` of histogram `x`), or undefined when it is kept. */

@@ -82,6 +82,8 @@ export class ClusterRun {
     if (this.scraper) {
       const metrics = await this.scraper.finish(totals?.first_send_epoch_ms ?? Date.parse(result.started_at));
       if (metrics.scrapes === 0) this.say(`Warning: --server-metrics ${metrics.url}: no scrape succeeded (${metrics.last_error ?? 'unknown error'})`);
+      else if (metrics.oversized_scrapes) this.say(`Warning: --server-metrics ${metrics.url}: ${metrics.oversized_scrapes} scrape(s) larger than 32 MB abandoned`);
+      if (metrics.dropped_samples) this.say(`Note: --server-metrics ${metrics.url}: more metrics than kept; up to ${metrics.dropped_samples} samples a scrape left out (the plotted families are always kept)`);
       result.server_metrics = metrics;
     }
   }

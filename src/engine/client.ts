@@ -22,6 +22,11 @@ export interface PreparedRequest {
   stream: boolean;
   /** Bound on one SSE line or event (--max-event-bytes; default 1 MiB). */
   maxEventBytes?: number;
+  /**
+   * Response body bytes beyond which the request ends as response_too_large (eval and arena keep every
+   * answer's text); counted as received and, for an encoded stream, also as decoded. Absent: no cap.
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -38,6 +43,8 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   private inflater: Transform | null = null;
   /** Encoded stream: arrival time of the latest compressed chunk, given to what it decodes to. */
   private arrivalMs = 0;
+  /** Encoded stream: bytes it decoded to so far (against --max-response-bytes). */
+  private decodedBytes = 0;
   /** Content-Encoding of a whole (non-streaming or error) body, decoded once at its end. */
   private bodyEncoding: string | null = null;
   /** undici has delivered the whole body, but an encoded stream is still being decoded. */
@@ -125,6 +132,8 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     this.inflater = inflater;
     inflater.on('data', (out: Buffer) => {
       if (this.done) return;
+      this.decodedBytes += out.length;
+      if (this.overCap(this.decodedBytes)) return;
       if (!(this.decoder as SseDecoder).push(out, this.arrivalMs)) this.abort(codedError('LLMPERF_STOPPED', this.state.errorMessage ?? 'stopped'));
     });
     inflater.on('error', (error: Error) => {
@@ -134,9 +143,20 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     inflater.on('end', () => this.complete(performance.now()));
   }
 
+  /** An endless response (a runaway generation, a hostile server) must not grow our memory until the timeout. */
+  private overCap(bytes: number): boolean {
+    const max = this.request.maxBytes;
+    if (max === undefined || bytes <= max) return false;
+    this.abort(codedError('LLMPERF_TOO_LARGE', `the response passed ${max} bytes (--max-response-bytes)`));
+    return true;
+  }
+
   onData(chunk: Buffer): boolean {
     const now = performance.now(); // clock first: parsing must never shift the timestamp
     if (this.done) return false;
+    const before = this.bodyBytes;
+    this.bodyBytes = before + chunk.length;
+    if (this.overCap(this.bodyBytes)) return false;
     if (this.inflater !== null) {
       this.arrivalMs = now;
       this.inflater.write(chunk);
@@ -150,8 +170,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     const chunks = this.state.bodyChunks;
     if (chunks !== null) {
       const limit = this.state.errorKind === null ? MAX_BODY_BYTES : MAX_ERROR_BODY_BYTES;
-      if (this.bodyBytes < limit) chunks.push(chunk);
-      this.bodyBytes += chunk.length;
+      if (before < limit) chunks.push(chunk);
     }
     return true;
   }

@@ -47,6 +47,7 @@ export function classifyError(error: Error & { code?: string }, responseStarted:
     case 'LLMPERF_STOPPED':
       return 'invalid_payload'; // the state already holds the real kind (first failure wins); this is a fallback
     case 'UND_ERR_RES_EXCEEDED_MAX_SIZE':
+    case 'LLMPERF_TOO_LARGE':
       return 'response_too_large';
     default:
       if (error.code && error.code.startsWith('ERR_TLS') || /certificate/i.test(error.message)) return 'tls_error';

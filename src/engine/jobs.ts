@@ -37,6 +37,15 @@ export interface JobOutcome {
 const EMPTY_PROMPT: Prompt = { messages: [], text: '', inputTokensEstimate: 0 };
 
 /**
+ * Jobs keep every response's text, so each response is capped. 16 MiB of SSE is some 70,000 streamed
+ * tokens at ~230 bytes per chunk, far past any answer's max_tokens; eight endless streams in flight
+ * peak near 215 MB RSS (test/eval/bounded-requests.test.ts measures it).
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** The jobs' per-request time limit when neither the caller nor the target sets one (reasoning models can think for minutes). */
+export const DEFAULT_JOB_TIMEOUT_MS = 600_000;
+
+/**
  * Sends every job once at `concurrency`, through the same client, recorder and scheduler as a load
  * test, so the caller also gets a normal result document of the jobs' serving performance.
  * Jobs are grouped by (api, stream) since one run serves one endpoint; groups run one after another,
@@ -45,7 +54,7 @@ const EMPTY_PROMPT: Prompt = { messages: [], text: '', inputTokensEstimate: 0 };
 export async function runJobs(
   target: Target,
   jobs: Job[],
-  options: { concurrency: number; onOutcome?: (outcome: JobOutcome) => void; timeoutMs?: number },
+  options: { concurrency: number; onOutcome?: (outcome: JobOutcome) => void; timeoutMs?: number; maxResponseBytes?: number },
 ): Promise<{ outcomes: JobOutcome[]; result: ResultDocument }> {
   const outcomes = new Array<JobOutcome>(jobs.length);
   const groups = new Map<string, number[]>();
@@ -70,12 +79,13 @@ export async function runJobs(
       prompts: indexes.map(() => EMPTY_PROMPT),
       outputTokens: null,
       extraBody: {},
-      timeoutMs: options.timeoutMs ?? target.timeoutMs ?? 600_000,
-      idleTimeoutMs: options.timeoutMs ?? target.timeoutMs ?? 600_000,
+      timeoutMs: options.timeoutMs ?? target.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS,
+      idleTimeoutMs: options.timeoutMs ?? target.timeoutMs ?? DEFAULT_JOB_TIMEOUT_MS,
       seed: 0,
       warmupRequests: 0,
       rejectUnauthorized: true,
       keepText: true,
+      maxResponseBytes: options.maxResponseBytes ?? target.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
     };
     config.bodies = indexes.map((index) => JSON.stringify({ model: target.model, ...jobs[index].body, ...streamFields(stream) }));
     const run = new LoadRun(config, {

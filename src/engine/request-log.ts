@@ -22,9 +22,13 @@ export class RequestLog {
   private pending = '';
   private flushScheduled: NodeJS.Immediate | null = null;
 
-  constructor(path: string) {
+  /** The last column, `run_id`: the same id as result.json's, so a file is never read with another run's result. */
+  private readonly runIdCell: string;
+
+  constructor(path: string, runId?: string) {
     this.fd = openSync(path, 'w');
-    writeSync(this.fd, REQUEST_CSV_COLUMNS.join(',') + '\n');
+    this.runIdCell = runId === undefined ? '' : ',' + cell(runId);
+    writeSync(this.fd, REQUEST_CSV_COLUMNS.join(',') + (runId === undefined ? '' : ',run_id') + '\n');
   }
 
   /**
@@ -40,7 +44,7 @@ export class RequestLog {
       if (i > 0) line += ',';
       line += cell(record[REQUEST_CSV_COLUMNS[i]]);
     }
-    this.pending += line + '\n';
+    this.pending += line + this.runIdCell + '\n';
     if (this.pending.length >= 32_768) this.flush();
     else if (this.flushScheduled === null) this.flushScheduled = setImmediate(() => this.flush());
   }

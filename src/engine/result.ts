@@ -7,6 +7,7 @@ import { buildSummary } from '../metrics/summary.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
+import { redactUrl } from '../util/redact.js';
 import { DEFAULT_MAX_EVENT_BYTES } from './stream.js';
 
 export { clientHealth };
@@ -18,7 +19,7 @@ export const VERSION: string = packageJson.version;
 /** The parts of the configuration that let a user rerun the test; header values never appear. */
 export function configDocument(config: LoadConfig, extra: Record<string, unknown> = {}): RunConfigDocument {
   return {
-    url: config.target.baseUrl,
+    url: redactUrl(config.target.baseUrl),
     model: config.target.model,
     api: config.api,
     stream: config.stream,
@@ -46,6 +47,8 @@ export interface ResultMeta {
   endedAt: Date;
   simulated: boolean;
   extraConfig?: Record<string, unknown>;
+  /** The run's id, also in every row of its requests.csv (`report` refuses a pair whose ids differ). */
+  runId?: string;
 }
 
 export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: ResultMeta): ResultDocument {
@@ -56,6 +59,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
   const summary = { ...buildSummary(outcome.totals, outcome.histograms), ...workloadSummary(outcome.totals.workload, config.ignoreEos ?? false) };
   return {
     schema: RESULT_SCHEMA,
+    ...(meta.runId === undefined ? {} : { run_id: meta.runId }),
     tool: { name: 'llmperf', version: VERSION, node: process.version, platform: `${process.platform}-${process.arch}`, cpus: cpus().length },
     started_at: meta.startedAt.toISOString(),
     ended_at: meta.endedAt.toISOString(),

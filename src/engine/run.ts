@@ -4,7 +4,7 @@ import type { Agent } from 'undici';
 import type { Histogram } from '../metrics/histogram.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
 import type { RunTotals } from '../metrics/summary.js';
-import { arrivalSchedule, type ArrivalKind } from '../workload/arrivals.js';
+import { arrivalStream, type ArrivalKind } from '../workload/arrivals.js';
 import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { WorkloadStats } from '../workload/summary.js';
@@ -14,7 +14,7 @@ import { Recorder } from './recorder.js';
 import { Redactor, secretsOf } from '../util/redact.js';
 import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
-import { globalIndex, shareCount, takeShare, type Share } from './workers/share.js';
+import { globalIndex, shareCount, shareOfStream, type Share } from './workers/share.js';
 import { RequestState } from './stream.js';
 import { checkUsageBounds } from './usage.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
@@ -54,6 +54,8 @@ export interface LoadConfig {
   rejectUnauthorized: boolean;
   /** Keep the response text of every request (eval needs it; a load run does not). */
   keepText?: boolean;
+  /** Response bytes beyond which a request fails as response_too_large (eval and arena bound what they keep); absent: no cap. */
+  maxResponseBytes?: number;
   /** Exact request bodies, request i sending bodies[i] (jobs); when set, prompts are not used. */
   bodies?: string[];
   /** This run is one worker thread's share of a larger one (--workers): it sends only these request indexes. */
@@ -137,7 +139,7 @@ export class LoadRun {
       : (index: number, intendedMs: number) => this.launch(index, intendedMs);
     const total = expected ?? Infinity;
     if (config.ratePerS !== null) {
-      const schedule = arrivalSchedule({
+      const arrivals = arrivalStream({
         kind: config.arrival ?? 'poisson',
         ratePerS: config.ratePerS,
         count: total,
@@ -147,8 +149,8 @@ export class LoadRun {
         rampUpMs: config.rampUpMs,
       });
       // A worker's share of the one schedule: together the workers send exactly the single-thread arrivals.
-      const offsets = share ? takeShare(schedule, share) : schedule;
-      this.scheduler = new OpenLoop(offsets, config.concurrency, launch);
+      const next = share ? shareOfStream(arrivals, share) : arrivals;
+      this.scheduler = new OpenLoop(next, config.concurrency, launch);
     } else {
       const count = share ? shareCount(total, share) : total;
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
@@ -235,7 +237,7 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes };
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;

@@ -100,26 +100,39 @@ export class ClosedLoop implements Scheduler {
   }
 }
 
+/** Node's timers hold at most 2^31 - 1 ms; a longer arrival gap is waited out in steps of this. */
+const MAX_TIMER_STEP_MS = 2 ** 31 - 1;
+
+/** Arrivals made due in one timer callback at most: a burst at one instant yields to I/O between batches. */
+const MAX_ARRIVALS_PER_TICK = 10_000;
+
 /**
- * Open loop: arrivals at absolute offsets computed up front; at most `cap` in flight. An arrival
- * that finds the cap full waits in a FIFO, and that wait is measured (queue_ms), never hidden.
+ * Open loop: arrivals at absolute offsets drawn one at a time from `nextOffsetMs` (Infinity: no more);
+ * at most `cap` in flight. An arrival that finds the cap full waits in a FIFO, and that wait is measured
+ * (queue_ms), never hidden. Only the arrivals already due are held, so memory does not grow with -n.
  */
 export class OpenLoop implements Scheduler {
   private next = 0;
   private active = 0;
   private stopped = false;
+  /** Due arrivals waiting for a free slot: their index and intended offset. */
   private readonly waiting: number[] = [];
+  private readonly waitingOffsets: number[] = [];
   private waitingHead = 0;
+  /** The next arrival not yet due (Infinity once the schedule has ended). */
+  private upcomingMs: number;
   private startMs = 0;
   private timer: NodeJS.Timeout | null = null;
   private onIdle: () => void = () => {};
   readonly scheduleLagUs: Histogram = createHistogram();
 
   constructor(
-    private readonly offsetsMs: Float64Array,
+    private readonly nextOffsetMs: () => number,
     private readonly cap: number,
     private readonly launch: Launch,
-  ) {}
+  ) {
+    this.upcomingMs = nextOffsetMs();
+  }
 
   get inFlight(): number {
     return this.active;
@@ -142,6 +155,7 @@ export class OpenLoop implements Scheduler {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.waiting.length = 0;
+    this.waitingOffsets.length = 0;
     this.waitingHead = 0;
     this.checkIdle();
   }
@@ -150,15 +164,16 @@ export class OpenLoop implements Scheduler {
     this.timer = null;
     if (this.stopped) return;
     const elapsedMs = performance.now() - this.startMs;
-    const offsets = this.offsetsMs;
-    while (this.next < offsets.length && offsets[this.next] <= elapsedMs) {
-      recordUs(this.scheduleLagUs, (elapsedMs - offsets[this.next]) * 1000);
+    for (let n = 0; n < MAX_ARRIVALS_PER_TICK && this.upcomingMs <= elapsedMs; n++) {
+      recordUs(this.scheduleLagUs, (elapsedMs - this.upcomingMs) * 1000);
       this.waiting.push(this.next++);
+      this.waitingOffsets.push(this.upcomingMs);
+      this.upcomingMs = this.nextOffsetMs();
     }
     this.drain();
-    if (this.next < offsets.length) {
-      const delayMs = offsets[this.next] - (performance.now() - this.startMs);
-      this.timer = setTimeout(() => this.tick(), Math.max(0, delayMs));
+    if (this.upcomingMs !== Infinity) {
+      const delayMs = this.upcomingMs - (performance.now() - this.startMs);
+      this.timer = setTimeout(() => this.tick(), Math.min(MAX_TIMER_STEP_MS, Math.max(0, delayMs)));
     } else {
       this.checkIdle();
     }
@@ -166,18 +181,20 @@ export class OpenLoop implements Scheduler {
 
   private drain(): void {
     while (this.waitingHead < this.waiting.length && this.active < this.cap && !this.stopped) {
-      const index = this.waiting[this.waitingHead++];
+      const index = this.waiting[this.waitingHead];
+      const offsetMs = this.waitingOffsets[this.waitingHead++];
       this.active++;
-      this.launch(index, this.startMs + this.offsetsMs[index]);
+      this.launch(index, this.startMs + offsetMs);
     }
     if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {
       this.waiting.splice(0, this.waitingHead);
+      this.waitingOffsets.splice(0, this.waitingHead);
       this.waitingHead = 0;
     }
   }
 
   private checkIdle(): void {
-    const nothingLeft = this.stopped || (this.next >= this.offsetsMs.length && this.waitingHead >= this.waiting.length);
+    const nothingLeft = this.stopped || (this.upcomingMs === Infinity && this.waitingHead >= this.waiting.length);
     if (nothingLeft && this.active === 0) this.onIdle();
   }
 }

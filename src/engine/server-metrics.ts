@@ -1,6 +1,8 @@
 // `--server-metrics URL`: scrapes the server's Prometheus endpoint once a second during a run, off the hot path.
 import { UsageError } from '../errors.js';
-import { parsePrometheusText, type ScrapeValues } from '../cluster/prometheus.js';
+import { PrometheusPage, type ScrapeValues } from '../cluster/prometheus.js';
+import { redactUrl } from '../util/redact.js';
+import { SeriesStore } from './server-series.js';
 
 /** The series a result stores: `t_s` counts from `t0_epoch_ms`, the client's first send (the time series' origin). */
 export interface ServerMetricsDocument {
@@ -12,7 +14,18 @@ export interface ServerMetricsDocument {
   last_error: string | null;
   /** Metric name -> [t_s, value] pairs; label sets combined (summed, fractions averaged). */
   series: Record<string, Array<[number, number]>>;
+  /** Scrapes abandoned past MAX_SCRAPE_BYTES (counted in failed_scrapes too). */
+  oversized_scrapes?: number;
+  /** Most samples of one scrape left out because their metric was beyond the `maxSeries` names kept. */
+  dropped_samples?: number;
+  /** Every k-th scrape is kept in `series` (1 until a long run fills MAX_POINTS; then 2, 4...). */
+  point_stride?: number;
 }
+
+/** The most bytes read of one scrape: a big vLLM page is well under 1 MB; an endless body is cut here. */
+export const MAX_SCRAPE_BYTES = 32 * 1024 * 1024;
+/** The longest line parsed (a label set is never near it); longer lines are skipped. */
+const MAX_LINE_CHARS = 64 * 1024;
 
 /** Names the report plots; kept first when a server exposes more metrics than `maxSeries`. */
 export const KNOWN_SERVER_METRICS = [
@@ -38,9 +51,9 @@ export function normalizeMetricsUrl(text: string): string {
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--server-metrics ${text}: not a URL; use e.g. http://host:8000/metrics`);
+    throw new UsageError(`--server-metrics ${redactUrl(text)}: not a URL; use e.g. http://host:8000/metrics`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server-metrics ${text}: must be http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--server-metrics ${redactUrl(text)}: must be http:// or https://`);
   if (url.pathname === '/' || url.pathname === '') url.pathname = '/metrics';
   return url.toString();
 }
@@ -50,10 +63,14 @@ export class ServerMetricsScraper {
   private readonly timeoutMs: number;
   private readonly maxSeries: number;
   private readonly now: () => number;
-  private readonly samples: Array<{ epochMs: number; values: ScrapeValues }> = [];
+  /** Aggregated on arrival: one bounded array of points per kept name, never every scrape. */
+  private readonly store: SeriesStore;
   private timer: NodeJS.Timeout | null = null;
   private pending: Promise<void> | null = null;
+  private scrapes = 0;
   private failed = 0;
+  private oversized = 0;
+  private droppedSamples = 0;
   private lastError: string | null = null;
 
   constructor(
@@ -64,6 +81,7 @@ export class ServerMetricsScraper {
     this.timeoutMs = options.timeoutMs ?? Math.max(500, Math.min(5000, this.intervalMs * 2));
     this.maxSeries = options.maxSeries ?? 200;
     this.now = options.now ?? Date.now;
+    this.store = new SeriesStore(KNOWN_SERVER_METRICS, this.maxSeries);
   }
 
   /** One scrape now, then one per interval; the timer is unref'd so it never keeps the process alive. */
@@ -96,43 +114,73 @@ export class ServerMetricsScraper {
   private async scrape(): Promise<void> {
     const sentMs = this.now();
     try {
-      const response = await fetch(this.url, { signal: AbortSignal.timeout(this.timeoutMs), headers: { accept: 'text/plain' } });
-      const text = await response.text();
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const values = await this.read();
       const receivedMs = this.now();
+      this.scrapes++;
       // The server read its gauges somewhere between send and receive: the midpoint is the best single estimate.
-      this.samples.push({ epochMs: (sentMs + receivedMs) / 2, values: parsePrometheusText(text) });
+      this.store.add((sentMs + receivedMs) / 2, values);
     } catch (error) {
       this.failed++;
       this.lastError = error instanceof Error ? error.message : String(error);
     }
   }
 
+  /** One page, parsed line by line as it arrives, at most MAX_SCRAPE_BYTES, only the kept names held. */
+  private async read(): Promise<ScrapeValues> {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(new Error(`no complete answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    try {
+      const response = await fetch(this.url, { signal: abort.signal, headers: { accept: 'text/plain' } });
+      if (!response.ok || response.body === null) {
+        await response.body?.cancel().catch(() => {});
+        throw new Error(`HTTP ${response.status}`);
+      }
+      const page = new PrometheusPage((name) => this.store.accepts(name));
+      const decoder = new TextDecoder();
+      let bytes = 0;
+      let rest = '';
+      let skipping = false;
+      for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+        bytes += chunk.length;
+        if (bytes > MAX_SCRAPE_BYTES) {
+          this.oversized++;
+          abort.abort();
+          throw new Error(`the page is larger than ${MAX_SCRAPE_BYTES / (1024 * 1024)} MB; scrape abandoned`);
+        }
+        const lines = (rest + decoder.decode(chunk, { stream: true })).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) {
+          if (!skipping) page.line(line);
+          skipping = false;
+        }
+        // A line without an end in sight is skipped whole, not held.
+        if (rest.length > MAX_LINE_CHARS) {
+          rest = '';
+          skipping = true;
+        }
+      }
+      if (!skipping) page.line(rest + decoder.decode());
+      this.droppedSamples = Math.max(this.droppedSamples, page.refusedSamples);
+      return page.values();
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private document(t0EpochMs: number): ServerMetricsDocument {
-    const names = new Set<string>();
-    for (const { values } of this.samples) for (const name of values.keys()) names.add(name);
-    const known = KNOWN_SERVER_METRICS.filter((name) => names.has(name));
-    const others = [...names].filter((name) => !(known as string[]).includes(name)).sort();
-    const kept = [...known, ...others].slice(0, this.maxSeries);
     // Times on a whole-millisecond grid: shifting them onto another origin in `merge` stays exact.
     const t0Ms = Math.round(t0EpochMs);
-    const series: Record<string, Array<[number, number]>> = {};
-    for (const name of kept) {
-      const points: Array<[number, number]> = [];
-      for (const { epochMs, values } of this.samples) {
-        const value = values.get(name);
-        if (value !== undefined) points.push([(Math.round(epochMs) - t0Ms) / 1000, value]);
-      }
-      series[name] = points;
-    }
     return {
-      url: this.url,
+      url: redactUrl(this.url),
       t0_epoch_ms: t0Ms,
       interval_ms: this.intervalMs,
-      scrapes: this.samples.length,
+      scrapes: this.scrapes,
       failed_scrapes: this.failed,
       last_error: this.lastError,
-      series,
+      series: this.store.series(t0Ms),
+      oversized_scrapes: this.oversized,
+      dropped_samples: this.droppedSamples,
+      point_stride: this.store.stride,
     };
   }
 }

@@ -1,6 +1,7 @@
 // The server under test: base URL normalisation, API paths, auth headers, and model discovery.
 import { request } from 'undici';
 import { TargetError, UsageError } from '../errors.js';
+import { redactUrl } from '../util/redact.js';
 
 /** The OpenAI APIs llmperf load-tests: chat completions, completions, and embeddings (no tokens out). */
 export type ApiKind = 'chat' | 'completions' | 'embeddings';
@@ -13,30 +14,68 @@ export interface Target {
   /** Extra request headers (secrets possible: never written anywhere). */
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /** Per-request cap on response bytes for eval and arena jobs (--max-response-bytes); absent: the jobs' default. */
+  maxResponseBytes?: number;
 }
 
-/** Parses `http://host:8000`, `http://host:8000/`, `http://host:8000/v1` alike into a base URL without /v1. */
+/**
+ * Parses `http://host:8000`, `http://host:8000/`, `http://host:8000/v1` alike into a base URL without /v1.
+ * A query (`?api_key=...`, `?api-version=...`) is kept and sent on every request: some gateways need it.
+ * Its values may be credentials, so they are redacted wherever the URL is printed or written.
+ */
 export function normalizeBaseUrl(raw: string): string {
+  // Echoed redacted: a refused URL may still carry a password or a key in its query.
+  const shown = redactUrl(raw);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new UsageError(`--url ${raw}: not a valid URL; use a form like http://127.0.0.1:8000`);
+    throw new UsageError(`--url ${shown}: not a valid URL; use a form like http://127.0.0.1:8000`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`--url ${raw}: only http:// and https:// are supported`);
+    throw new UsageError(`--url ${shown}: only http:// and https:// are supported`);
   }
   if (url.username || url.password) {
-    throw new UsageError(`--url: credentials in the URL are not allowed; pass the key with --api-key-env`);
+    throw new UsageError(`--url ${shown}: credentials in the URL are not allowed; pass the key with --api-key-env`);
   }
   const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
-  return `${url.origin}${path}`;
+  return `${url.origin}${path}${url.search}`;
 }
 
+/** The request path (and the base URL's query, if any) of an API on a target. */
 export function apiPath(baseUrl: string, api: ApiKind | 'models' | 'embeddings'): string {
-  const prefix = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  const base = new URL(baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
   const tail = api === 'chat' ? 'chat/completions' : api;
-  return `${prefix}/v1/${tail}`;
+  return `${prefix}/v1/${tail}${base.search}`;
+}
+
+/** The most of a `GET /v1/models` answer read: a real list is a few KB; an endless body must not fill memory. */
+export const MAX_MODEL_LIST_BYTES = 1024 * 1024;
+
+/**
+ * The first model id of a `GET /v1/models` body, read up to MAX_MODEL_LIST_BYTES (the body is destroyed
+ * beyond that, with a one-line TargetError); null when the body is not a model list.
+ */
+export async function readModelList(body: AsyncIterable<Buffer> & { destroy(): unknown }, origin: string): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body) {
+    bytes += chunk.length;
+    if (bytes > MAX_MODEL_LIST_BYTES) {
+      body.destroy();
+      throw new TargetError(`${origin}: GET /v1/models sent more than 1 MB, not a model list; pass --model NAME to skip model discovery`);
+    }
+    chunks.push(chunk);
+  }
+  let listed: { data?: Array<{ id?: unknown }> } | null;
+  try {
+    listed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { data?: Array<{ id?: unknown }> } | null;
+  } catch {
+    return null;
+  }
+  const first = listed?.data?.[0]?.id;
+  return typeof first === 'string' ? first : null;
 }
 
 /** Request headers for a target: JSON content type, bearer auth, then the user's headers. */
@@ -47,10 +86,24 @@ export function requestHeaders(target: Target): Record<string, string> {
   return headers;
 }
 
+/**
+ * An HTTP header value carries Latin-1 bytes without line breaks (RFC 9110); undici refuses anything else
+ * on every request, which read as "cannot reach the server". Bad input instead: one line naming where the
+ * value came from, never the (secret) value itself.
+ */
+export function checkHeaderValue(value: string, where: string): string {
+  if (/[\r\n\0]/.test(value)) throw new UsageError(`${where}: the value contains a line break or NUL; a header value is one line`);
+  // eslint-disable-next-line no-control-regex
+  if (/[^\t\x20-\x7e\x80-\xff]/.test(value)) {
+    throw new UsageError(`${where}: the value holds a control character or a character outside Latin-1, which HTTP headers cannot carry; check for a stray character`);
+  }
+  return value;
+}
+
 /** Reads the API key from the named environment variable (never from a flag value). */
 export function apiKeyFromEnv(variable = 'OPENAI_API_KEY'): string | undefined {
   const value = process.env[variable];
-  return value && value.length > 0 ? value : undefined;
+  return value && value.length > 0 ? checkHeaderValue(value, `the API key in $${variable}`) : undefined;
 }
 
 /**
@@ -59,7 +112,7 @@ export function apiKeyFromEnv(variable = 'OPENAI_API_KEY'): string | undefined {
  */
 export async function discoverModel(target: Omit<Target, 'model'>): Promise<string> {
   const url = new URL(apiPath(target.baseUrl, 'models'), target.baseUrl);
-  let body: unknown;
+  let first: string | null;
   try {
     const response = await request(url, {
       method: 'GET',
@@ -73,14 +126,13 @@ export async function discoverModel(target: Omit<Target, 'model'>): Promise<stri
         `${url.origin}: GET /v1/models answered HTTP ${response.statusCode}; pass --model NAME to skip model discovery`,
       );
     }
-    body = await response.body.json();
+    first = await readModelList(response.body, url.origin);
   } catch (error) {
     if (error instanceof TargetError) throw error;
     const code = (error as { code?: string }).code ?? (error as Error).message;
     throw new TargetError(`${url.origin}: cannot reach the server (${code}); check --url and that the server is running`);
   }
-  const first = (body as { data?: Array<{ id?: unknown }> }).data?.[0]?.id;
-  if (typeof first !== 'string') {
+  if (first === null) {
     throw new TargetError(`${url.origin}: GET /v1/models lists no model; pass --model NAME`);
   }
   return first;

@@ -8,7 +8,7 @@ export { buildAnswerKey } from './answer-key.js';
 export { ResponseCache, NoCache, type CachedResponse } from './cache.js';
 export { renderScoreTable } from './table.js';
 export { renderEvalHtml, escapeHtml } from './report.js';
-export { runPython, CODE_EXECUTION_REFUSAL, type SandboxOptions, type SandboxResult } from './sandbox.js';
+export { runPython, prepareSandbox, CODE_EXECUTION_REFUSAL, type SandboxMode, type SandboxOptions, type SandboxResult } from './sandbox.js';
 export { loglikelihoodJob, parseLogprobs, continuationLogprob, detectOffsetUnit, serverTokenCount, type TokenLogprobs, type OffsetUnit } from './loglikelihood.js';
 export * from './extract.js';
 export { latexEquivalent, normalizeLatex } from './latex.js';

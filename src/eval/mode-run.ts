@@ -46,7 +46,7 @@ export function progressFor(options: RunOptions, benchmark: string, offset = 0, 
 }
 
 export function scoreContext(options: RunOptions): ScoreContext {
-  return { seed: options.seed, allowCodeExecution: options.allowCodeExecution, codeTimeoutMs: options.codeTimeoutMs, rougeTokenizer: options.rougeTokenizer ?? 'rouge_score' };
+  return { seed: options.seed, allowCodeExecution: options.allowCodeExecution, codeTimeoutMs: options.codeTimeoutMs, unsafeNoSandbox: options.unsafeNoSandbox, rougeTokenizer: options.rougeTokenizer ?? 'rouge_score' };
 }
 
 /** The generate-mode headline (general_qa's depends on the ROUGE tokenizer). */

@@ -1,6 +1,7 @@
 // The eval pipeline: items -> prompts -> jobs (cached) -> responses -> extraction -> scores -> eval.json and review file.
 import type { Target } from '../engine/jobs.js';
 import type { ResultDocument } from '../metrics/schema.js';
+import { redactUrl } from '../util/redact.js';
 import { aggregateSamples, type SubsetScore } from './aggregate.js';
 import type { ResponseCache } from './cache.js';
 import { hashFiles, sha256 } from './data.js';
@@ -88,6 +89,8 @@ export interface RunOptions {
   maxTokens?: number | null;
   allowCodeExecution: boolean;
   codeTimeoutMs: number;
+  /** Run model-written programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox?: boolean;
   /** ROUGE tokenization for general_qa (default rouge_score's). */
   rougeTokenizer?: RougeTokenizer;
   cache: ResponseCache;
@@ -158,7 +161,7 @@ export async function runBenchmark(p: Prepared, options: RunOptions, capability:
 /** Runs every benchmark in order and assembles eval.json. */
 export async function runEval(prepared: readonly Prepared[], options: RunOptions): Promise<EvalDocument> {
   const started = new Date();
-  const doc: EvalDocument = { schema: EVAL_SCHEMA, started_at: started.toISOString(), ended_at: '', simulated: options.simulated, model: options.target.model, url: options.target.baseUrl, warnings: [...(options.warnings ?? [])], benchmarks: {}, perf: {} };
+  const doc: EvalDocument = { schema: EVAL_SCHEMA, started_at: started.toISOString(), ended_at: '', simulated: options.simulated, model: options.target.model, url: redactUrl(options.target.baseUrl), warnings: [...(options.warnings ?? [])], benchmarks: {}, perf: {} };
   const capability: Capability = { loglikelihood: undefined };
   for (const p of prepared) {
     options.log(`${p.benchmark.name}: ${p.loaded.items.length} item(s), mode ${options.mode}`);

@@ -1,16 +1,25 @@
-// Runs model-written Python in a child process: own temp folder, time limit, memory limit, no inherited secrets.
-import { execFileSync, spawn } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// Runs model-written Python: under bubblewrap (namespaces, read-only view, limits), or only if asked, unsandboxed as nobody.
+import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.js';
+import { BWRAP_ENV, NOBODY, bwrapCommand, nobodyCanReach, probeBwrap, sandboxPython, spawnIdentity } from './sandbox/bwrap.js';
+import { runChild, type ChildResult } from './sandbox/child.js';
+import { limitsPrelude, sandboxEnv, type ProgramLimits } from './sandbox/limits.js';
+import { pythonInstall, type PythonInstall } from './sandbox/python.js';
+
+export { findPython, pythonExecutable } from './sandbox/python.js';
+export { sandboxEnv } from './sandbox/limits.js';
+export { liveChildren } from './sandbox/child.js';
 
 export interface SandboxOptions {
-  /** Wall-clock limit per program; the whole process group is killed when it passes. */
+  /** Wall-clock limit per program; the whole sandbox (or process group) is killed when it passes. */
   timeoutMs: number;
   /** Address-space limit (RLIMIT_AS) in MiB. */
   memoryMb: number;
   python?: string;
+  /** Run without bubblewrap (--unsafe-no-sandbox): only limits, a process group and, as root, the nobody user. */
+  unsafeNoSandbox?: boolean;
 }
 
 export interface SandboxResult {
@@ -21,108 +30,99 @@ export interface SandboxResult {
   durationMs: number;
 }
 
+/** How programs will run: inside bubblewrap, or (only with --unsafe-no-sandbox) without it. */
+export type SandboxMode =
+  /** `note`: said once before programs run (e.g. which interpreter serves when ours is out of nobody's reach). */
+  | { kind: 'bwrap'; bwrap: string; install: PythonInstall; note: string | null }
+  | { kind: 'unsafe'; install: PythonInstall; unprotected: string; note: string | null };
+
 export const CODE_EXECUTION_REFUSAL =
   'humaneval runs model-written Python on this machine; it is refused unless you pass --allow-code-execution ' +
-  '(each program then runs in its own subprocess with a time and memory limit, a temporary folder and no secrets in its environment)';
+  '(each program then runs under bubblewrap: no network, no view of your files or processes, its own /tmp, and time, CPU, memory, file-size and process limits)';
 
-/**
- * A prelude that sets the memory limit from inside Python (resource.setrlimit, the same limit `ulimit -v`
- * sets, without needing a shell) and disables core dumps, before any model-written line runs.
- */
-function prelude(memoryMb: number): string {
-  const bytes = memoryMb * 1024 * 1024;
-  return [
-    'import resource as _r, sys as _s',
-    `try:\n    _r.setrlimit(_r.RLIMIT_AS, (${bytes}, ${bytes}))\nexcept Exception:\n    pass`,
-    'try:\n    _r.setrlimit(_r.RLIMIT_CORE, (0, 0))\nexcept Exception:\n    pass',
-    'del _r, _s',
-    '',
-  ].join('\n');
+/** Per-program limits beyond the caller's time and memory limits. */
+const FILE_MB = 16;
+const TMP_MB = 64;
+const PROCESSES = 16;
+const OPEN_FILES = 256;
+
+/** What a program can still do without the sandbox, said plainly (printed before any program runs). */
+function unprotected(): string {
+  const asRoot = process.getuid?.() === 0;
+  const who = asRoot
+    ? `as uid ${NOBODY} (nobody): it can read every world-readable file (your source tree, datasets) and write wherever nobody may, such as /tmp`
+    : 'as YOU: it can read and write all your files (SSH keys, cloud credentials, this eval\'s output) and read this process\'s environment and command line through /proc, API keys included';
+  return `--unsafe-no-sandbox: model-written programs run WITHOUT a sandbox, ${who}; they can use the network (loopback services included), ` +
+    'and a process that starts its own session (setsid) survives the eval. Only the time, CPU, memory and file-size limits and the kill of the process group protect you.';
 }
 
+const modes = new Map<string, Promise<SandboxMode>>();
+
 /**
- * The Python interpreter's absolute path, looked up on OUR PATH (the program's own environment is stripped,
- * so a pyenv or venv python3 would not be found from it). A missing interpreter is a usage error, not a
- * wall of failed programs.
+ * Decides once how programs run. bubblewrap must work here unless `unsafeNoSandbox`; without it (or when it
+ * cannot create namespaces) this is a usage error saying how to fix it, raised before any request is sent.
  */
-export function findPython(name = 'python3'): string {
-  if (name.includes('/')) return name;
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
+export function prepareSandbox(options: Pick<SandboxOptions, 'python' | 'unsafeNoSandbox'>): Promise<SandboxMode> {
+  const key = `${options.python ?? 'python3'}:${options.unsafeNoSandbox === true}`;
+  let mode = modes.get(key);
+  if (!mode) {
+    mode = decide(options);
+    modes.set(key, mode);
+    mode.catch(() => modes.delete(key));
   }
-  throw new UsageError(`humaneval needs ${name} to run the generated programs, and it is not on PATH`);
+  return mode;
 }
 
-const resolved = new Map<string, string>();
-
-/**
- * The real interpreter behind a launcher (pyenv and asdf shims are scripts that need the user's environment
- * and add half a second per program): asks it once for `sys.executable`, with our environment.
- */
-export function pythonExecutable(name = 'python3'): string {
-  const known = resolved.get(name);
-  if (known) return known;
-  const launcher = findPython(name);
-  let real = launcher;
-  try {
-    const out = execFileSync(launcher, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 30_000 }).trim();
-    if (out.startsWith('/')) real = out;
-  } catch {
-    // keep the launcher: running it still works, only slower
+async function decide(options: Pick<SandboxOptions, 'python' | 'unsafeNoSandbox'>): Promise<SandboxMode> {
+  const refuse = (why: string): never => {
+    throw new UsageError(`cannot run model-written code safely: ${why}; or pass --unsafe-no-sandbox to run it without a sandbox (read what that leaves open in docs/eval.md)`);
+  };
+  // As root, programs run as nobody with or without the sandbox: the interpreter must be within nobody's reach.
+  const { install, note } = sandboxPython(pythonInstall(options.python));
+  if (install === null) {
+    if (options.unsafeNoSandbox === true) throw new UsageError(`cannot run model-written code: ${note}`);
+    return refuse(note);
   }
-  resolved.set(name, real);
-  return real;
+  if (options.unsafeNoSandbox === true) return { kind: 'unsafe', install, unprotected: unprotected(), note };
+  const { path, problem } = await probeBwrap(install, sandboxEnv('/tmp', dirname(install.executable)));
+  if (problem !== null || path === null) return refuse(problem ?? 'bubblewrap not found');
+  return { kind: 'bwrap', bwrap: path, install, note };
 }
 
-/** The environment a program sees: nothing from ours but a PATH and a UTF-8 locale (no API keys, no tokens). */
-export function sandboxEnv(workDir: string, pythonDir = '/usr/bin'): NodeJS.ProcessEnv {
-  return { PATH: `${pythonDir}${delimiter}/usr/local/bin${delimiter}/usr/bin${delimiter}/bin`, LANG: 'C.UTF-8', HOME: workDir, TMPDIR: workDir, PYTHONDONTWRITEBYTECODE: '1', PYTHONHASHSEED: '0' };
-}
-
-/** Runs one program. Refuses (UsageError) unless `allowCodeExecution` is true. */
+/** Runs one program. Refuses (UsageError) unless `allowCodeExecution` is true and a sandbox works (or unsafe is asked for). */
 export async function runPython(program: string, allowCodeExecution: boolean, options: SandboxOptions): Promise<SandboxResult> {
   if (!allowCodeExecution) throw new UsageError(CODE_EXECUTION_REFUSAL);
-  const python = pythonExecutable(options.python);
-  const workDir = mkdtempSync(join(tmpdir(), 'llmperf-sandbox-'));
-  const file = join(workDir, 'program.py');
-  writeFileSync(file, prelude(options.memoryMb) + program);
+  const mode = await prepareSandbox(options);
+  const install = mode.install;
+  const asRoot = process.getuid?.() === 0;
+  const limits: ProgramLimits = {
+    memoryMb: options.memoryMb,
+    cpuSeconds: Math.ceil(options.timeoutMs / 1000) + 1,
+    fileMb: FILE_MB,
+    // Counted per real user: in the sandbox that is its own user namespace; unsandboxed, only nobody's count is ours to cap.
+    processes: mode.kind === 'bwrap' || asRoot ? PROCESSES : null,
+    openFiles: OPEN_FILES,
+  };
+  const text = limitsPrelude(limits) + program;
   const started = performance.now();
-  try {
-    return await new Promise<SandboxResult>((resolve) => {
-      // -I: isolated mode (ignores PYTHON* variables and the user's site-packages); detached: own process group.
-      const child = spawn(python, ['-I', file], { cwd: workDir, env: sandboxEnv(workDir, dirname(python)), detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      let timedOut = false;
-      child.stderr!.on('data', (chunk: Buffer) => {
-        stderr = (stderr + chunk.toString('utf8')).slice(-4000);
-      });
-      const timer = setTimeout(() => {
-        timedOut = true;
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          child.kill('SIGKILL');
-        }
-      }, options.timeoutMs);
-      const finish = (exitCode: number | null): void => {
-        clearTimeout(timer);
-        const status = timedOut ? 'timeout' : exitCode === 0 ? 'passed' : 'failed';
-        resolve({ status, exitCode, stderrTail: stderr.split('\n').slice(-6).join('\n').trim(), durationMs: performance.now() - started });
-      };
-      child.on('error', (error) => {
-        stderr += String(error.message);
-        finish(null);
-      });
-      child.on('close', (code) => finish(code));
+  let r: ChildResult;
+  if (mode.kind === 'bwrap') {
+    const args = bwrapCommand(install, sandboxEnv('/tmp', dirname(install.executable)), TMP_MB);
+    r = await runChild({ command: mode.bwrap, args, env: BWRAP_ENV, cwd: '/', ...spawnIdentity(), fd3Data: text, timeoutMs: options.timeoutMs });
+  } else {
+    // As root the program runs as nobody, which must reach its folder: a private TMPDIR gives way to /tmp.
+    const base = asRoot && !nobodyCanReach(join(tmpdir(), 'program')) ? '/tmp' : tmpdir();
+    const workDir = mkdtempSync(join(base, 'llmperf-sandbox-'));
+    const file = join(workDir, 'program.py');
+    writeFileSync(file, text, { mode: 0o644 });
+    if (asRoot) chownSync(workDir, NOBODY, NOBODY);
+    r = await runChild({
+      command: install.executable, args: ['-I', file], env: sandboxEnv(workDir, dirname(install.executable)), cwd: workDir,
+      ...(asRoot ? { uid: NOBODY, gid: NOBODY } : {}), timeoutMs: options.timeoutMs,
+      cleanup: () => rmSync(workDir, { recursive: true, force: true }),
     });
-  } finally {
-    rmSync(workDir, { recursive: true, force: true });
   }
+  const status = r.timedOut ? 'timeout' : r.exitCode === 0 && r.spawnError === null ? 'passed' : 'failed';
+  const stderrTail = r.spawnError ? `${r.stderrTail}\n${r.spawnError}`.trim() : r.stderrTail;
+  return { status, exitCode: r.exitCode, stderrTail, durationMs: performance.now() - started };
 }

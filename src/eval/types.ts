@@ -123,6 +123,8 @@ export interface ScoreContext {
   allowCodeExecution: boolean;
   /** Time limit per program, ms (HumanEval). */
   codeTimeoutMs: number;
+  /** Run programs without bubblewrap (--unsafe-no-sandbox). */
+  unsafeNoSandbox?: boolean;
   /** ROUGE tokenization: rouge_score's (default, drops non-ASCII letters) or llmperf's CJK-aware one. */
   rougeTokenizer?: RougeTokenizer;
 }

@@ -157,6 +157,8 @@ export interface ClientHealth {
 
 export interface ResultDocument {
   schema: typeof RESULT_SCHEMA;
+  /** The run's id (absent in results from before ids, and in eval's internal results); requests.csv rows carry it too. */
+  run_id?: string;
   tool: ToolInfo;
   started_at: string;
   ended_at: string;

@@ -1,5 +1,6 @@
 // Reports of a run in every file format, and the pieces other parts reuse (HTML sections, charts, tables).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeOutDir } from '../util/out-dir.js';
 import { join } from 'node:path';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { buildCharts } from './charts.js';
@@ -23,7 +24,7 @@ export interface WriteReportsOptions {
  * json -> result.json (atomic), csv -> summary.csv, md -> summary.md, html -> report.html, png -> charts/*.png.
  */
 export async function writeReports(outDir: string, result: ResultDocument, formats: readonly ReportFormat[], options: WriteReportsOptions = {}): Promise<string[]> {
-  mkdirSync(outDir, { recursive: true });
+  makeOutDir(outDir);
   const records = options.records !== undefined ? options.records : readRecordsBeside(join(outDir, 'result.json'));
   const written: string[] = [];
   let charts: ReturnType<typeof buildCharts> | undefined;

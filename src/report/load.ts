@@ -3,7 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { RESULT_SCHEMA, type RequestRecord, type ResultDocument } from '../metrics/schema.js';
-import { readRecordsBeside } from './requests-file.js';
+import { readRequestRecords, requestsFileBeside, requestsRunId } from './requests-file.js';
 
 export interface LoadedResult {
   path: string;
@@ -26,5 +26,13 @@ export function loadResult(pathOrDir: string): LoadedResult {
   if (!doc || typeof doc !== 'object' || doc.schema !== RESULT_SCHEMA || typeof doc.summary !== 'object' || typeof doc.config !== 'object') {
     throw new UsageError(`${path}: not an llmperf result (expected "schema": "${RESULT_SCHEMA}")`);
   }
-  return { path, result: doc as ResultDocument, records: readRecordsBeside(path) };
+  const requests = requestsFileBeside(path);
+  // A result and a requests file from two different runs (a reused folder, a run killed after its first file):
+  // rendering them together would mix two measurements without a word.
+  const fileRunId = requests === null ? null : requestsRunId(requests);
+  // (A result without an id beside a file with one: the file is from a newer run than the result.)
+  if (fileRunId !== null && fileRunId !== doc.run_id) {
+    throw new UsageError(`${path}: run ${doc.run_id ?? '(no id)'}, but ${requests} belongs to run ${fileRunId}; they were not written by the same run (rerun, or move one of them away)`);
+  }
+  return { path, result: doc as ResultDocument, records: requests === null ? null : readRequestRecords(requests) };
 }

@@ -1,5 +1,6 @@
 // charts/*.png: the report's charts rendered server-side with chart.js on @napi-rs/canvas (no system Cairo needed).
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { makeOutDir } from '../util/out-dir.js';
 import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { Chart, registerables, type Plugin } from 'chart.js';
@@ -45,7 +46,7 @@ export async function renderChartPng(spec: ChartSpec, width = PNG_WIDTH, height 
 /** Writes `charts/<id>.png` for every chart; returns the paths. */
 export async function writePngCharts(outDir: string, specs: readonly ChartSpec[]): Promise<string[]> {
   const dir = join(outDir, 'charts');
-  mkdirSync(dir, { recursive: true });
+  makeOutDir(dir);
   const written: string[] = [];
   for (const spec of specs) {
     const path = join(dir, `${spec.id}.png`);

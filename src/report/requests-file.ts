@@ -1,5 +1,5 @@
 // Reads requests.csv (or requests.jsonl), the per-request record the engine appends as a run goes.
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { RequestRecord } from '../metrics/schema.js';
 
@@ -91,6 +91,41 @@ function parseJsonl(text: string): RequestRecord[] {
 export function readRequestRecords(path: string): RequestRecord[] {
   const text = readFileSync(path, 'utf8');
   return path.endsWith('.jsonl') ? parseJsonl(text) : parseCsv(text);
+}
+
+/**
+ * The run id of a requests file (its first record's `run_id`), read from the file's first 64 KB only;
+ * null when the file predates run ids or holds no complete record.
+ */
+export function requestsRunId(path: string): string | null {
+  const fd = openSync(path, 'r');
+  let text: string;
+  try {
+    const buffer = Buffer.alloc(65_536);
+    text = buffer.toString('utf8', 0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
+  }
+  if (path.endsWith('.jsonl')) {
+    try {
+      const id = (JSON.parse(text.split('\n')[0] ?? '') as { run_id?: unknown }).run_id;
+      return typeof id === 'string' && id !== '' ? id : null;
+    } catch {
+      return null;
+    }
+  }
+  const [header, first] = csvRows(text);
+  const column = header?.indexOf('run_id') ?? -1;
+  return column >= 0 && first && first[column] ? first[column]! : null;
+}
+
+/** The requests file beside a result.json (requests.csv, else requests.jsonl), or null. */
+export function requestsFileBeside(resultPath: string): string | null {
+  for (const name of ['requests.csv', 'requests.jsonl']) {
+    const path = join(dirname(resultPath), name);
+    if (existsSync(path)) return path;
+  }
+  return null;
 }
 
 /** The records that sit next to a result.json (requests.csv, else requests.jsonl), or null when there are none. */

@@ -1,20 +1,20 @@
 // One whole load run: resolve the target (or start the built-in simulator), run the load, write the result and reports.
 import { join, relative } from 'node:path';
-import { mkdirSync } from 'node:fs';
 import { LoadRun, type LoadConfig } from '../engine/run.js';
 import { WorkerRun } from '../engine/workers/pool.js';
 import { checkFileLimit } from '../engine/fd-limit.js';
 import { buildResult } from '../engine/result.js';
 import { RequestLog } from '../engine/request-log.js';
 import { Agent, request } from 'undici';
-import { apiPath, discoverModel, requestHeaders, type Target } from '../engine/target.js';
+import { apiPath, discoverModel, readModelList, requestHeaders, type Target } from '../engine/target.js';
 import { TargetError, UsageError } from '../errors.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import { evaluateSlos, requestMeetsSlos } from '../metrics/slo.js';
 import { readRequestRecords, writeReports } from '../report/index.js';
-import { registerSecrets, secretsOf } from '../util/redact.js';
+import { redactUrl, registerSecrets, secretsOf } from '../util/redact.js';
 import { ClusterRun } from '../cluster/run-extras.js';
+import { freshOutDir, makeOutDir, newRunId, refuseReuse } from '../util/out-dir.js';
 import { clusterSections } from '../cluster/report-sections.js';
 import type { RunPlan } from './plan.js';
 import { watchProgress, type RunHooks } from './hooks.js';
@@ -30,11 +30,15 @@ function streamsAtMost(plan: RunPlan): number {
   return Math.min(plan.concurrency, Math.ceil(perTimeout * 2 + 64));
 }
 
-/** The output folder is user input: one that cannot be created or written is a usage error, found before any load. */
-function openRequestLog(outDir: string): RequestLog {
+/**
+ * The output folder is user input: one that cannot be created or written is a usage error, found before any load,
+ * and one holding another run's results is refused unless --overwrite was given.
+ */
+function openRequestLog(outDir: string, runId: string, overwrite: boolean): RequestLog {
+  refuseReuse(outDir, overwrite);
+  makeOutDir(outDir);
   try {
-    mkdirSync(outDir, { recursive: true });
-    return new RequestLog(join(outDir, 'requests.csv'));
+    return new RequestLog(join(outDir, 'requests.csv'), runId);
   } catch (error) {
     const code = (error as { code?: string }).code ?? (error as Error).message;
     throw new UsageError(`--out ${outDir}: cannot write there (${code}); choose a folder you can write to`);
@@ -46,19 +50,19 @@ function openRequestLog(outDir: string): RequestLog {
  * failure to connect stops the run, with one line naming the URL (exit 3), before any load is sent. Returns the first
  * model id when the server lists one (model discovery), else null.
  */
-async function preflight(target: Omit<Target, 'model'>, rejectUnauthorized: boolean): Promise<string | null> {
+async function preflight(target: Omit<Target, 'model'>, rejectUnauthorized: boolean, readList = true): Promise<string | null> {
   const url = new URL(apiPath(target.baseUrl, 'models'), target.baseUrl);
   const dispatcher = new Agent({ connect: { rejectUnauthorized, timeout: 10_000 } });
   try {
     const response = await request(url, { method: 'GET', headers: requestHeaders({ ...target, model: '' }), dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
-    if (response.statusCode !== 200) {
-      await response.body.dump();
+    // With --model the answer only proves the server is there: its body is not read (dump stops at 256 KB).
+    if (response.statusCode !== 200 || !readList) {
+      await response.body.dump().catch(() => {});
       return null;
     }
-    const listed = (await response.body.json().catch(() => null)) as { data?: Array<{ id?: unknown }> } | null;
-    const first = listed?.data?.[0]?.id;
-    return typeof first === 'string' ? first : null;
+    return await readModelList(response.body, url.origin);
   } catch (error) {
+    if (error instanceof TargetError) throw error;
     const code = (error as { code?: string }).code ?? (error as Error).message;
     if (/CERT|SELF_SIGNED|ERR_TLS/i.test(code)) {
       throw new TargetError(`${url.origin}: the server's TLS certificate is not trusted (${code}); pass --insecure if you trust this server`);
@@ -113,7 +117,7 @@ export interface RunOutput {
  */
 export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: RunHooks = {}): Promise<RunOutput> {
   // Known before anything can fail, so every message printed from here on is redacted (main.ts's error printer too).
-  registerSecrets(secretsOf({ apiKey: plan.apiKey, headers: plan.headers }));
+  registerSecrets(secretsOf({ apiKey: plan.apiKey, headers: plan.headers, baseUrl: plan.baseUrl ?? undefined }));
   // Too few file descriptors for the streams: one clear line now, not EMFILE errors mid-run.
   checkFileLimit(streamsAtMost(plan), shared ? shared.simulated : plan.baseUrl === null);
   const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan, hooks);
@@ -122,7 +126,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
     // Model discovery doubles as the pre-flight check: an unreachable server fails here, before any load.
     // The pre-flight doubles as model discovery; discoverModel is left only to explain a server that lists no model.
-    const listed = await preflight(partial, plan.rejectUnauthorized);
+    const listed = await preflight(partial, plan.rejectUnauthorized, plan.model === undefined);
     const model = plan.model ?? listed ?? (await discoverModel(partial));
     const cluster = new ClusterRun(plan, (text) => hooks.onNotice?.(text));
     const config: LoadConfig = {
@@ -152,8 +156,9 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.
     await cluster.beforeStart();
     const startedAt = new Date();
-    const outDir = plan.outDir ?? defaultOutDir(model, startedAt);
-    const requestLog = openRequestLog(outDir);
+    const outDir = plan.outDir ?? freshOutDir(defaultOutDir(model, startedAt));
+    const runId = newRunId(startedAt);
+    const requestLog = openRequestLog(outDir, runId, plan.overwrite === true);
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
     let metEverySlo = 0;
@@ -172,7 +177,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     if (plan.skippedRecords && plan.skippedRecords.length > 0) {
       hooks.onNotice?.(`Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
     }
-    hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${baseUrl} (model ${model})`);
+    hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${redactUrl(baseUrl)} (model ${model})`);
     const progress = watchProgress(run, expected, plan.graceMs, hooks);
     let outcome;
     try {
@@ -186,6 +191,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       startedAt,
       endedAt: new Date(),
       simulated,
+      runId,
       extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);

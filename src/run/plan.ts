@@ -5,10 +5,12 @@ import { resolveWorkerCount } from '../engine/workers/share.js';
 import { UsageError } from '../errors.js';
 import { streamsAllowed } from '../engine/fd-limit.js';
 import type { ApiKind } from '../engine/target.js';
-import { normalizeBaseUrl } from '../engine/target.js';
+import { apiKeyFromEnv, checkHeaderValue, normalizeBaseUrl } from '../engine/target.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { parseFormats, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
+import { checkRate } from '../workload/limits.js';
+import { refuseReuse } from '../util/out-dir.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import {
@@ -41,6 +43,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   idleTimeout?: string;
   maxEventBytes?: string;
   out?: string;
+  overwrite?: boolean;
   json?: boolean;
   seed: string;
   quiet?: boolean;
@@ -83,6 +86,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   /** Bound on one SSE line or event; beyond it a request fails as event_too_large. */
   maxEventBytes: number;
   outDir: string | undefined;
+  /** Write into an outDir holding another run's results (--overwrite); optional so plans built elsewhere need not say. */
+  overwrite?: boolean;
   json: boolean;
   quiet: boolean;
   seed: number;
@@ -106,10 +111,9 @@ function readApiKey(flags: RunFlags): string | undefined {
     if (!existsSync(flags.apiKeyFile)) throw new UsageError(`--api-key-file ${flags.apiKeyFile}: no such file`);
     const key = readFileSync(flags.apiKeyFile, 'utf8').trim();
     if (!key) throw new UsageError(`--api-key-file ${flags.apiKeyFile}: the file is empty`);
-    return key;
+    return checkHeaderValue(key, `--api-key-file ${flags.apiKeyFile}`);
   }
-  const value = process.env[flags.apiKeyEnv];
-  return value && value.length > 0 ? value : undefined;
+  return apiKeyFromEnv(flags.apiKeyEnv);
 }
 
 const optionalInt = (text: string | undefined, flag: string) => (text === undefined ? undefined : parsePositiveInt(text, flag));
@@ -118,8 +122,10 @@ const optionalNumber = (text: string | undefined, flag: string) =>
 
 export function toRunPlan(flags: RunFlags): RunPlan {
   const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings'] as const);
+  // Found before the prompts are loaded or a server is asked: a reused --out loses nothing unless asked to.
+  if (flags.out !== undefined) refuseReuse(flags.out, Boolean(flags.overwrite));
   if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');
-  const ratePerS = flags.rate === undefined ? null : parsePositiveNumber(flags.rate, '--rate');
+  const ratePerS = flags.rate === undefined ? null : checkRate(parsePositiveNumber(flags.rate, '--rate'), '--rate', flags.rate);
   const cap = flags.concurrency ?? flags.maxConcurrency;
   if (flags.concurrency !== undefined && flags.maxConcurrency !== undefined && flags.concurrency !== flags.maxConcurrency) {
     throw new UsageError('--concurrency and --max-concurrency are the same setting: give one');
@@ -143,6 +149,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   // undici refuses such a value on every request; say so now, naming the header but never echoing its (secret) value.
   for (const [name, value] of Object.entries(headers)) {
     if (/[\r\n\0]/.test(value)) throw new UsageError(`--header ${name}: the value contains a line break or NUL; pass one header per --header`);
+    checkHeaderValue(value, `--header ${name}`);
   }
   return withClusterOptions({
     baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
@@ -165,6 +172,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     idleTimeoutMs: flags.idleTimeout ? parseDurationMs(flags.idleTimeout, '--idle-timeout') : timeoutMs,
     maxEventBytes: parseByteCount(flags.maxEventBytes ?? '1MB', '--max-event-bytes'),
     outDir: flags.out,
+    overwrite: Boolean(flags.overwrite),
     json: Boolean(flags.json),
     quiet: Boolean(flags.quiet),
     seed,

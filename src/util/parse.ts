@@ -4,12 +4,19 @@ import { UsageError } from '../errors.js';
 const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** `30s`, `1.5m`, `500ms`, `2h`; a bare number means seconds. */
+/**
+ * The longest duration any flag takes: Node's timers hold at most 2^31 - 1 ms (24.8 days); a longer one
+ * fires at once (with a TimeoutOverflowWarning), so `--timeout 600h` would time every request out at once.
+ */
+export const MAX_DURATION_MS = 24 * 24 * 3_600_000;
+
+/** `30s`, `1.5m`, `500ms`, `2h`; a bare number means seconds. At most 24 days (576h). */
 export function parseDurationMs(text: string, flag: string, allowZero = false): number {
   const match = DURATION.exec(text.trim());
   if (!match) throw new UsageError(`${flag} ${text}: not a duration; use forms like 30s, 500ms, 5m`);
   const ms = Number(match[1]) * UNIT_MS[match[2] ?? 's'];
   if (!(ms > 0) && !(allowZero && ms === 0)) throw new UsageError(`${flag} ${text}: must be greater than zero`);
+  if (ms > MAX_DURATION_MS) throw new UsageError(`${flag} ${text}: must be at most 576h (24 days, the longest wait a timer holds)`);
   return ms;
 }
 

@@ -11,9 +11,33 @@ export const MIN_SECRET_LENGTH = 4;
 /** Auth schemes whose credential part is also redacted on its own (a server may echo just the token). */
 const SCHEME = /^(?:bearer|basic|token|apikey|api-key)\s+(.+)$/i;
 
-/** The strings to hide for a target: the key, each header value, the credential inside "Bearer x", and their encodings. */
-export function secretsOf(target: { apiKey?: string; headers?: Record<string, string> }): string[] {
-  const raw: string[] = [];
+/**
+ * A URL as it may be printed: user and password, and every query value, replaced by `[redacted]`. Works on
+ * text that does not parse as a URL too (a refused `--url` is echoed in its error), so it is pattern-based.
+ */
+export function redactUrl(text: string): string {
+  return text
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#@]*@/i, `$1${REDACTED}@`)
+    .replace(/([?&][^=&#]*=)[^&#]*/g, `$1${REDACTED}`)
+    .replace(/([?&])([^=&#]+)(?=&|#|$)/g, (whole, sep: string, bare: string) => (bare === REDACTED ? whole : `${sep}${REDACTED}`));
+}
+
+/** The values of a URL's query (`?api_key=...`): a gateway's credential may ride there. */
+function queryValues(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const values: string[] = [];
+    for (const [, value] of new URL(url).searchParams) values.push(value);
+    const raw = new URL(url).search.slice(1).split('&').map((part) => part.slice(part.indexOf('=') + 1));
+    return [...values, ...raw];
+  } catch {
+    return [];
+  }
+}
+
+/** The strings to hide for a target: the key, each header value, the credential inside "Bearer x", query values, and their encodings. */
+export function secretsOf(target: { apiKey?: string; headers?: Record<string, string>; baseUrl?: string }): string[] {
+  const raw: string[] = [...queryValues(target.baseUrl)];
   if (target.apiKey) raw.push(target.apiKey);
   for (const value of Object.values(target.headers ?? {})) {
     raw.push(value);

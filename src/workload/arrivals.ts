@@ -1,4 +1,4 @@
-// Arrival schedules for open-loop runs, computed up front on an absolute timeline; kinds are looked up by name.
+// Arrival schedules for open-loop runs, drawn lazily on an absolute timeline; kinds are looked up by name.
 import { UsageError } from '../errors.js';
 import { constant } from './arrival-kinds/constant.js';
 import { gamma } from './arrival-kinds/gamma.js';
@@ -32,16 +32,21 @@ export interface ScheduleSpec {
   rampUpMs?: number;
 }
 
+/** The next arrival's intended offset in ms from the run start, or Infinity once the schedule has ended. */
+export type NextArrival = () => number;
+
 /**
- * Intended send offsets in ms from the run start. Offsets are absolute, so a late timer never shifts
- * later arrivals (sleeping a fresh gap after each send drifts below the asked rate).
+ * Intended send offsets in ms from the run start, one at a time: drawn as they are needed, so memory
+ * does not depend on the request count (`--rate 100 -n 1e9` used to build 8 GB of offsets up front).
+ * Offsets are absolute, so a late timer never shifts later arrivals (sleeping a fresh gap after each
+ * send drifts below the asked rate).
  *
  * Gaps are drawn in "expected arrivals" (mean 1) and mapped through the inverse of the cumulative
  * rate Λ(t): with a ramp over T ms, Λ(t) = R t²/2T before T and R T/2 + R (t - T) after. For Poisson
  * this is exactly a non-homogeneous Poisson process whose rate grows linearly; without a ramp t = u/R.
  * The first request goes at 0. Bounded by `count` and by `durationMs`, whichever ends first.
  */
-export function arrivalSchedule(spec: ScheduleSpec): Float64Array {
+export function arrivalStream(spec: ScheduleSpec): NextArrival {
   const process = arrivalProcess(spec.kind, spec.burstiness ?? 1);
   const random = seededRandom(spec.seed ^ 0x9e3779b9);
   const ratePerMs = spec.ratePerS / 1000;
@@ -49,18 +54,25 @@ export function arrivalSchedule(spec: ScheduleSpec): Float64Array {
   const rampArrivals = (ratePerMs * rampMs) / 2;
   const timeOf = (u: number) =>
     u < rampArrivals ? Math.sqrt((2 * rampMs * u) / ratePerMs) : rampMs + (u - rampArrivals) / ratePerMs;
-  const expected = rampArrivals + ratePerMs * Math.max(0, spec.durationMs - rampMs);
-  const limit = Number.isFinite(spec.count) ? spec.count : Math.ceil(expected * 1.5 + 100);
-  const offsets = new Float64Array(limit);
   let u = 0;
   let at = 0;
   let n = 0;
-  while (n < limit && at <= spec.durationMs) {
-    offsets[n++] = at;
+  return () => {
+    if (n >= spec.count || !(at <= spec.durationMs)) return Infinity;
+    const offset = at;
+    n++;
     u += process.nextGap(random);
     at = timeOf(u);
-  }
-  return offsets.subarray(0, n);
+    return offset;
+  };
+}
+
+/** The whole schedule at once (tests and small tools; a run draws its arrivals lazily with `arrivalStream`). */
+export function arrivalSchedule(spec: ScheduleSpec): Float64Array {
+  const next = arrivalStream(spec);
+  const offsets: number[] = [];
+  for (let at = next(); at !== Infinity; at = next()) offsets.push(at);
+  return Float64Array.from(offsets);
 }
 
 /** Poisson arrivals at `ratePerS` (kept for callers that need nothing else). */

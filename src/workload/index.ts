@@ -1,7 +1,7 @@
 // Workload: where prompts, token counts and arrival times come from.
 export { loadPromptFile, syntheticPrompts, fromText, fromMessages, DEFAULT_PROMPTS_FILE } from './prompts.js';
 export type { Prompt, ChatMessage } from './prompts.js';
-export { arrivalSchedule, arrivalProcess, poissonSchedule, ARRIVAL_KINDS, ARRIVAL_KIND_NAMES } from './arrivals.js';
+export { arrivalSchedule, arrivalStream, arrivalProcess, poissonSchedule, ARRIVAL_KINDS, ARRIVAL_KIND_NAMES, type NextArrival } from './arrivals.js';
 export type { ArrivalKind, ArrivalOptions, ArrivalProcess, ScheduleSpec } from './arrivals.js';
 export { seededRandom, exponential, gammaVariate, standardNormal } from './random.js';
 export { estimateTokens, estimateTokensFromChars, CHARS_PER_TOKEN } from './tokens.js';

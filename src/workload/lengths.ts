@@ -1,6 +1,7 @@
 // Token-length specs (`512`, `128:2048`, `normal:512,128`) for --input-tokens and --output-tokens, and seeded sampling.
 import { UsageError } from '../errors.js';
 import { standardNormal } from './random.js';
+import { checkTokens, MAX_TOKENS } from './limits.js';
 
 /**
  * Grammar (written down here because it is product surface):
@@ -18,7 +19,7 @@ const wholeAtLeastOne = (text: string, flag: string, whole: string): number => {
   if (!Number.isInteger(value) || value < 1) {
     throw new UsageError(`${flag} ${whole}: "${text}" must be a whole number of at least 1; use N, MIN:MAX or normal:MEAN,SD`);
   }
-  return value;
+  return checkTokens(value, flag, whole);
 };
 
 export function parseLengthSpec(text: string, flag: string): LengthSpec {
@@ -49,9 +50,14 @@ export function sampleLength(spec: LengthSpec, random: () => number): number {
       return spec.min + Math.floor(random() * (spec.max - spec.min + 1));
     case 'normal': {
       const value = Math.round(spec.mean + spec.sd * standardNormal(random));
-      return Math.min(Math.max(1, value), Math.ceil(spec.mean + 4 * spec.sd));
+      return Math.min(Math.max(1, value), Math.ceil(spec.mean + 4 * spec.sd), MAX_TOKENS);
     }
   }
+}
+
+/** The largest length a spec can produce (memory bounds on what is built up front). */
+export function maxLength(spec: LengthSpec): number {
+  return spec.kind === 'fixed' ? spec.tokens : spec.kind === 'uniform' ? spec.max : Math.min(MAX_TOKENS, Math.ceil(spec.mean + 4 * spec.sd));
 }
 
 /** The smallest length a spec can produce (checks such as "the shared prefix must fit"). */

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.js';
 import { ARRIVAL_KIND_NAMES, arrivalProcess, type ArrivalKind } from './arrivals.js';
 import { DATASET_KINDS, loadWorkload, type DatasetKind } from './datasets/index.js';
-import { describeLength, parseLengthSpec } from './lengths.js';
+import { describeLength, maxLength, parseLengthSpec } from './lengths.js';
+import { checkTokens, MAX_RANDOM_TOKENS_IN_MEMORY } from './limits.js';
 import type { Prompt } from './prompts.js';
 import { tokenCounter, type TokenCounter } from './tokenizer.js';
 
@@ -41,7 +42,7 @@ export interface WorkloadPlanFields {
 function positiveInt(text: string, flag: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} ${text}: must be a whole number of at least 1`);
-  return value;
+  return checkTokens(value, flag, text);
 }
 
 export function addWorkloadOptions(command: Command): Command {
@@ -93,7 +94,8 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
     inputTokens,
     prefixTokens,
     outputTokens: outputSpec,
-    count: context.count,
+    // Long random prompts: fewer unique ones (reused in order), so what is built up front stays bounded.
+    count: inputTokens ? Math.max(1, Math.min(context.count, Math.floor(MAX_RANDOM_TOKENS_IN_MEMORY / maxLength(inputTokens)))) : context.count,
     seed: context.seed,
     counter,
   });

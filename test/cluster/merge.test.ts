@@ -185,7 +185,11 @@ describe('llmperf merge (runMerge)', () => {
     const flat = mkdtempSync(join(tmpdir(), 'llmperf-flat-'));
     await runMerge([partial, runs[2]!.dir], { out: whole, format: 'json', slo: [] }, () => {});
     await runMerge(runs.map((r) => r.dir), { out: flat, format: 'json', slo: [] }, () => {});
-    const rows = (dir: string) => readFileSync(join(dir, 'requests.csv'), 'utf8');
+    // Each merge is a run of its own: its id is in its result.json and every row; the rows are otherwise identical.
+    const runId = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')).run_id as string;
+    expect(runId(whole)).not.toBe(runId(flat));
+    const rows = (dir: string) => readFileSync(join(dir, 'requests.csv'), 'utf8').split(runId(dir)).join('RUN');
+    expect(readFileSync(join(whole, 'requests.csv'), 'utf8').split(runId(whole))).toHaveLength(95);
     expect(rows(whole)).toBe(rows(flat));
     expect(rows(whole).trim().split('\n')).toHaveLength(95);
   });

@@ -16,6 +16,8 @@ const file = (name: string, content: string) => {
   return path;
 };
 const notADir = file('plain-file', 'x');
+const binaryFile = join(dir, 'image.bin');
+writeFileSync(binaryFile, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00, 0x00, 0x00, 0x0a, 0x41]));
 
 /** [args, text the one line must contain] */
 const FLAG_CASES: Array<[string[], string]> = [
@@ -51,6 +53,18 @@ const FLAG_CASES: Array<[string[], string]> = [
   [['--concurency', '4'], 'unknown option'],
   [['--prompts', join(dir, 'missing.txt')], 'missing.txt'],
   [['--prompts', file('empty.txt', '')], 'empty.txt'],
+  // Bounds (issue 15): durations past Node's longest timer, rates that never end, token counts V8 cannot hold.
+  [['--timeout', '600h'], '--timeout 600h: must be at most 576h'],
+  [['--grace', '600h'], '--grace 600h: must be at most 576h'],
+  [['--duration', '99999999999999999999h'], 'must be at most 576h'],
+  [['--rate', '1e-300', '-n', '2'], '--rate 1e-300: must be at least 0.001'],
+  [['--rate', '1e300', '-n', '2'], '--rate 1e300: must be at most 1,000,000'],
+  [['--input-tokens', '1e9'], '--input-tokens 1e9: at most 10,000,000 tokens'],
+  [['--output-tokens', '100:1e12'], '--output-tokens 100:1e12: at most 10,000,000 tokens'],
+  [['--out', '/proc/llmperf-cannot-be-here', '-n', '1', '-q'], '--out /proc/llmperf-cannot-be-here: cannot write there (ENOENT)'],
+  [['--prompts', binaryFile], `--prompts ${binaryFile}: a binary file`],
+  [['--url', 'ftp://user:PASS-9q7@example.test/?api_key=QUERY-SECRET-3z'], '--url ftp://[redacted]@example.test/?api_key=[redacted]: only http'],
+  [['--url', 'http://user:PASS-9q7@127.0.0.1:1/'], '--url http://[redacted]@127.0.0.1:1/: credentials in the URL'],
   [['mock', '--fault', 'bogus:0.1'], '--fault bogus:0.1'],
   [['mock', '--fault', 'reset:2'], '--fault reset:2'],
   [['mock', '--port', 'abc'], '--port'],
@@ -82,8 +96,41 @@ describe('bad input: one line, exit 2, no stack trace', () => {
     expect(run.code, run.stderr).toBe(EXIT_USAGE);
     expect(run.stderr).not.toMatch(STACK_LINE);
     expect(run.stderr).toContain(`${path}:2`);
-    // One line per bad record at most, under one headline: never a dump.
-    expect(meaningful(run.stderr).length).toBeLessThanOrEqual(2);
+    // One line, as promised, however many records are bad.
+    expect(meaningful(run.stderr)).toHaveLength(1);
+  });
+
+  it('many bad records still make one line', async () => {
+    const path = file('many-bad.jsonl', 'not json\n'.repeat(40));
+    const run = await runCli(['--prompts', path], { timeoutMs: 30_000 });
+    expect(run.code, run.stderr).toBe(EXIT_USAGE);
+    expect(meaningful(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toContain(`${path}: 40 bad record(s): ${path}:1: not valid JSON;`);
+    expect(run.stderr).toContain('and 35 more');
+  });
+
+  it('a refused URL never echoes its password or query values', async () => {
+    for (const url of ['ftp://user:PASS-9q7@example.test/?api_key=QUERY-SECRET-3z', 'http://user:PASS-9q7@127.0.0.1:99999/x?token=QUERY-SECRET-3z&b']) {
+      const run = await runCli(['--url', url], { timeoutMs: 30_000 });
+      expect(run.code, run.stderr).toBe(EXIT_USAGE);
+      expect(run.stderr).not.toContain('PASS-9q7');
+      expect(run.stderr).not.toContain('QUERY-SECRET-3z');
+    }
+  });
+
+  it('an API key with a line break or a character outside Latin-1 is bad input, never echoed', async () => {
+    for (const key of ['sk-FAKE-abc\r\nX-Injected: 1', 'sk-FAKE-\u2013dash', 'sk-FAKE-tab\u0007bell']) {
+      const run = await runCli(['-n', '1', '-q', '--out', join(dir, 'bad-key')], { env: { OPENAI_API_KEY: key }, timeoutMs: 30_000 });
+      expect(run.code, run.stderr).toBe(EXIT_USAGE);
+      const lines = meaningful(run.stderr);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain('the API key in $OPENAI_API_KEY');
+      expect(run.stderr).not.toContain('sk-FAKE');
+    }
+    const keyFile = file('key-with-break.txt', 'sk-FAKE-first\nsecond-line\n');
+    const run = await runCli(['--api-key-file', keyFile, '-n', '1', '-q'], { timeoutMs: 30_000 });
+    expect(run.code, run.stderr).toBe(EXIT_USAGE);
+    expect(meaningful(run.stderr)[0]).toContain(`--api-key-file ${keyFile}: the value contains a line break`);
   });
 
   it('--debug adds the stack trace', async () => {

@@ -1,6 +1,6 @@
 // Unit checks of the redactor: what counts as a secret, the forms it is found in, and what is left alone.
 import { describe, expect, it } from 'vitest';
-import { redact, Redactor, registerSecrets, REDACTED, secretsOf } from '../../src/util/redact.js';
+import { redact, redactUrl, Redactor, registerSecrets, REDACTED, secretsOf } from '../../src/util/redact.js';
 
 describe('secretsOf and Redactor', () => {
   const key = 'sk-test-Abc123+/=xyz';
@@ -36,5 +36,20 @@ describe('secretsOf and Redactor', () => {
     registerSecrets(['first-secret-1']);
     registerSecrets(['second-secret-2']);
     expect(redact('first-secret-1 and second-secret-2')).toBe(`${REDACTED} and ${REDACTED}`);
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides user:password and every query value, parseable or not; a plain URL is unchanged', () => {
+    expect(redactUrl('http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000/v1');
+    expect(redactUrl('ftp://user:PASS@host/x')).toBe('ftp://[redacted]@host/x');
+    expect(redactUrl('https://gw/v1?api_key=SECRET&api-version=2024-02-01#frag')).toBe('https://gw/v1?api_key=[redacted]&api-version=[redacted]#frag');
+    expect(redactUrl('http://u:p@host:99999/?token=abc&BARESECRET')).toBe('http://[redacted]@host:99999/?token=[redacted]&[redacted]');
+    expect(redactUrl('not a url?key=v')).toBe('not a url?key=[redacted]');
+  });
+
+  it("secretsOf takes the base URL's query values, so free text echoing them is redacted", () => {
+    const redactor = new Redactor(secretsOf({ baseUrl: 'https://gw?api_key=qk-FAKE-123456&x=1' }));
+    expect(redactor.redact('401: bad key qk-FAKE-123456 in /v1/chat?api_key=qk-FAKE-123456')).toBe('401: bad key [redacted] in /v1/chat?api_key=[redacted]');
   });
 });

@@ -14,25 +14,29 @@ const ENV_KEY = 'sk-llmperf-FAKE-ENVKEY-7f3a9c';
 const FILE_KEY = 'sk-llmperf-FAKE-FILEKEY-51be0d';
 const HEADER_VALUE = 'hdr-llmperf-FAKE-ORGSECRET-c0ffee';
 const BEARER = 'tok-llmperf-FAKE-BEARER-d00d42';
-const SECRETS = [ENV_KEY, FILE_KEY, HEADER_VALUE, BEARER];
+/** A gateway key that rides in the URL's query (`?api_key=`): sent, and redacted everywhere. */
+const QUERY_KEY = 'qk-llmperf-FAKE-QUERYKEY-b1a5ed';
+const SECRETS = [ENV_KEY, FILE_KEY, HEADER_VALUE, BEARER, QUERY_KEY];
 
 let server: Server;
 let url = '';
 /** What the server received, to prove the credentials were really sent. */
-const received = { authorization: new Set<string>(), org: new Set<string>() };
+const received = { authorization: new Set<string>(), org: new Set<string>(), queryKeys: new Set<string>() };
 let count = 0;
 
 const sse = (content: string) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
 
 function echo(req: IncomingMessage): string {
-  return `authorization=${req.headers.authorization ?? ''} x-org-secret=${req.headers['x-org-secret'] ?? ''}`;
+  return `authorization=${req.headers.authorization ?? ''} x-org-secret=${req.headers['x-org-secret'] ?? ''} url=${req.url ?? ''}`;
 }
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     if (req.headers.authorization) received.authorization.add(req.headers.authorization);
     if (typeof req.headers['x-org-secret'] === 'string') received.org.add(req.headers['x-org-secret']);
-    if (req.url?.endsWith('/models')) {
+    const queryKey = new URL(req.url ?? '/', 'http://x').searchParams.get('api_key');
+    if (queryKey) received.queryKeys.add(`${req.method} ${new URL(req.url ?? '/', 'http://x').pathname} ${queryKey}`);
+    if (new URL(req.url ?? '/', 'http://x').pathname.endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'echo-model' }] }));
       return;
     }
@@ -101,6 +105,18 @@ describe('secrets never leave the process', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     expect(received.authorization).toContain(`Bearer ${BEARER}`);
+    expectNothingLeaked(out, run.stdout + run.stderr);
+  });
+
+  it("a key in the URL's query is sent on every request (the pre-flight too) and redacted everywhere", async () => {
+    const out = tempDir('llmperf-secrets-');
+    const run = await runCli(['--url', `${url}/v1?api_key=${QUERY_KEY}`, '-c', '2', '-n', '8', '--out', out, '--format', 'table,json,csv,md,html', '--debug']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(received.queryKeys).toContain(`GET /v1/models ${QUERY_KEY}`);
+    expect(received.queryKeys).toContain(`POST /v1/chat/completions ${QUERY_KEY}`);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as ResultDocument;
+    expect(result.config.url).toBe(`${url}?api_key=[redacted]`);
+    expect(result.summary.failed).toBeGreaterThan(0); // the server echoed the URL back in its errors
     expectNothingLeaked(out, run.stdout + run.stderr);
   });
 

@@ -1,6 +1,8 @@
 // Arrival schedules: goodness of fit for Poisson, burstiness for gamma, determinism, constant spacing, ramp-up shape.
 import { describe, expect, it } from 'vitest';
-import { arrivalSchedule, ARRIVAL_KIND_NAMES, arrivalProcess } from '../../src/workload/arrivals.js';
+import { createHash } from 'node:crypto';
+import { arrivalSchedule, arrivalStream, ARRIVAL_KIND_NAMES, arrivalProcess, type ScheduleSpec } from '../../src/workload/arrivals.js';
+import { shareOfStream, takeShare } from '../../src/engine/workers/share.js';
 
 const gapsOf = (offsets: Float64Array) => Array.from(offsets.subarray(1), (t, i) => t - offsets[i]!);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -97,5 +99,48 @@ describe('bounds and ramp-up', () => {
     const early = Array.from(poisson).filter((t) => t < 5000).length;
     expect(Math.abs(early - 125)).toBeLessThan(5 * Math.sqrt(125));
     expect(Math.abs(poisson.length - 500)).toBeLessThan(5 * Math.sqrt(500));
+  });
+});
+
+describe('lazy arrivals', () => {
+  // SHA-256 of the offsets the eager schedule (before arrivals were drawn lazily) produced for these specs:
+  // the lazy stream must give the very same seeded sequence, bit for bit.
+  const GOLDEN: Array<[ScheduleSpec, number, string]> = [
+    [{ kind: 'poisson', ratePerS: 100, count: 5000, durationMs: Infinity, seed: 1 }, 5000, 'b448b8c3dd56ebc723d1354619cd01050f857ff4662e432c6708dcc5f0d7df67'],
+    [{ kind: 'gamma', ratePerS: 37, count: 3000, durationMs: Infinity, seed: 42, burstiness: 0.4, rampUpMs: 20_000 }, 3000, 'e1942967574a188ab162cc5a0db5887ee1acda3a004e651de7e9e2c3db4349e5'],
+    [{ kind: 'constant', ratePerS: 4, count: 9, durationMs: Infinity, seed: 0 }, 9, '9914c365daad230afd9b8e044faf507a982d86ca0a777dc71dadf7af6abd01bb'],
+    [{ kind: 'poisson', ratePerS: 50, count: Infinity, durationMs: 60_000, seed: 7, rampUpMs: 5_000 }, 2899, '2e26e8fc3f10a9a7c109c1d7bb0a3f1f6ec72ba3a3b7afb29faca283af341db5'],
+  ];
+
+  it('draws the same seeded sequence the eager schedule did', () => {
+    for (const [spec, length, hash] of GOLDEN) {
+      const next = arrivalStream(spec);
+      const drawn: number[] = [];
+      for (let at = next(); at !== Infinity; at = next()) drawn.push(at);
+      const offsets = Float64Array.from(drawn);
+      expect(offsets.length).toBe(length);
+      expect(createHash('sha256').update(Buffer.from(offsets.buffer)).digest('hex')).toBe(hash);
+      expect(arrivalSchedule(spec)).toEqual(offsets);
+    }
+  });
+
+  it('a worker share of the stream is the same share of the whole schedule', () => {
+    const spec: ScheduleSpec = { kind: 'gamma', ratePerS: 30, count: 1001, durationMs: Infinity, seed: 5, burstiness: 2 };
+    const whole = arrivalSchedule(spec);
+    for (const k of [0, 1, 2]) {
+      const next = shareOfStream(arrivalStream(spec), { offset: k, step: 3 });
+      const part: number[] = [];
+      for (let at = next(); at !== Infinity; at = next()) part.push(at);
+      expect(part).toEqual(Array.from(takeShare(whole, { offset: k, step: 3 })));
+    }
+  });
+
+  it('a billion-request schedule costs nothing until drawn', () => {
+    const before = process.memoryUsage().heapUsed;
+    const next = arrivalStream({ kind: 'poisson', ratePerS: 100, count: 1e9, durationMs: Infinity, seed: 0 });
+    let last = 0;
+    for (let i = 0; i < 1_000_000; i++) last = next();
+    expect(last).toBeGreaterThan(9_000_000); // a million arrivals at 100/s: about 10,000 s
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(32 * 1024 * 1024); // an eager 1e9 schedule: 8 GB
   });
 });

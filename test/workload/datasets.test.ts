@@ -130,7 +130,7 @@ describe('bad records name file:line, all of them', () => {
 
   it('openai-batch and multi-turn: bad lines with file:line', () => {
     const batch = file('b.jsonl', '{"method":"GET","url":"/v1/chat/completions","body":{}}\n{"url":"/v1/images","body":{}}\n{"url":"/v1/completions","body":{"prompt":""}}\n');
-    expect(() => load({ dataset: 'openai-batch', datasetPath: batch })).toThrow(new RegExp(`3 bad record.*\\n.*${batch}:1: "method"[^]*${batch}:2: "url"[^]*${batch}:3: body.prompt`));
+    expect(() => load({ dataset: 'openai-batch', datasetPath: batch })).toThrow(new RegExp(`3 bad record.*: ${batch}:1: "method"[^]*${batch}:2: "url"[^]*${batch}:3: body.prompt`));
     const turns = file('t.jsonl', '{"turns":["a","b"]}\n{"turns":[]}\n{"something":1}\n');
     expect(() => load({ dataset: 'multi-turn', datasetPath: turns })).toThrow(new RegExp(`${turns}:2: "turns"[^]*${turns}:3: needs`));
   });

@@ -26,6 +26,20 @@ export function takeShare(offsetsMs: Float64Array, share: Share): Float64Array {
   return out;
 }
 
+/**
+ * The same share of a lazily drawn schedule: every worker draws the whole sequence (a few arithmetic
+ * operations per arrival) and keeps its own indexes, so memory does not grow with the request count.
+ */
+export function shareOfStream(next: () => number, share: Share): () => number {
+  let first = true;
+  return () => {
+    const skip = first ? share.offset : share.step - 1;
+    first = false;
+    for (let i = 0; i < skip; i++) if (next() === Infinity) return Infinity;
+    return next();
+  };
+}
+
 /** Worker k's part of `concurrency` (parts differ by at most one and sum to the whole). */
 export function concurrencyShare(concurrency: number, workers: number, k: number): number {
   return Math.floor(concurrency / workers) + (k < concurrency % workers ? 1 : 0);

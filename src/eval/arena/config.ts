@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { isCollection, isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { UsageError } from '../../errors.js';
 import { ARENA_MODES, DEFAULT_RATING_OPTIONS, type ArenaMode, type RatingOptions } from './types.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../engine/jobs.js';
 
 /** A candidate or the judge. `url: null` means "start a built-in simulator" (the offline demo and tests). */
 export interface EndpointConfig {
@@ -46,6 +47,8 @@ export interface ArenaConfig {
   judging: GenerationSettings;
   concurrency: number;
   timeoutMs: number;
+  /** Per-request cap on response bytes (`max_response_bytes`, --max-response-bytes): an endless reply ends as response_too_large. */
+  maxResponseBytes: number;
   cache: boolean;
   rating: RatingOptions;
 }
@@ -175,7 +178,7 @@ export function loadArenaConfig(file: string): ArenaConfig {
 export function parseArenaConfig(text: string, file: string): ArenaConfig {
   const reader: Reader = new Reader(file, text);
   const dir = dirname(resolve(file));
-  reader.keys([], ['candidates', 'judge', 'questions', 'limit', 'mode', 'baseline', 'prompts', 'answer', 'judging', 'concurrency', 'timeout_ms', 'cache', 'rating']);
+  reader.keys([], ['candidates', 'judge', 'questions', 'limit', 'mode', 'baseline', 'prompts', 'answer', 'judging', 'concurrency', 'timeout_ms', 'max_response_bytes', 'cache', 'rating']);
   const candidatesNode = reader.doc.get('candidates', true);
   if (!isSeq(candidatesNode) || candidatesNode.items.length < 2) reader.fail(['candidates'], 'must list at least two candidates, each with name, url (or "sim") and optionally model, key_env');
   const candidates = candidatesNode.items.map((_, i) => endpoint(reader, ['candidates', i], `model-${i + 1}`));
@@ -223,6 +226,7 @@ export function parseArenaConfig(text: string, file: string): ArenaConfig {
     judging: generation(reader, ['judging'], 1024),
     concurrency: reader.number(['concurrency'], 8, 1, 10_000, true),
     timeoutMs: reader.number(['timeout_ms'], 600_000, 1, 86_400_000, true),
+    maxResponseBytes: reader.number(['max_response_bytes'], DEFAULT_MAX_RESPONSE_BYTES, 1024, 1024 ** 3, true),
     cache,
     rating: ratingOptions(reader, names),
   };

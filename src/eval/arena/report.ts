@@ -1,5 +1,6 @@
 // Writes the arena's files: arena.json (every battle), arena.html, and charts/arena-*.png.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
+import { makeOutDir } from '../../util/out-dir.js';
 import { join } from 'node:path';
 import { categoryChart, leaderboardChart, renderBarPng, renderHeatmapPng, singleScoresChart } from './report-png.js';
 import { renderArenaPage } from './report-html.js';
@@ -35,7 +36,7 @@ export async function arenaPngs(doc: ArenaDocument): Promise<Map<string, Buffer>
 
 /** Writes every arena output into `outDir`; returns the paths written. */
 export async function writeArenaReports(outDir: string, doc: ArenaDocument): Promise<string[]> {
-  mkdirSync(join(outDir, 'charts'), { recursive: true });
+  makeOutDir(join(outDir, 'charts'));
   const written: string[] = [];
   const jsonPath = join(outDir, 'arena.json');
   writeAtomic(jsonPath, JSON.stringify(doc, null, 2) + '\n');

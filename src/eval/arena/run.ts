@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { resolveTarget } from '../../engine/jobs.js';
 import { startMockServer, type MockServer } from '../../mock/index.js';
+import { redactUrl } from '../../util/redact.js';
 import { collectPairBattles, collectSingleGrades, planJudgeTasks, uniquePrompts, type AnswerTable, type PairBattleRecord, type Reply, type SingleGradeRecord } from './battles.js';
 import type { ArenaConfig, EndpointConfig } from './config.js';
 import { collectPeerBattles, peerPrompts, summarizePeer, type PeerResult } from './peer.js';
@@ -62,20 +63,20 @@ function simOptions(config: EndpointConfig, role: 'candidate' | 'judge', index: 
   return { ttftMs: 5, itlMs: 1, ...defaults, ...config.sim, host: '127.0.0.1', port: 0, model: config.model ?? `sim-${config.name}` };
 }
 
-async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge', index: number, timeoutMs: number, servers: MockServer[], peer = false): Promise<Endpoint> {
+async function openEndpoint(config: EndpointConfig, role: 'candidate' | 'judge', index: number, limits: { timeoutMs: number; maxResponseBytes: number }, servers: MockServer[], peer = false): Promise<Endpoint> {
   if (config.url === null) {
     const options = simOptions(config, role, index, peer);
     const server = await startMockServer(options);
     servers.push(server);
-    return { name: config.name, target: { baseUrl: server.url, model: server.config.model, timeoutMs }, simulated: true, cacheSalt: `sim:${JSON.stringify(options)}` };
+    return { name: config.name, target: { baseUrl: server.url, model: server.config.model, ...limits }, simulated: true, cacheSalt: `sim:${JSON.stringify(options)}` };
   }
   const target = await resolveTarget(config.url, config.model ?? undefined, config.keyEnv ?? undefined);
   // Two servers may serve the same model id (say, two quantisations): their replies must not share cache entries.
-  return { name: config.name, target: { ...target, timeoutMs }, simulated: false, cacheSalt: `url:${target.baseUrl}` };
+  return { name: config.name, target: { ...target, ...limits }, simulated: false, cacheSalt: `url:${target.baseUrl}` };
 }
 
 function describe(endpoint: Endpoint): { name: string; url: string; model: string } {
-  return { name: endpoint.name, url: endpoint.simulated ? 'sim' : endpoint.target.baseUrl, model: endpoint.target.model };
+  return { name: endpoint.name, url: endpoint.simulated ? 'sim' : redactUrl(endpoint.target.baseUrl), model: endpoint.target.model };
 }
 
 export async function runArena(config: ArenaConfig, options: ArenaRunOptions): Promise<ArenaDocument> {
@@ -87,9 +88,10 @@ export async function runArena(config: ArenaConfig, options: ArenaRunOptions): P
   const requestOptions = { concurrency: config.concurrency, timeoutMs: config.timeoutMs, cacheDir };
   const servers: MockServer[] = [];
   try {
+    const limits = { timeoutMs: config.timeoutMs, maxResponseBytes: config.maxResponseBytes };
     const peer = config.modes.includes('peer');
-    const candidates = await Promise.all(config.candidates.map((c, i) => openEndpoint(c, 'candidate', i, config.timeoutMs, servers, peer)));
-    const judge = await openEndpoint(config.judge, 'judge', 0, config.timeoutMs, servers);
+    const candidates = await Promise.all(config.candidates.map((c, i) => openEndpoint(c, 'candidate', i, limits, servers, peer)));
+    const judge = await openEndpoint(config.judge, 'judge', 0, limits, servers);
     const models = candidates.map((c) => c.name);
 
     log(`arena: ${questions.length} questions, ${models.length} candidates, modes ${config.modes.join(', ')}; collecting answers`);

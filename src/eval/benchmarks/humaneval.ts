@@ -57,7 +57,7 @@ export const humaneval: Benchmark = {
   async scoreGenerate(item, texts, ctx): Promise<SampleScore> {
     const t = task(item);
     const results = [];
-    for (const text of texts) results.push(await runPython(completionProgram(t, text), ctx.allowCodeExecution, { timeoutMs: ctx.codeTimeoutMs, memoryMb: 1024 }));
+    for (const text of texts) results.push(await runPython(completionProgram(t, text), ctx.allowCodeExecution, { timeoutMs: ctx.codeTimeoutMs, memoryMb: 1024, unsafeNoSandbox: ctx.unsafeNoSandbox }));
     const passed = results.filter((r) => r.status === 'passed').length;
     const n = texts.length;
     const values: Record<string, number> = { 'pass@1': passAtK(n, passed, 1) };

@@ -11,7 +11,7 @@ import { loadMultiTurn } from './multi-turn.js';
 import { loadOpenaiBatch } from './openai-batch.js';
 import { randomPrompts } from './random.js';
 import { loadSharegpt } from './sharegpt.js';
-import { readText, type DatasetContext, type DatasetLoad } from './source.js';
+import { readHead, type DatasetContext, type DatasetLoad } from './source.js';
 
 export type { DatasetContext, DatasetLoad } from './source.js';
 export { randomPrompts, type RandomDatasetOptions } from './random.js';
@@ -64,7 +64,7 @@ function pickKind(options: WorkloadOptions): { kind: DatasetKind; path: string |
     if (options.dataset !== undefined || options.datasetPath !== undefined) {
       throw new UsageError('--prompts is shorthand for --dataset-path: give one of them');
     }
-    const jsonl = options.promptsFile.endsWith('.jsonl') || readText(options.promptsFile, '--prompts').trimStart().startsWith('{');
+    const jsonl = options.promptsFile.endsWith('.jsonl') || readHead(options.promptsFile, '--prompts').trimStart().startsWith('{');
     return { kind: jsonl ? 'jsonl' : 'lines', path: options.promptsFile };
   }
   if (options.dataset !== undefined && !(DATASET_KINDS as readonly string[]).includes(options.dataset)) {

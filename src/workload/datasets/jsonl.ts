@@ -1,8 +1,8 @@
 // The `jsonl` dataset: one JSON object a line with "prompt" (text) or "messages" (chat), optionally "max_tokens".
 import { fromMessages, fromText, type Prompt } from '../prompts.js';
-import { checkMessages, optionalTokens, Problems, readRecords, readBytes, type DatasetContext, type DatasetLoad } from './source.js';
+import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
-export function loadJsonl(path: string, context: DatasetContext, content = readBytes(path)): DatasetLoad {
+export function loadJsonl(path: string, context: DatasetContext, content?: Buffer): DatasetLoad {
   const problems = new Problems();
   const prompts: Prompt[] = [];
   for (const { value, where } of readRecords(path, content, problems)) {

@@ -4,7 +4,7 @@
 import type { ChatMessage, Prompt } from '../prompts.js';
 import { fromMessages } from '../prompts.js';
 import { sharegptMessages } from './sharegpt.js';
-import { checkMessages, optionalTokens, Problems, readRecords, readBytes, type DatasetContext, type DatasetLoad } from './source.js';
+import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
 function conversation(record: unknown): ChatMessage[] | string {
   if (!record || typeof record !== 'object' || Array.isArray(record)) return 'each record must be a JSON object with "turns", "conversations" or "messages"';
@@ -22,7 +22,7 @@ function conversation(record: unknown): ChatMessage[] | string {
   return 'needs "turns", "conversations" or "messages"';
 }
 
-export function loadMultiTurn(path: string, context: DatasetContext, content = readBytes(path)): DatasetLoad {
+export function loadMultiTurn(path: string, context: DatasetContext, content?: Buffer): DatasetLoad {
   const problems = new Problems();
   const prompts: Prompt[] = [];
   const skipped: string[] = [];

@@ -1,11 +1,11 @@
 // The `openai-batch` dataset: OpenAI Batch API input lines {"custom_id", "method": "POST", "url": "/v1/...", "body": {...}}.
 // Chat bodies give their messages, completions bodies their prompt, embeddings bodies their input; max_tokens is kept.
 import { fromMessages, fromText, type Prompt } from '../prompts.js';
-import { checkMessages, optionalTokens, Problems, readRecords, readBytes, type DatasetContext, type DatasetLoad } from './source.js';
+import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
 const URLS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings'];
 
-export function loadOpenaiBatch(path: string, context: DatasetContext, content = readBytes(path)): DatasetLoad {
+export function loadOpenaiBatch(path: string, context: DatasetContext, content?: Buffer): DatasetLoad {
   const problems = new Problems();
   const prompts: Prompt[] = [];
   for (const { value, where } of readRecords(path, content, problems)) {

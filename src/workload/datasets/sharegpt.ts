@@ -2,7 +2,7 @@
 // The first human turn is the prompt; the recorded reply's token count becomes the output length (vLLM's rule).
 import type { ChatMessage, Prompt } from '../prompts.js';
 import { fromMessages } from '../prompts.js';
-import { Problems, readRecords, readBytes, type DatasetContext, type DatasetLoad } from './source.js';
+import { Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
 const ROLE_OF: Readonly<Record<string, string>> = {
   human: 'user',
@@ -31,7 +31,7 @@ export function sharegptMessages(record: unknown): ChatMessage[] | string {
   return messages;
 }
 
-export function loadSharegpt(path: string, context: DatasetContext, content = readBytes(path)): DatasetLoad {
+export function loadSharegpt(path: string, context: DatasetContext, content?: Buffer): DatasetLoad {
   const problems = new Problems();
   const prompts: Prompt[] = [];
   const skipped: string[] = [];
