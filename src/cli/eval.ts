@@ -216,7 +216,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
 export function evalCommand(): Command {
   return new Command('eval')
     .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
-    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic, ifeval, mmlu_pro, gpqa_diamond, math500, aime, needle')
+    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic, ifeval, mmlu_pro, gpqa_diamond, math500, aime, needle, induction')
     .option('--dataset <list>', 'same as --datasets')
     .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
     .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')

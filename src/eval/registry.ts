@@ -11,6 +11,7 @@ import { gsm8k } from './benchmarks/gsm8k.js';
 import { hellaswag } from './benchmarks/hellaswag.js';
 import { humaneval } from './benchmarks/humaneval.js';
 import { ifeval } from './benchmarks/ifeval.js';
+import { induction } from './benchmarks/induction.js';
 import { math } from './benchmarks/math.js';
 import { math500 } from './benchmarks/math500.js';
 import { mmlu } from './benchmarks/mmlu.js';
@@ -21,7 +22,7 @@ import { truthfulqa } from './benchmarks/truthfulqa.js';
 import type { Benchmark } from './types.js';
 
 export const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map(
-  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic, ifeval, needle, mmluPro, gpqaDiamond, math500, aime].map((b) => [b.name, b]),
+  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic, ifeval, needle, mmluPro, gpqaDiamond, math500, aime, induction].map((b) => [b.name, b]),
 );
 
 /** Accepted spellings besides the canonical names. */

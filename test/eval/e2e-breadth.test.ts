@@ -29,7 +29,7 @@ const IFEVAL_METRICS = ['prompt_level_strict_acc', 'prompt_level_loose_acc', 'in
 
 describe('ifeval, needle, mmlu_pro, gpqa_diamond, math500 and aime against the simulator', () => {
   it('a simulator that always complies scores 1 on all four IFEval metrics and finds every needle', async () => {
-    const p = await simulatorFor(plan({ datasets: 'ifeval,needle,mmlu_pro,gpqa_diamond,math500,aime', needleLengths: '300,2k', needleDepths: '0,50,100', needleSamples: '2' }), 1);
+    const p = await simulatorFor(plan({ datasets: 'ifeval,needle,mmlu_pro,gpqa_diamond,math500,aime,induction', needleLengths: '300,2k', needleDepths: '0,50,100', needleSamples: '2' }), 1);
     const { doc, outDir } = await executeEval(p);
     const ifeval = doc.benchmarks.ifeval!;
     expect(ifeval).toMatchObject({ metric: 'prompt_level_strict_acc', score: 1, n: 14, failed_requests: 0 });
@@ -44,18 +44,22 @@ describe('ifeval, needle, mmlu_pro, gpqa_diamond, math500 and aime against the s
     expect(doc.benchmarks.gpqa_diamond).toMatchObject({ metric: 'accuracy', score: 1, n: 6 });
     expect(doc.benchmarks.math500).toMatchObject({ metric: 'accuracy', score: 1, n: 7 });
     expect(doc.benchmarks.aime).toMatchObject({ metric: 'accuracy', score: 1, n: 6 });
+    // The simulator "knows" a probe when it resists: always right = no attack succeeds.
+    expect(doc.benchmarks.induction).toMatchObject({ metric: 'attack_success_rate', score: 0, n: 24 });
     const saved = JSON.parse(readFileSync(join(outDir, 'eval.json'), 'utf8'));
     expect(saved.benchmarks.ifeval.metrics.inst_level_loose_acc).toBe(1);
     expect(readFileSync(join(outDir, 'report.html'), 'utf8')).toMatch(/inst_level_strict_acc/);
   });
 
   it('a simulator that never complies scores 0 everywhere, strict and loose', async () => {
-    const p = await simulatorFor(plan({ datasets: 'ifeval,needle,mmlu_pro,gpqa_diamond,math500,aime', needleLengths: '300', needleDepths: '50', needleSamples: '3' }), 0);
+    const p = await simulatorFor(plan({ datasets: 'ifeval,needle,mmlu_pro,gpqa_diamond,math500,aime,induction', needleLengths: '300', needleDepths: '50', needleSamples: '3' }), 0);
     const { doc } = await executeEval(p);
     const ifeval = doc.benchmarks.ifeval!;
     expect(ifeval.failed_requests).toBe(0);
     for (const m of IFEVAL_METRICS) expect([m, ifeval.metrics[m]]).toEqual([m, 0]);
     for (const name of ['needle', 'mmlu_pro', 'gpqa_diamond', 'math500', 'aime']) expect([name, doc.benchmarks[name]!.score]).toEqual([name, 0]);
+    expect(doc.benchmarks.induction!.score).toBe(1);
+    expect(doc.benchmarks.induction!.metrics.refusal_rate).toBe(0);
   });
 
   it('measures the simulator\'s configured accuracy on many needles', async () => {
