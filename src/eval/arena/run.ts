@@ -207,7 +207,7 @@ export function planArena(config: ArenaConfig): DryRunPlan {
   const answerRequests: Record<string, number> = {};
   for (const candidate of config.candidates) {
     answerRequests[candidate.name] = questions.length + questions2.length;
-    lines.push(`candidate ${candidate.name} (${where(candidate)}): ${questions.length + questions2.length} requests to POST /v1/chat/completions (${questions2.length} of them second turns), the first:`);
+    lines.push(`candidate ${candidate.name} (${where(candidate)}): ${questions.length + questions2.length} requests to POST /v1/chat/completions${questions2.length > 0 ? ` (${questions2.length} of them second turns)` : ''}, the first:`);
     lines.push(`  ${JSON.stringify({ model: candidate.model ?? (candidate.url === null ? `sim-${candidate.name}` : '(from /v1/models)'), ...chatJob(questions[0]!.question, config.answer).body, stream: true })}`);
   }
   lines.push(`judge ${config.judge.name} (${where(config.judge)}): ${judgePrompts.length} requests (pair modes ask both orders; prompts shared between modes are sent once), the first prompt:`);
