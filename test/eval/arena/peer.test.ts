@@ -33,10 +33,15 @@ function config(mode: string): string {
   return file;
 }
 
+const outDirs = new Map<ArenaDocument, string>();
+const outDirOf = (doc: ArenaDocument): string => outDirs.get(doc)!;
+
 async function run(mode: string): Promise<ArenaDocument> {
   const out = mkdtempSync(join(tmpdir(), 'llmperf-peer-out-'));
   await arenaAction({ config: config(mode), out, cache: false, quiet: true }, () => {});
-  return JSON.parse(readFileSync(join(out, 'arena.json'), 'utf8')) as ArenaDocument;
+  const doc = JSON.parse(readFileSync(join(out, 'arena.json'), 'utf8')) as ArenaDocument;
+  outDirs.set(doc, out);
+  return doc;
 }
 
 describe('arena mode: peer', () => {
@@ -73,6 +78,10 @@ describe('arena mode: peer', () => {
     expect(at('a', 'b')).toEqual([0, 3]);
     expect(at('b', 'c')).toEqual([1, 3]);
     for (const r of peer.leaderboard) expect(r.self_preference === null || (r.self_preference >= 0 && r.self_preference <= 1)).toBe(true);
+    const html = readFileSync(join(outDirOf(doc), 'arena.html'), 'utf8');
+    expect(html).toContain('id="arena-peer-leaderboard"');
+    expect(html).toContain('id="arena-peer-agreement"');
+    expect(html).toContain('peer judge');
   });
 
   it('needs at least three candidates', () => {

@@ -67,5 +67,8 @@ describe('two-turn questions', () => {
     expect(doc.modes.single!.turn2!.grades).toHaveLength(6);
     expect(doc.modes.single!.turn2!.grades.every((g) => g.status === 'graded')).toBe(true);
     expect(text).toMatch(/pairwise, second turn/);
+    const html = readFileSync(join(out, 'arena.html'), 'utf8');
+    expect(html).toContain('id="arena-pairwise-turn2-leaderboard"');
+    expect(html).toContain('id="arena-pairwise-leaderboard"');
   });
 });
