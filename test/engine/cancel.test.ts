@@ -32,10 +32,13 @@ it('--cancel-rate 0.3 --cancel-after: the chosen requests end as cancelled_by_de
   // The server saw every request, and the abandoned ones as cancelled.
   // The server learns of an abort when the connection closes, a moment after the client recorded it.
   let stats = await server.stats();
-  for (let i = 0; i < 40 && stats.cancelled < chosen; i++) {
+  for (let i = 0; i < 40 && stats.cancelled < stats.requests - stats.completed; i++) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     stats = await server.stats();
   }
-  expect(stats.cancelled).toBe(chosen);
   expect(stats.completed).toBe(requests - chosen);
+  // On a loaded machine a chosen request can still wait for its connection at 100 ms: then it is aborted before
+  // the server ever sees it. Every one the server did see, it saw cancelled.
+  expect(stats.cancelled).toBe(stats.requests - stats.completed);
+  expect(stats.cancelled).toBeGreaterThan(0);
 });
