@@ -31,10 +31,23 @@ export interface RunOptions {
   rate?: number;
   /** Prompt file (one a line, or JSONL); shorthand for `datasetPath`. */
   prompts?: string;
-  dataset?: 'random' | 'lines' | 'jsonl' | 'sharegpt' | 'openai-batch' | 'multi-turn';
+  dataset?: 'random' | 'shared-prefix' | 'trace' | 'lines' | 'jsonl' | 'sharegpt' | 'openai-batch' | 'multi-turn';
   datasetPath?: string;
   inputTokens?: TokenLength;
   prefixTokens?: number;
+  /** Shared-prefix workloads (docs/workloads.md): groups, suffixes per group, suffix length, Zipf popularity. */
+  prefixGroups?: number;
+  promptsPerGroup?: number;
+  suffixTokens?: number;
+  prefixZipf?: number;
+  /** Trace replay (`dataset: 'trace'`): format, speed and window in trace time. */
+  traceFormat?: 'mooncake' | 'azure' | 'burstgpt';
+  replaySpeed?: number;
+  traceStart?: Duration;
+  traceEnd?: Duration;
+  /** Abort this share of requests on purpose, `cancelAfter` after their send (`cancelled_by_design`). */
+  cancelRate?: number;
+  cancelAfter?: Duration;
   /** `max_tokens` of every request. Default 128. */
   outputTokens?: TokenLength;
   tokenizer?: string;
@@ -85,11 +98,12 @@ export interface RunOptions {
   startAt?: string;
   serverMetrics?: string;
   /** Settings of the built-in simulator when no `url` is given. */
-  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number };
+  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
 }
 
 const RUN_OPTION_NAMES = [
   'url', 'model', 'api', 'concurrency', 'requests', 'duration', 'rate', 'prompts', 'dataset', 'datasetPath', 'inputTokens', 'prefixTokens',
+  'prefixGroups', 'promptsPerGroup', 'suffixTokens', 'prefixZipf', 'traceFormat', 'replaySpeed', 'traceStart', 'traceEnd', 'cancelRate', 'cancelAfter',
   'outputTokens', 'tokenizer', 'ignoreEos', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator',
@@ -111,7 +125,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
   checkOptionNames(options, RUN_OPTION_NAMES, where);
   const o = options;
   const sim = o.simulator ?? {};
-  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens'], `${where}: simulator`);
+  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens'], `${where}: simulator`);
   return {
     url: o.url,
     model: o.model,
@@ -125,6 +139,16 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     datasetPath: o.datasetPath,
     inputTokens: text(o.inputTokens),
     prefixTokens: text(o.prefixTokens),
+    prefixGroups: text(o.prefixGroups),
+    promptsPerGroup: text(o.promptsPerGroup),
+    suffixTokens: text(o.suffixTokens),
+    prefixZipf: text(o.prefixZipf),
+    traceFormat: o.traceFormat,
+    replaySpeed: text(o.replaySpeed),
+    traceStart: duration(o.traceStart),
+    traceEnd: duration(o.traceEnd),
+    cancelRate: text(o.cancelRate),
+    cancelAfter: duration(o.cancelAfter),
     outputTokens: text(o.outputTokens),
     tokenizer: o.tokenizer,
     ignoreEos: o.ignoreEos,
@@ -156,6 +180,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     simSlots: text(sim.slots),
     simContention: text(sim.contention),
     simReasoningTokens: text(sim.reasoningTokens),
+    simPrefixCache: text(sim.prefixCacheTokens),
     format: Array.isArray(o.format) ? o.format.join(',') : (o.format ?? RUN_DEFAULTS.format),
     slo: o.slo ?? [],
     workers: text(o.workers) ?? RUN_DEFAULTS.workers,

@@ -71,6 +71,17 @@ describe('runLoad', () => {
     expect(result.summary.output_tokens_per_request).toBe(4);
   });
 
+  it('takes the production-shaped workload options: shared prefixes, trace replay, deliberate cancellation', async () => {
+    const shared = await runLoad({ prefixGroups: 2, promptsPerGroup: 2, prefixTokens: 64, suffixTokens: 8, concurrency: 1, requests: 6, outputTokens: 2, simulator: { ttftMs: 5, itlMs: 1 }, out: join(dir, 'shared'), format: ['json'] });
+    expect(shared.config).toMatchObject({ dataset: 'shared-prefix', prefix_groups: 2 });
+    expect(shared.summary.cache_hit_requests).toBe(4);
+    const trace = await runLoad({ dataset: 'trace', traceFormat: 'burstgpt', replaySpeed: 8, traceEnd: '4s', simulator: { ttftMs: 5, itlMs: 1, prefixCacheTokens: 0 }, out: join(dir, 'trace'), format: ['json'] });
+    expect(trace.config).toMatchObject({ trace_format: 'burstgpt', replay_speed: 8, trace_end_s: 4 });
+    expect(trace.summary.cache_reported_requests).toBe(0);
+    const cancelled = await runLoad({ cancelRate: 1, cancelAfter: 50, concurrency: 2, requests: 4, outputTokens: 64, simulator: { ttftMs: 5, itlMs: 5 }, out: join(dir, 'cancel'), format: ['json'] });
+    expect(cancelled.summary.cancelled_by_design).toBe(4);
+  });
+
   it('stops on an abort signal and still returns the (interrupted) result', async () => {
     const stop = new AbortController();
     const result = await runLoad(
