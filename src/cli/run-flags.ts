@@ -13,7 +13,7 @@ export function addRunOptions(command: Command): Command {
   return addWorkloadOptions(addClusterOptions(command))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
-    .option('--api <kind>', 'chat, completions or embeddings', 'chat')
+    .option('--api <kind>', 'chat, completions, embeddings, responses (OpenAI /v1/responses) or messages (Anthropic /v1/messages)', 'chat')
     .option('-c, --concurrency <n>', 'requests in flight (closed loop), or the cap with --rate (default 1)')
     .option('-n, --requests <n>', 'requests to send (default: 100, or 2x concurrency if larger)')
     .option('--duration <time>', 'send for this long instead of a count (e.g. 30s, 5m)')

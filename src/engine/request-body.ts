@@ -2,6 +2,7 @@
 import type { Prompt } from '../workload/prompts.js';
 import { seededRandom } from '../workload/random.js';
 import type { LoadConfig } from './run.js';
+import { streamApiFor } from './apis/index.js';
 
 /** Builds the request body string for a prompt once; requests that reuse the prompt reuse the string. */
 export function buildBody(
@@ -9,6 +10,11 @@ export function buildBody(
   prompt: Prompt,
 ): string {
   if (config.api === 'embeddings') return JSON.stringify({ model: config.target.model, input: prompt.text, ...config.extraBody });
+  const api = streamApiFor(config.api);
+  if (api !== null) {
+    const maxTokens = prompt.outputTokens ?? config.outputTokens;
+    return JSON.stringify({ ...api.body(prompt, { model: config.target.model, stream: config.stream, maxTokens, ignoreEos: config.ignoreEos === true }), ...config.extraBody });
+  }
   const body: Record<string, unknown> =
     config.api === 'chat' ? { model: config.target.model, messages: prompt.messages } : { model: config.target.model, prompt: prompt.text };
   const maxTokens = prompt.outputTokens ?? config.outputTokens;

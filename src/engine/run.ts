@@ -19,6 +19,7 @@ import { RequestState } from './stream.js';
 import { checkUsageBounds } from './usage.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
+import { streamApiFor, type StreamApi } from './apis/index.js';
 
 export { buildBody };
 
@@ -95,6 +96,8 @@ export class LoadRun {
   private readonly origin: string;
   private readonly path: string;
   private readonly headers: string[];
+  /** Responses / Messages event mapping; null for chat and completions (decoded inline). */
+  private readonly streamApi: StreamApi | null;
   private readonly prompts: Prompt[];
   private interrupted = false;
   private stopping = false;
@@ -132,7 +135,8 @@ export class LoadRun {
     this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
     this.origin = new URL(config.target.baseUrl).origin;
     this.path = apiPath(config.target.baseUrl, config.api);
-    this.headers = flatHeaders(requestHeaders(config.target));
+    this.headers = flatHeaders(requestHeaders(config.target, config.api));
+    this.streamApi = streamApiFor(config.api);
     const share = config.share;
     const launch = share
       ? (index: number, intendedMs: number) => this.launch(globalIndex(share, index), intendedMs)
@@ -237,7 +241,7 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes };
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;

@@ -3,7 +3,22 @@
 // Streams build each frame's fixed head and tail once per request, so writing a token is one string
 // concatenation and one res.write.
 
-export type ApiKind = 'chat' | 'completions';
+export type ApiKind = 'chat' | 'completions' | 'responses' | 'messages';
+
+/** The frames of one streamed response, whatever its API: the completion handler drives any of them the same way. */
+export interface StreamFrames {
+  /** What goes out before the first token (chat: the role chunk; Responses: created; Messages: message_start). */
+  roleFrame(): string;
+  /** One content token; `fragment` is already JSON-escaped. */
+  contentFrame(fragment: string): string;
+  reasoningFrame(fragment: string): string;
+  /** The end of the output (finish reason; Messages: message_delta with output usage). */
+  finishFrame(finishReason: string, usage: Usage): string;
+  /** The separate usage frame (chat and completions with include_usage); '' where usage rides elsewhere. */
+  usageFrame(usage: Usage): string;
+  /** The clean end of the stream: `data: [DONE]`, `response.completed` (with usage), `message_stop`. */
+  doneFrame(finishReason: string, usage: Usage): string;
+}
 
 /** Per-response identity shared by every frame of it. */
 export interface ResponseMeta {
@@ -30,7 +45,7 @@ export function jsonFragment(text: string): string {
 }
 
 /** Precomputed frame pieces of one streamed response. */
-export class FrameWriter {
+export class FrameWriter implements StreamFrames {
   private readonly head: string;
   private readonly contentHead: string;
   private readonly reasoningHead: string;
@@ -79,6 +94,10 @@ export class FrameWriter {
         ? `{"index":0,"delta":{},"logprobs":null,"finish_reason":"${finishReason}","stop_reason":null}`
         : `{"index":0,"text":"","logprobs":null,"finish_reason":"${finishReason}","stop_reason":null}`;
     return `${this.head}${choice}]${usageNull}}\n\n`;
+  }
+
+  doneFrame(): string {
+    return DONE_FRAME;
   }
 
   /** The usage chunk sent when stream_options.include_usage is true: empty choices, then usage. */

@@ -121,7 +121,7 @@ const optionalNumber = (text: string | undefined, flag: string) =>
   text === undefined ? undefined : text === '0' ? 0 : parsePositiveNumber(text, flag);
 
 export function toRunPlan(flags: RunFlags): RunPlan {
-  const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings'] as const);
+  const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings', 'responses', 'messages'] as const);
   // Found before the prompts are loaded or a server is asked: a reused --out loses nothing unless asked to.
   if (flags.out !== undefined) refuseReuse(flags.out, Boolean(flags.overwrite));
   if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');

@@ -1,0 +1,52 @@
+// Records one package (a stream event that delivered output) into a request's state: shared by every API kind.
+import type { PackageGapSink, RequestState } from '../request-state.js';
+
+/**
+ * A package arrived at `nowMs` carrying `reasoning` and/or `content` text (either may be empty; the caller
+ * checked that at least one is not). Timestamps and counters only: this is the per-chunk hot path.
+ * `keepContent` false counts a content package without keeping its text (tool-call argument fragments).
+ */
+export function recordPackage(
+  state: RequestState,
+  gaps: PackageGapSink,
+  nowMs: number,
+  reasoning: string | null | undefined,
+  content: string | null | undefined,
+  keepContent = true,
+): void {
+  if (state.packages === 0) state.firstPackageMs = nowMs;
+  else gaps.recordItlUs((nowMs - state.lastPackageMs) * 1000);
+  gaps.recordPackageAt(nowMs);
+  state.lastPackageMs = nowMs;
+  state.packages++;
+  if (typeof reasoning === 'string' && reasoning.length > 0) {
+    if (state.reasoningPackages === 0) state.firstReasoningMs = nowMs;
+    state.reasoningPackages++;
+    state.reasoningChars += reasoning.length;
+    state.reasoningPieces?.push(reasoning);
+  }
+  if (typeof content === 'string' && content.length > 0) {
+    if (Number.isNaN(state.firstAnswerMs)) state.firstAnswerMs = nowMs;
+    state.contentChars += content.length;
+    if (keepContent) state.contentPieces?.push(content);
+  }
+}
+
+/** A whole (non-streaming) answer: one package at `nowMs` when it has any text, so TTFT equals latency. */
+export function recordWholeAnswer(state: RequestState, reasoning: string, content: string, nowMs: number): void {
+  if (reasoning.length > 0) {
+    state.firstReasoningMs = nowMs;
+    state.reasoningChars = reasoning.length;
+    state.reasoningPieces?.push(reasoning);
+  }
+  if (content.length > 0) {
+    state.firstAnswerMs = nowMs;
+    state.contentChars = content.length;
+    state.contentPieces?.push(content);
+  }
+  if (state.contentChars > 0 || state.reasoningChars > 0) {
+    state.firstPackageMs = nowMs;
+    state.lastPackageMs = nowMs;
+    state.packages = 1;
+  }
+}
