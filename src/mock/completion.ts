@@ -161,8 +161,9 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
         return;
       }
       const fragment = scriptedTokens === null || reasoning ? raw : jsonFragment(raw);
-      let frame = reasoning ? frames.reasoningFrame(fragment) : frames.contentFrame(fragment);
-      if (index === 0) frame = frames.roleFrame() + frame;
+      // The opening events first: Responses and Messages number and order their events.
+      const opening = index === 0 ? frames.roleFrame() : '';
+      const frame = opening + (reasoning ? frames.reasoningFrame(fragment) : frames.contentFrame(fragment));
       if (fault?.onToken) {
         if (!writeOrFault(fault.onToken(index, totalTokens, frame, env), nowMs)) return;
       } else writeNow(res, frame);

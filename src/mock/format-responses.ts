@@ -77,6 +77,7 @@ export class ResponsesFrames implements StreamFrames {
       const text = this.reasoning.join('');
       return (
         event('response.reasoning_summary_text.done', `"sequence_number":${this.n()},"item_id":"rs_${this.meta.id}","output_index":0,"summary_index":0,"text":"${text}"`) +
+        event('response.reasoning_summary_part.done', `"sequence_number":${this.n()},"item_id":"rs_${this.meta.id}","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":"${text}"}`) +
         event('response.output_item.done', `"sequence_number":${this.n()},"output_index":0,"item":{"id":"rs_${this.meta.id}","type":"reasoning","summary":[{"type":"summary_text","text":"${text}"}]}`)
       );
     }
@@ -96,7 +97,9 @@ export class ResponsesFrames implements StreamFrames {
   reasoningFrame(fragment: string): string {
     let head = '';
     if (this.open !== 'reasoning') {
-      head = event('response.output_item.added', `"sequence_number":${this.n()},"output_index":0,"item":{"id":"rs_${this.meta.id}","type":"reasoning","summary":[]}`);
+      head =
+        event('response.output_item.added', `"sequence_number":${this.n()},"output_index":0,"item":{"id":"rs_${this.meta.id}","type":"reasoning","summary":[]}`) +
+        event('response.reasoning_summary_part.added', `"sequence_number":${this.n()},"item_id":"rs_${this.meta.id}","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":""}`);
       this.open = 'reasoning';
     }
     this.reasoning.push(fragment);
