@@ -9,6 +9,8 @@ const HEAD_END = Buffer.from('\r\n\r\n');
  * Sends `requests` requests over `concurrency` keep-alive connections (closed loop) and returns, per response,
  * TTFT (send to first content event) and the gaps between content events, in ms: the same definitions as llmperf's.
  * `skipFirstPerConnection`: the first response on each connection (which includes the TCP connect) is a warm-up, not recorded.
+ * `ttftWave[i]` is the wave of `ttftMs[i]`: in a closed loop the k-th response on a connection belongs to wave k. Like
+ * llmperf's, the floor's clock starts when the request is written to a connected socket.
  */
 export function runPacedFloor({ url, body, concurrency, requests, skipFirstPerConnection = false, timeoutMs = 120_000 }) {
   const { hostname: host, port } = new URL(url);
@@ -17,16 +19,17 @@ export function runPacedFloor({ url, body, concurrency, requests, skipFirstPerCo
       `content-length: ${Buffer.byteLength(body)}\r\nconnection: keep-alive\r\n\r\n${body}`,
   );
   const ttftMs = [];
+  const ttftWave = [];
   const itlMs = [];
   let sent = 0;
   let errors = 0;
   return new Promise((resolve) => {
     let open = Math.min(concurrency, requests);
-    const hardStop = setTimeout(() => resolve({ ttftMs, itlMs, errors, timedOut: true }), timeoutMs);
+    const hardStop = setTimeout(() => resolve({ ttftMs, ttftWave, itlMs, errors, timedOut: true }), timeoutMs);
     const closed = () => {
       if (--open === 0) {
         clearTimeout(hardStop);
-        resolve({ ttftMs, itlMs, errors });
+        resolve({ ttftMs, ttftWave, itlMs, errors });
       }
     };
     for (let i = 0; i < open; i++) connection();
@@ -62,7 +65,10 @@ export function runPacedFloor({ url, body, concurrency, requests, skipFirstPerCo
           const content = JSON.parse(data).choices?.[0]?.delta?.content;
           if (typeof content !== 'string' || content.length === 0) continue;
           if (!(skipFirstPerConnection && responses === 0)) {
-            if (Number.isNaN(lastMs)) ttftMs.push(nowMs - sendMs);
+            if (Number.isNaN(lastMs)) {
+              ttftMs.push(nowMs - sendMs);
+              ttftWave.push(responses);
+            }
             else itlMs.push(nowMs - lastMs);
           }
           lastMs = nowMs;

@@ -1,10 +1,11 @@
 // `npm run bench`: llmperf's engine against the floor (node:net) on a burst server, worker scaling, timing fidelity, 10,000 streams.
-// Options: --quick (shorter points), --only throughput,workers,fidelity,scale, --seconds N (per throughput point), --no-pin.
+// Options: --quick (shorter points), --only throughput,workers,fidelity,waves,scale, --seconds N (per throughput point), --no-pin.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { runFidelity, FIDELITY_POINTS } from './fidelity.js';
+import { runWaves, WAVE_POINTS } from './waves.js';
 import { clientCores, cores, hasTaskset, pin, startBurstServer, startSimulator } from './processes.js';
 import { printTables } from './table.js';
 
@@ -12,7 +13,7 @@ const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 const value = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const quick = flag('--quick');
-const only = new Set(value('--only', 'throughput,workers,fidelity,scale').split(','));
+const only = new Set(value('--only', 'throughput,workers,fidelity,waves,scale').split(','));
 const seconds = Number(value('--seconds', quick ? 1.5 : 3));
 const pinning = !flag('--no-pin') && hasTaskset && cores >= 2;
 const startedAt = Date.now();
@@ -106,6 +107,16 @@ if (only.has('fidelity')) {
   results.fidelity = await runFidelity(points, (r) =>
     say(`  ${r.client.padEnd(7)} c=${r.concurrency} itl=${r.itlMs}: TTFT error p50 ${r.error.ttftP50} ms p99 ${r.error.ttftP99} ms; ITL error p50 ${r.error.itlP50} ms p99 ${r.error.itlP99} ms`),
   );
+}
+
+if (only.has('waves')) {
+  // Every wave, the first included, against the server's own record: each client in a fresh (cold) process.
+  const tokens = quick ? 32 : 128;
+  say(`TTFT error per wave (paced simulator in its own process, TTFT 50 ms, ${tokens} tokens; each client in a fresh process):`);
+  results.waves = await runWaves(WAVE_POINTS, tokens, (r) =>
+    say(`  c=${r.concurrency} wave ${r.wave}: truth p50 ${r.truthTtftP50} ms; llmperf error p50 ${r.llmperf.p50} p99 ${r.llmperf.p99}; floor p50 ${r.floor.p50} p99 ${r.floor.p99}${r.met ? '' : ' (target missed)'}`),
+  );
+  results.wavesTokens = tokens;
 }
 
 if (only.has('scale')) {

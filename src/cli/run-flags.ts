@@ -36,6 +36,7 @@ export function addRunOptions(command: Command): Command {
     .option('--extra-body <json>', 'JSON object merged into every request body')
     .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
     .option('--insecure', 'do not verify TLS certificates')
+    .option('--no-preconnect', 'do not open the first wave\'s connections nor warm the response path before the timed window (set-up then delays the first wave; never counted in TTFT)')
     .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
     .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', '0')
     .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)

@@ -87,6 +87,10 @@ class StreamHandler implements Dispatcher.DispatchHandler {
   }
 
   onConnect(abort: (reason?: Error) => void): void {
+    // undici calls this on a connected socket just before it writes the request: the request's clock starts here,
+    // so connection set-up (its own phase, connections.ts) and undici's queue never count as TTFT. A resend after a
+    // dead keep-alive connection keeps the first write's time: that lost attempt is part of the request.
+    if (!this.state.reconnected) this.state.sendMs = performance.now();
     this.abortRequest = abort;
     // Ended (timeout, interruption) while still queued for a socket: do not send it at all.
     if (this.done) abort(codedError('LLMPERF_CANCELLED', 'ended before it was sent'));
@@ -276,7 +280,7 @@ export interface InFlight {
 }
 
 /**
- * Sends `request`, measuring into `state` (whose `sendMs` the caller set); calls `onEnd` exactly once. A connection closed before
+ * Sends `request`, measuring into `state` (whose `sendMs` the caller set at dispatch; it moves to the write); calls `onEnd` exactly once. A connection closed before
  * any byte of the response arrived is resent once and the request is marked `reconnected`.
  */
 export function sendRequest(

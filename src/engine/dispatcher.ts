@@ -1,5 +1,5 @@
 // The undici pool a run sends through, and how its errors map to llmperf's stable error kinds.
-import { Agent } from 'undici';
+import { Agent, type buildConnector } from 'undici';
 
 export interface ClientOptions {
   /** Connections per origin: the concurrency, so requests never wait for a socket inside undici. */
@@ -9,6 +9,8 @@ export interface ClientOptions {
   idleTimeoutMs: number;
   /** Verify TLS certificates (default) or not (--insecure). */
   rejectUnauthorized: boolean;
+  /** Opens the connections (connections.ts: some opened before the run); absent: undici's own, with the options above. */
+  connector?: buildConnector.connector;
 }
 
 export function createDispatcher(options: ClientOptions): Agent {
@@ -19,8 +21,13 @@ export function createDispatcher(options: ClientOptions): Agent {
     keepAliveMaxTimeout: 600_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.idleTimeoutMs,
-    connect: { rejectUnauthorized: options.rejectUnauthorized, timeout: Math.min(options.timeoutMs, 10_000) },
+    connect: options.connector ?? connectOptions(options),
   });
+}
+
+/** undici's connector options for a run: TLS verification and the connect timeout. */
+export function connectOptions(options: ClientOptions): buildConnector.BuildOptions {
+  return { rejectUnauthorized: options.rejectUnauthorized, timeout: Math.min(options.timeoutMs, 10_000) };
 }
 
 /** Network errors that mean the connection was gone before the server answered: safe to resend once. */

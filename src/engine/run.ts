@@ -9,6 +9,9 @@ import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { WorkloadStats } from '../workload/summary.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
+import { connectOptions } from './dispatcher.js';
+import { preopenCount, WarmConnector, type ConnectionStats } from './connections.js';
+import { warmResponsePath } from './warm-up.js';
 import { startClientLoadMonitor } from './client-load.js';
 import { Recorder } from './recorder.js';
 import { Redactor, secretsOf } from '../util/redact.js';
@@ -63,6 +66,8 @@ export interface LoadConfig {
   share?: Share;
   /** Extra attempts for transient failures (429, 503, reset before any byte); 0 or absent: none (a load test reports failures). */
   retries?: number;
+  /** Open the first wave's connections before the first timed send (default true; --no-preconnect: false). */
+  preconnect?: boolean;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
 }
@@ -84,12 +89,17 @@ export interface RunOutcome {
   eventLoopUtilization?: number;
   /** Engine threads the run used (absent: 1). */
   workers?: number;
+  /** Connections opened before the run and during it, with their set-up times (a phase of its own, not in TTFT). */
+  connections?: ConnectionStats;
+  /** Cores the machine left idle on average during the run (null: unknown, or too short a run to tell). */
+  freeCores?: number | null;
 }
 
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
 export class LoadRun {
   readonly recorder: Recorder;
   private readonly dispatcher: Agent;
+  private readonly connector: WarmConnector;
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
   private readonly bodies: string[];
@@ -123,12 +133,14 @@ export class LoadRun {
     // Multi-turn: --requests counts conversations, whose turns are not known ahead: no expected request count.
     const conversations = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
     this.recorder = new Recorder(conversations ? null : config.requests, config.concurrency, config.warmupRequests);
-    this.dispatcher = createDispatcher({
+    const clientOptions = {
       connections: config.concurrency,
       timeoutMs: config.timeoutMs,
       idleTimeoutMs: config.idleTimeoutMs,
       rejectUnauthorized: config.rejectUnauthorized,
-    });
+    };
+    this.connector = new WarmConnector(connectOptions(clientOptions));
+    this.dispatcher = createDispatcher({ ...clientOptions, connector: this.connector.connect });
     this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
     this.redactor = new Redactor(secretsOf(config.target));
     this.prompts = config.bodies ? config.prompts : shuffled(config.prompts, config.seed);
@@ -164,6 +176,7 @@ export class LoadRun {
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
   async run(): Promise<RunOutcome> {
+    await this.preconnect();
     const clientLoad = startClientLoadMonitor();
     if (this.config.durationMs !== null) this.deadlineMs = performance.now() + this.config.durationMs;
     await new Promise<void>((resolve) => {
@@ -177,6 +190,7 @@ export class LoadRun {
     const load = clientLoad.stop();
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
+    this.connector.close();
     const snapshot = this.recorder.snapshot();
     snapshot.totals.workload = { ...this.workload.counters() };
     snapshot.totals.retried = this.retriedRequests;
@@ -187,7 +201,28 @@ export class LoadRun {
       scheduleLagUs: this.scheduler.scheduleLagUs,
       eventLoopDelayMs: load.eventLoopDelayMs,
       eventLoopUtilization: load.eventLoopUtilization,
+      connections: this.connector.stats,
+      freeCores: load.freeCores,
     };
+  }
+
+  /**
+   * Opens one connection per request of the first wave before anything is timed: no request is sent on them (only
+   * --warmup sends requests), so the first wave's TTFT is not inflated by TCP/TLS set-up done while it is timed.
+   * Bounded by the connect timeout; a server that refuses is left to the run's requests to report.
+   */
+  private async preconnect(): Promise<void> {
+    const config = this.config;
+    if (config.preconnect === false) return;
+    // The response path's first use (undici's client and parser, SSE decoding, JSON.parse) compiles code and
+    // allocates: done once per thread on a loopback replay, so the first wave does not pay it while timed.
+    this.connector.stats.warmUpMs = await warmResponsePath();
+    const share = config.share;
+    const requests = config.requests === null ? null : config.requests + config.warmupRequests;
+    // A worker thread opens its own share: its concurrency, requests and arrival rate are its share of the run's.
+    const rate = config.ratePerS === null ? null : share ? config.ratePerS / share.step : config.ratePerS;
+    const count = preopenCount(config.concurrency, requests === null ? null : share ? shareCount(requests, share) : requests, rate);
+    await this.connector.preopen(this.origin, count, Math.min(config.timeoutMs, 10_000));
   }
 
   /** Stops sending; in-flight requests may finish within `graceMs`, then are cancelled. */

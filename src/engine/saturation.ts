@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { summarizeUs } from '../metrics/histogram.js';
 import type { ClientHealth, LoopDelaySummary } from '../metrics/schema.js';
+import { connectionsDocument } from './connections.js';
 import type { RunOutcome } from './run.js';
 
 /**
@@ -10,6 +11,8 @@ import type { RunOutcome } from './run.js';
  *   the reported TTFT and ITL tails are the client's; over 5 ms it is worth a note.
  * - schedule lag p99 over 10 ms: an open-loop run could not send on time (its rate is then lower than asked).
  * - event-loop utilisation of 95%: the thread had no spare CPU; with some delay, chunks waited for it.
+ * - another engine thread only helps on a core nobody else uses: --workers is advised only when the machine left at
+ *   least 0.75 of a core idle on average during the run (os.cpus() idle time), and never more threads than free cores.
  */
 export const SATURATION = {
   loopDelayP99Ms: 20,
@@ -17,6 +20,8 @@ export const SATURATION = {
   scheduleLagP99Ms: 10,
   busyUtilization: 0.95,
   noteUtilization: 0.8,
+  /** Idle core-time (in cores, machine-wide, averaged over the run) below which no core counts as free for another thread. */
+  freeCore: 0.75,
 } as const;
 
 export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = null, cores: number = availableParallelism()): ClientHealth {
@@ -25,6 +30,7 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
   const loop = outcome.eventLoopDelayMs;
   const busy = outcome.eventLoopUtilization ?? null;
   const workers = outcome.workers ?? 1;
+  const free = outcome.freeCores ?? null;
   const reasons: string[] = [];
   if (busy !== null && busy >= SATURATION.noteUtilization) reasons.push(`its event loop was busy ${Math.round(busy * 100)}% of the run`);
   if (loop.p99 > SATURATION.loopDelayNoteMs) reasons.push(`it ran due work up to ${loop.p99.toFixed(1)} ms late (event-loop delay p99)`);
@@ -41,9 +47,11 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
     const starved = busy !== null && busy < SATURATION.noteUtilization && loop.p99 > SATURATION.loopDelayNoteMs;
     const advice = starved
       ? `its own work used only ${Math.round((busy as number) * 100)}% of its thread, so other work on this machine (other processes, or the built-in simulator and other engine threads) took the CPU: give llmperf a core to itself, or use fewer --workers`
-      : workers < cores
-        ? `rerun with --workers ${Math.min(cores, workers * 2)} (${cores} cores here), or with less load`
-        : `every core already runs an engine thread: spread the load over more machines, or lower it`;
+      : workers >= cores
+        ? `every core already runs an engine thread: spread the load over more machines, or lower it`
+        : free !== null && free < SATURATION.freeCore
+          ? `no core was free for another engine thread (${free.toFixed(2)} of ${cores} cores idle on average during the run): give llmperf a core to itself (other work, or the server, off this machine), spread the load over more machines, or lower it`
+          : `rerun with --workers ${free === null ? Math.min(cores, workers * 2) : Math.min(cores, workers * 2, workers + Math.max(1, Math.floor(free)))} (${cores} cores here${free === null ? '' : `, ${free.toFixed(2)} idle on average`}), or with less load`;
     message = `${saturated ? 'the client was the bottleneck' : 'the client was near saturation'}: ${reasons.join(', ')}${impact}; ${advice}`;
   }
   return {
@@ -53,6 +61,8 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
     workers,
     saturated,
     message,
+    ...(outcome.connections ? { connections: connectionsDocument(outcome.connections) } : {}),
+    ...(outcome.freeCores !== undefined ? { free_cores: outcome.freeCores } : {}),
   };
 }
 

@@ -153,6 +153,24 @@ export interface ClientHealth {
   workers?: number;
   saturated: boolean;
   message: string | null;
+  /** Connection set-up, a phase of its own: a request's clock starts when it is written to a connected socket. */
+  connections?: ConnectionsDocument;
+  /** Cores the machine left idle on average during the run; --workers is only advised when at least one was free. */
+  free_cores?: number | null;
+}
+
+export interface ConnectionsDocument {
+  /** Connections opened before the first timed send (no request sent on them; --no-preconnect: 0). */
+  preopened: number;
+  /** Wall time to open those, ms, before the run's clock started. */
+  preopen_ms: number;
+  /** Connections opened while the run was timed (reconnects, servers closing after each response). */
+  opened_during_run: number;
+  failed: number;
+  /** Set-up time of each connection (TCP, and TLS on https), ms; null when none was opened. */
+  connect_ms: { p50: number | null; p99: number | null; max: number | null; count: number };
+  /** Time spent warming the response path on a loopback replay in this process before the run (no request to the server). */
+  warm_up_ms?: number;
 }
 
 export interface ResultDocument {

@@ -146,6 +146,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       seed: cluster.seed,
       warmupRequests: plan.warmupRequests,
       rejectUnauthorized: plan.rejectUnauthorized,
+      preconnect: plan.preconnect,
       retries: plan.retries,
       arrival: plan.arrival,
       burstiness: plan.burstiness,
@@ -192,7 +193,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       endedAt: new Date(),
       simulated,
       runId,
-      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, ...plan.workloadConfig, ...cluster.extraConfig() },
+      extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, preconnect: plan.preconnect, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);
     if (perRequestSlos.length > 0) {

@@ -51,6 +51,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   extraBody?: string;
   warmup: string;
   insecure?: boolean;
+  /** commander's --no-preconnect: false when given. */
+  preconnect?: boolean;
   grace: string;
   retries?: string;
   simTtft?: string;
@@ -94,6 +96,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   extraBody: Record<string, unknown>;
   warmupRequests: number;
   rejectUnauthorized: boolean;
+  /** Open the first wave's connections before the timed window (default; --no-preconnect: no). */
+  preconnect: boolean;
   graceMs: number;
   /** Extra attempts for transient failures (0: none, the default). */
   retries: number;
@@ -179,6 +183,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     extraBody: flags.extraBody ? parseJsonObject(flags.extraBody, '--extra-body') : {},
     warmupRequests: parseNonNegativeInt(flags.warmup, '--warmup'),
     rejectUnauthorized: !flags.insecure,
+    preconnect: flags.preconnect !== false,
     graceMs: parseDurationMs(flags.grace, '--grace'),
     retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {

@@ -58,8 +58,10 @@ describe('reasoning models', () => {
 });
 
 describe('llmperf against `llmperf mock` in another process', () => {
-  it('reports the configured TTFT, time per package and output length', async () => {
-    const mock = await startMockCli(['--ttft', '100', '--itl', '20', '--output-tokens', '50']);
+  // The reference is the simulator's own record of this run (its lateness on a busy machine included); a run spoiled
+  // by a stall elsewhere on the machine is measured again before the test fails.
+  it('reports the configured TTFT, time per package and output length', { retry: 2 }, async () => {
+    const mock = await startMockCli(['--ttft', '100', '--itl', '20', '--output-tokens', '50', '--record-send-times']);
     try {
       const out = tempDir();
       const run = await runCli(['--url', mock.url, '-c', '16', '-n', '64', '--out', out, '--quiet']);
@@ -67,7 +69,12 @@ describe('llmperf against `llmperf mock` in another process', () => {
       const { summary } = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as ResultDocument;
       expect(summary.succeeded).toBe(64);
       expect(summary.output_tokens_per_request).toBe(50);
-      expect(Math.abs(summary.ttft_ms.p50 - 100)).toBeLessThan(5);
+      const { records } = (await (await fetch(`${mock.url}/debug/send-times`)).json()) as { records: Array<{ arrivalEpochMs: number; tokenEpochMs: number[] }> };
+      const truth = records.map((r) => r.tokenEpochMs[0]! - r.arrivalEpochMs).sort((a, b) => a - b);
+      const truthP50 = truth[Math.ceil(truth.length / 2) - 1]!;
+      expect(truthP50).toBeGreaterThanOrEqual(99.5);
+      expect(summary.ttft_ms.p50 - truthP50).toBeGreaterThan(-0.5);
+      expect(summary.ttft_ms.p50 - truthP50).toBeLessThan(5);
       // 16 of 64 slots active: the simulator's contention model adds ~2.3% (documented formula).
       expect(Math.abs(summary.itl_ms.p50 - 20)).toBeLessThan(2);
     } finally {

@@ -1,6 +1,7 @@
 // The engine against the real simulator on loopback: timing fidelity, loop shapes, and the accounting.
 import { afterAll, describe, expect, it } from 'vitest';
 import { LoadRun, runLoad } from '../../src/engine/run.js';
+import { summarizeUs } from '../../src/metrics/histogram.js';
 import { buildSummary } from '../../src/metrics/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { poissonSchedule } from '../../src/workload/arrivals.js';
@@ -16,23 +17,35 @@ afterAll(async () => {
   await Promise.all(servers.map((server) => server.close()));
 });
 
+/** The simulator's own TTFTs (first token written minus request arrival), the truth a client's TTFT is checked against. */
+async function serverTtftsMs(server: MockServer): Promise<number[]> {
+  const { records } = await server.sendTimes();
+  return records.filter((r) => r.tokenEpochMs.length > 0).map((r) => r.tokenEpochMs[0]! - r.arrivalEpochMs);
+}
+const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length / 2) - 1]!;
+
 describe('timing fidelity', () => {
-  it('reports TTFT, time per package and output tokens as the simulator was configured', async () => {
-    const server = await mock({ ttftMs: 100, itlMs: 20, outputTokens: 50, contention: 0 });
+  // Timing on a busy 2-core machine: the reference is the simulator's record of what it sent in this same run
+  // (its own lateness included), and a measurement spoiled by a stall elsewhere is taken again before failing.
+  it('reports TTFT, time per package and output tokens as the simulator sent them', { retry: 2 }, async () => {
+    const server = await mock({ ttftMs: 100, itlMs: 20, outputTokens: 50, contention: 0, recordSendTimes: true });
     const outcome = await runLoad(testConfig(server.url, { concurrency: 8, requests: 32 }));
     const summary = buildSummary(outcome.totals, outcome.histograms);
     expect(summary.succeeded).toBe(32);
     expect(summary.output_tokens_per_request).toBe(50);
     expect(summary.packages_per_request).toBe(50);
     expect(summary.token_counts_estimated).toBe(false);
-    // The simulator is never early, and its shared timer plus loopback add a few ms; 19 ms covers a
-    // loaded 2-core CI machine without letting a systematic error (a missed first chunk: +20 ms) pass.
-    expect(summary.ttft_ms.p50).toBeGreaterThanOrEqual(99);
-    expect(summary.ttft_ms.p50).toBeLessThan(119);
+    const truth = await serverTtftsMs(server);
+    expect(truth).toHaveLength(32);
+    expect(p50(truth)).toBeGreaterThanOrEqual(99.5); // the simulator is never early
+    // The client reads a token after the server wrote it (never before), and within loopback plus a
+    // scheduling slice: 10 ms still catches a systematic error such as a missed first chunk (+20 ms).
+    expect(summary.ttft_ms.p50).toBeGreaterThanOrEqual(p50(truth) - 0.5);
+    expect(summary.ttft_ms.p50 - p50(truth)).toBeLessThan(10);
     expect(Math.abs(summary.itl_ms.p50 - 20)).toBeLessThan(3);
     expect(Math.abs(summary.tpot_ms.p50 - 20)).toBeLessThan(3);
     // latency = ttft + 49 gaps
-    expect(Math.abs(summary.latency_ms.p50 - (100 + 49 * 20))).toBeLessThan(40);
+    expect(Math.abs(summary.latency_ms.p50 - (p50(truth) + 49 * 20))).toBeLessThan(40);
   });
 
   it('reports TTFT equal to latency for non-streaming requests', async () => {
@@ -46,22 +59,29 @@ describe('timing fidelity', () => {
 });
 
 describe('loop shapes', () => {
-  it('closed loop keeps exactly N requests in flight, as the simulator counts them', async () => {
-    const server = await mock({ ttftMs: 20, itlMs: 5, outputTokens: 10 });
+  it('closed loop keeps exactly N requests in flight, as the simulator counts them', { retry: 2 }, async () => {
+    // A long service (200 ms to the first token) so that even a stalled machine sends the first 8 before any ends.
+    const server = await mock({ ttftMs: 200, itlMs: 5, outputTokens: 10, recordSendTimes: true });
     const outcome = await runLoad(testConfig(server.url, { concurrency: 8, requests: 48 }));
     const stats = await server.stats();
     expect(outcome.totals.succeeded).toBe(48);
     expect(stats.requests).toBe(48);
     expect(stats.maxInFlight).toBe(8);
-    // After the first 8, every arrival replaces a finished request: the server sees 8 again, never more.
-    // (Not always 8: the simulator's shared timer ends several streams in one tick, and their
-    // replacements arrive one by one.)
-    const steady = stats.inFlightAtArrival.slice(8);
-    expect(Math.max(...steady)).toBe(8);
+    // The reference is the simulator's own record of when each response ended: at every arrival, exactly the
+    // arrivals so far minus the responses already ended are in flight, and a closed loop of 8 never lets that
+    // pass 8. Until a response ends, nothing stops the client sending: the first 8 arrive back to back.
+    const { records } = await server.sendTimes();
+    const ends = records.map((r) => r.endEpochMs!).sort((a, b) => a - b);
+    const arrivals = records.map((r) => r.arrivalEpochMs).sort((a, b) => a - b);
+    const endedBefore = (t: number) => ends.filter((e) => e < t).length;
+    arrivals.forEach((t, i) => expect(i + 1 - endedBefore(t)).toBeLessThanOrEqual(8));
+    // Most arrivals replace one that just ended: the server sees 8 again (several can end in one timer tick).
+    expect(Math.max(...stats.inFlightAtArrival.slice(8))).toBe(8);
+    expect(endedBefore(arrivals[7]!)).toBe(0);
     expect(stats.inFlightAtArrival.slice(0, 8)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
-  it('open loop arrives on the seeded Poisson schedule at the asked rate', async () => {
+  it('open loop arrives on the seeded Poisson schedule at the asked rate', { retry: 2 }, async () => {
     const server = await mock({ ttftMs: 5, itlMs: 1, outputTokens: 4 });
     const rate = 40;
     const count = 80;
@@ -74,7 +94,10 @@ describe('loop shapes', () => {
     const shifts = arrivals.map((t, i) => t - expected[i]).sort((a, b) => a - b);
     const offsets = arrivals.map((t) => t - shifts[Math.floor(shifts.length / 2)]);
     const errors = offsets.map((t, i) => Math.abs(t - expected[i])).sort((a, b) => a - b);
-    expect(errors[Math.floor(errors.length / 2)]).toBeLessThan(5);
+    // The reference: how late the client's own timers fired in this run (its schedule lag, measured per arrival).
+    // Arrivals jitter by that much on a busy machine; a wrong schedule would be off by far more than both.
+    const lagP90Ms = summarizeUs(outcome.scheduleLagUs!).p90;
+    expect(errors[Math.floor(errors.length / 2)]).toBeLessThan(5 + lagP90Ms);
     const observedRate = ((count - 1) / (arrivals[count - 1] - arrivals[0])) * 1000;
     const scheduledRate = ((count - 1) / expected[count - 1]) * 1000;
     expect(Math.abs(observedRate - scheduledRate) / scheduledRate).toBeLessThan(0.1);

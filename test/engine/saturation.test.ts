@@ -1,4 +1,5 @@
 // The client-saturation detector: quiet runs pass, a client that blocks its own loop is named as the bottleneck.
+import { availableParallelism } from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startClientLoadMonitor } from '../../src/engine/client-load.js';
 import { buildResult } from '../../src/engine/result.js';
@@ -53,6 +54,19 @@ describe('clientHealth', () => {
     expect(health.message).not.toMatch(/rerun with --workers/);
   });
 
+  it('advises --workers only when the machine left a core free, and no more threads than free cores', () => {
+    const late = { eventLoopDelayMs: { p50: 3, p99: 30, max: 60 }, eventLoopUtilization: 0.98 };
+    const busyMachine = clientHealth(outcome({ ...late, freeCores: 0.3 }), 60, 2);
+    expect(busyMachine.saturated).toBe(true);
+    expect(busyMachine.free_cores).toBe(0.3);
+    expect(busyMachine.message).toMatch(/no core was free for another engine thread \(0\.30 of 2 cores idle/);
+    expect(busyMachine.message).not.toMatch(/--workers/);
+    const oneFree = clientHealth(outcome({ ...late, freeCores: 1.2, workers: 2 }), 60, 8);
+    expect(oneFree.message).toMatch(/--workers 3 \(8 cores here, 1\.20 idle on average\)/);
+    const manyFree = clientHealth(outcome({ ...late, freeCores: 2.6 }), 60, 4);
+    expect(manyFree.message).toMatch(/--workers 2 \(4 cores here, 2\.60 idle on average\)/);
+  });
+
   it('notes a busy client that kept its timing as near saturation, not as the bottleneck', () => {
     const health = clientHealth(outcome({ eventLoopUtilization: 0.85 }), 50, 4);
     expect(health.saturated).toBe(false);
@@ -71,6 +85,20 @@ describe('measuring the client thread', () => {
     const load = monitor.stop();
     expect(load.eventLoopDelayMs.max).toBeGreaterThan(30);
     expect(load.eventLoopUtilization).toBeGreaterThan(0.5);
+  });
+
+  it('measures the cores the machine left idle: a core this thread keeps busy is never counted free', () => {
+    const cores = availableParallelism();
+    const monitor = startClientLoadMonitor();
+    busyWait(700);
+    const { freeCores } = monitor.stop();
+    expect(freeCores).not.toBeNull();
+    expect(freeCores!).toBeGreaterThanOrEqual(0);
+    // This thread held one core for the whole window (the kernel's counters tick in 10 ms steps: some slack).
+    expect(freeCores!).toBeLessThanOrEqual(cores - 0.8);
+    // Too short a window to judge by says nothing rather than something wrong.
+    const short = startClientLoadMonitor();
+    expect(short.stop().freeCores).toBeNull();
   });
 
   it('flags a run whose client blocks its own event loop', async () => {

@@ -1,4 +1,5 @@
 // Merges the workers' outcomes into one, the same in form as a single-thread run's: counters summed, histograms added exactly.
+import { mergeConnectionStats } from '../connections.js';
 import { decodeHistogram, mergeEncoded, type Histogram } from '../../metrics/histogram.js';
 import type { DistributionKey, EncodedHistogram, TimeseriesPoint } from '../../metrics/schema.js';
 import type { RunTotals } from '../../metrics/summary.js';
@@ -106,5 +107,8 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
     },
     eventLoopUtilization: Math.max(...parts.map((p) => p.eventLoopUtilization ?? 0)),
     workers: parts.length,
+    connections: mergeConnectionStats(parts.map((p) => p.connections)),
+    // Every thread measures the same machine over nearly the same window: the least idle reading is the safe one.
+    freeCores: parts.some((p) => p.freeCores === null || p.freeCores === undefined) ? null : Math.min(...parts.map((p) => p.freeCores as number)),
   };
 }
