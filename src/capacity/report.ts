@@ -5,7 +5,7 @@ import type { Summary } from '../metrics/schema.js';
 import { escapeHtml, htmlSection, renderChartPage } from '../report/html.js';
 import { writePngCharts } from '../report/png.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
-import { sweepCharts, type SweepPoint } from './charts.js';
+import { sweepCharts, type ChartAnnotations, type SweepPoint } from './charts.js';
 import type { LoadAxis } from './stages.js';
 
 const fixed = (value: number | null | undefined, digits = 1) => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -96,10 +96,13 @@ export async function writeStageReport(options: {
   by: LoadAxis;
   knee: number | null;
   png: boolean;
+  /** Capacity searches: the SLO lines and the answer drawn on the charts. */
+  annotations?: ChartAnnotations;
 }): Promise<string[]> {
-  const { outDir, rows, by, knee } = options;
-  const sorted = [...rows].sort((a, b) => a.load - b.load);
-  const charts = sweepCharts(sweepPoints(sorted), by, knee);
+  const { outDir, by, knee } = options;
+  // Stages by load in the table and the charts, not in the order a search happened to measure them.
+  const rows = [...options.rows].sort((a, b) => a.load - b.load);
+  const charts = sweepCharts(sweepPoints(rows), by, knee, options.annotations);
   const jsonPath = join(outDir, `${options.name}.json`);
   writeJsonAtomic(jsonPath, options.document);
   const notes = options.notes.length > 0 ? `<ul class="notes">${options.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>` : '';

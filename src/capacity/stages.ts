@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import type { RunPlan } from '../run/index.js';
 import { executeRun, type SharedServer } from '../run/index.js';
+import type { RunProgress } from '../run/hooks.js';
 import type { ResultDocument, Summary } from '../metrics/schema.js';
 import { readRequestRecords } from '../report/index.js';
 import { StagePrompts, stageSeed, type PromptGenerator, type StagePromptInfo } from './prompts.js';
@@ -33,7 +34,12 @@ export interface StageIsolation {
   /** --reset-cache: the path to POST before every stage. */
   resetPath: string | null;
   warn?: (text: string) => void;
+  /** Progress inside each measured stage (about every 250 ms), for a live line; the caller decides how to show it. */
+  onProgress?: StageProgress;
 }
+
+/** A stage's progress with the load it runs at. */
+export type StageProgress = (load: number, progress: RunProgress) => void;
 
 /** The base plan with the load applied: closed loop at `load` requests in flight, or open loop at `load` req/s. */
 export function stagePlan(base: RunPlan, by: LoadAxis, load: number, dir: string): RunPlan {
@@ -71,7 +77,7 @@ export class StageRunner {
   /** One stage at `load`, written to `outDir/<label>` (or to `dir` exactly when given). */
   async run(by: LoadAxis, load: number, outDir: string, dir = join(outDir, label(by, load))): Promise<StageResult> {
     const cacheReset = this.isolation.resetPath === null ? null : await resetCache(this.target(), this.isolation.resetPath);
-    return this.execute(stagePlan(this.base, by, load, dir), by, load, cacheReset);
+    return this.execute(stagePlan(this.base, by, load, dir), by, load, cacheReset, this.isolation.onProgress);
   }
 
   /**
@@ -83,12 +89,12 @@ export class StageRunner {
     return this.execute(plan, 'concurrency', 4, null);
   }
 
-  private async execute(plan: RunPlan, by: LoadAxis, load: number, cacheReset: CacheReset | null): Promise<StageResult> {
+  private async execute(plan: RunPlan, by: LoadAxis, load: number, cacheReset: CacheReset | null, onProgress?: StageProgress): Promise<StageResult> {
     const index = this.next++;
     const seed = stageSeed(this.base.seed, index);
     const seeded = { ...plan, seed };
     const { prompts, info } = this.prompts.forStage(seeded);
-    const { result } = await executeRun({ ...seeded, prompts }, this.server);
+    const { result } = await executeRun({ ...seeded, prompts }, this.server, onProgress ? { onProgress: (progress) => onProgress(load, progress) } : {});
     const records = readRequestRecords(join(plan.outDir!, 'requests.csv'));
     // The engine's own seed (a --shard run derives one per shard), which ordered the prompts it sent.
     this.prompts.consumed(prompts, typeof result.config.seed === 'number' ? result.config.seed : seed, records);

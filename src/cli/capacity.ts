@@ -9,6 +9,7 @@ import { parseChoice, parseDurationMs, parsePositiveNumber } from '../util/parse
 import { addRunOptions, type RunFlags } from './run-flags.js';
 import { startSharedServer } from '../run/execute.js';
 import { say } from './run-command.js';
+import { progressLine } from './progress.js';
 import { basePlan, parseFraction, resetNote, stageIsolation, sustainNotes } from './stages-cli.js';
 
 interface CapacityFlags extends RunFlags {
@@ -48,6 +49,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     isolation: stageIsolation(flags, base),
   };
   const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
+  const line = progressLine(!base.quiet);
   try {
     const document = await findCapacity(
       base,
@@ -56,7 +58,10 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
         slos,
         ...search,
         outDir,
+        // A live line inside each stage, named by its load; each stage's summary line replaces it when it ends.
+        isolation: { ...search.isolation, onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }) },
         onStage: (stage) => {
+          line.stop();
           if (!base.quiet) {
             const slos = `${stage.slo.every((o) => o.passed) ? 'meets' : 'misses'} the SLOs (${stage.slo.map((o) => `${o.expression}: ${o.actual}`).join(', ')})`;
             const verdict = stage.passed ? 'pass' : 'FAIL';
@@ -74,7 +79,7 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
     const sizing = document.sizing
       ? `Sizing: ${document.sizing.replicas} replica(s) for ${document.sizing.target_rate} requests/s at ${Math.round(document.sizing.headroom * 100)}% headroom (one replica sustains ${document.capacity_rate} requests/s within the SLOs).`
       : null;
-    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed, notSustained: stage.not_sustained }));
+    const rows = document.stages.map((stage) => ({ load: stage.load, summary: stage.summary, passed: stage.passed, notSustained: stage.not_sustained })).sort((a, b) => a.load - b.load);
     const notes = [
       answer,
       ...(sizing ? [sizing] : []),
@@ -84,12 +89,15 @@ export async function capacityAction(flags: CapacityFlags): Promise<number> {
       ...document.unmeasured.map((u) => `Load ${u.load} could not be measured and counts as a miss: ${u.reason}`),
       ...(server.simulated ? ['Measured against the built-in simulator, not a real server.'] : []),
     ];
-    await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html') });
+    await writeStageReport({ outDir, name: 'capacity', document, title: `llmperf capacity by ${by}`, notes, rows, by, knee: null, png: base.formats.includes('png') || base.formats.includes('html'),
+      annotations: { slos, capacity: document.value } });
     if (base.json) process.stdout.write(JSON.stringify(document, null, 2) + '\n');
     else if (!base.quiet) process.stdout.write(`${stageTable(rows)}\n${notes.join('\n')}\n`);
-    if (!base.quiet) process.stderr.write(`Written to ${outDir}: capacity.json, report.html, charts/\n`);
+    // -q still says where the results went: one line.
+    process.stderr.write(base.quiet ? `${join(outDir, 'capacity.json')}\n` : `Written to ${outDir}: capacity.json, report.html, charts/\n`);
     return 0;
   } finally {
+    line.stop();
     await close();
   }
 }

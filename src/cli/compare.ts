@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.js';
 import { compareResults, comparisonMarkdown, comparisonTable, type Comparison } from '../metrics/compare.js';
-import { parseFailOn } from '../metrics/fail-on.js';
+import { parseFailOn, type FailOn } from '../metrics/fail-on.js';
 import { loadResult } from '../report/load.js';
 import { handleUsage, usageExit } from './report.js';
 
@@ -11,6 +11,8 @@ export interface CompareCommandOptions {
   format: 'table' | 'md' | 'json';
   confidence: string;
   minEffect: string;
+  /** Show every metric, not only those that changed beyond noise. */
+  all?: boolean;
 }
 
 function fraction(text: string, flag: string, low: number, high: number): number {
@@ -19,9 +21,25 @@ function fraction(text: string, flag: string, low: number, high: number): number
   return value;
 }
 
+/** How a bare number in --fail-on is read, with the two other forms beside it. */
+export function bareNumberNote(condition: FailOn): string {
+  const name = `${condition.metric}${condition.stat ? `.${condition.stat}` : ''}`;
+  const unit = condition.metric.endsWith('_ms') ? ' ms' : '';
+  const n = Math.abs(condition.threshold);
+  const sign = condition.op.startsWith('<') ? '-' : '+';
+  return (
+    `--fail-on "${condition.expression}": the bare number ${n} is NEW's own ${name} (${n}${unit}), not a change; ` +
+    `write ${condition.op} ${sign}${n} for a change of ${n}${unit} or ${condition.op} ${sign}${n}% for a relative change`
+  );
+}
+
 /** Compares two saved runs; returns the comparison and the exit code it calls for. Throws UsageError on bad input. */
 export function runCompare(basePath: string, newPath: string, options: CompareCommandOptions, print: (text: string) => void = console.log): { comparison: Comparison; exitCode: number } {
   const failOn = options.failOn.map(parseFailOn);
+  // "ttft_ms.p99 > 10" reads as NEW's own p99 above 10 ms, which people often mean as a change: say how it is read.
+  for (const condition of failOn) {
+    if (condition.kind === 'value' && condition.threshold !== 0) process.stderr.write(`${bareNumberNote(condition)}\n`);
+  }
   const confidence = fraction(options.confidence, '--confidence', 0.5, 0.999);
   const minEffectPct = fraction(options.minEffect, '--min-effect', 0, 1000);
   const base = loadResult(basePath);
@@ -30,8 +48,8 @@ export function runCompare(basePath: string, newPath: string, options: CompareCo
     baseRecords: base.records ?? undefined, newRecords: next.records ?? undefined, failOn, confidence, minEffectPct,
   });
   if (options.format === 'json') print(JSON.stringify({ base: base.path, new: next.path, ...comparison }, null, 2));
-  else if (options.format === 'md') print(comparisonMarkdown(comparison));
-  else print(comparisonTable(comparison));
+  else if (options.format === 'md') print(comparisonMarkdown(comparison, Boolean(options.all)));
+  else print(comparisonTable(comparison, Boolean(options.all)));
   return { comparison, exitCode: comparison.failed ? EXIT_THRESHOLD : EXIT_OK };
 }
 
@@ -45,6 +63,7 @@ export function compareCommand(): Command {
       .addOption(new Option('--format <format>', 'output format').choices(['table', 'md', 'json']).default('table'))
       .option('--confidence <level>', 'confidence of the change intervals', '0.95')
       .option('--min-effect <percent>', 'smallest change (percent) ever called beyond noise', '5')
+      .option('--all', 'show every metric (default: only those that changed beyond noise; --format json always has all)')
       .action(async (basePath: string, newPath: string, options: CompareCommandOptions) => {
         await handleUsage(async () => {
           const { exitCode } = runCompare(basePath, newPath, options);

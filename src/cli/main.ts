@@ -14,6 +14,7 @@ import { reportCommand } from './report.js';
 import { sweepCommand } from './sweep.js';
 import { addRunOptions, type RunFlags } from './run-flags.js';
 import { runAction } from './run-command.js';
+import { checkCommandWord } from './suggest.js';
 
 const debug = process.argv.includes('--debug');
 // Every command's default key source: redacted from error output even by commands that never register their secrets.
@@ -69,6 +70,8 @@ function buildProgram(): Command {
   return program;
 }
 
-buildProgram()
-  .parseAsync(process.argv)
+const program = buildProgram();
+Promise.resolve()
+  .then(() => checkCommandWord(process.argv.slice(2), program.commands.map((command) => command.name())))
+  .then(() => program.parseAsync(process.argv))
   .catch(fail);

@@ -1,10 +1,10 @@
 // `llmperf run` (the default command): flags into a plan, the library's run, then printing and the exit code.
-import { relative } from 'node:path';
+import { join, relative } from 'node:path';
 import Table from 'cli-table3';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import type { ResultDocument } from '../metrics/schema.js';
 import { allPassed, sloTable, type SloOutcome } from '../metrics/slo.js';
-import { consoleReport } from '../report/console.js';
+import { allFailedLine, consoleReport } from '../report/console.js';
 import { dataWarnings } from '../report/warnings.js';
 import { executeRun } from '../run/execute.js';
 import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';
@@ -61,9 +61,40 @@ export function errorTable(result: ResultDocument): string | null {
   return lines.join('\n');
 }
 
+/** The share of ended requests that failed, when it is above --fail-on-errors; null when within or off. */
+export function errorRateExceeded(result: ResultDocument, limit: number | null): number | null {
+  if (limit === null) return null;
+  const s = result.summary;
+  const ended = (s.succeeded ?? 0) + (s.failed ?? 0);
+  const rate = ended > 0 ? (s.failed ?? 0) / ended : 0;
+  return rate > limit ? rate : null;
+}
+
+/** Prints the result on stdout; a failure to print (a closed pipe, a broken terminal) is reported, never fatal. */
+function printResult(plan: RunPlan, result: ResultDocument, outcomes: SloOutcome[]): void {
+  try {
+    if (plan.json) {
+      process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      // The table view prints these under the metrics; with --json they go to stderr, beside the run's other notices.
+      for (const warning of dataWarnings(result)) say(plan, `Warning: ${warning}`);
+    } else if (!plan.quiet) {
+      if (plan.formats.includes('table')) {
+        process.stdout.write(consoleReport(result, plan.labels) + '\n');
+        // A run where nothing succeeded printed its one-line diagnosis instead of the tables.
+        const errors = allFailedLine(result) === null ? errorTable(result) : null;
+        if (errors !== null) process.stdout.write(errors + '\n');
+      }
+      if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
+    }
+  } catch (error) {
+    process.stderr.write(`llmperf: could not print the result (${(error as Error).message}); it is in the files written\n`);
+  }
+}
+
 export async function runAction(flags: RunFlags): Promise<number> {
   const plan = toRunPlan(flags);
-  const progress = progressLine(!plan.quiet);
+  for (const note of plan.notes ?? []) say(plan, note);
+  const progress = progressLine(!plan.quiet, { durationMs: plan.durationMs });
   const signals = signalHooks(plan);
   let output;
   try {
@@ -72,21 +103,18 @@ export async function runAction(flags: RunFlags): Promise<number> {
     progress.stop();
     signals.release();
   }
+  // executeRun wrote result.json before anything is printed: no printing error can lose the result.
   const { result, outDir, files } = output;
   const outcomes = (result.slo as SloOutcome[] | undefined) ?? [];
-  if (plan.json) {
-    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
-    // The table view prints these under the metrics; with --json they go to stderr, beside the run's other notices.
-    for (const warning of dataWarnings(result)) say(plan, `Warning: ${warning}`);
-  } else if (!plan.quiet) {
-    if (plan.formats.includes('table')) {
-      process.stdout.write(consoleReport(result) + '\n');
-      const errors = errorTable(result);
-      if (errors !== null) process.stdout.write(errors + '\n');
-    }
-    if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
-  }
-  say(plan, `Written to ${outDir}: ${['requests.csv', ...files.map((file) => relative(outDir, file))].join(', ')}`);
+  printResult(plan, result, outcomes);
+  const written = ['requests.csv', ...files.map((file) => relative(outDir, file))];
+  // -q still says where the results went: one line, so a script's log can find them.
+  process.stderr.write(redact(plan.quiet ? `${join(outDir, 'result.json')}\n` : `Written to ${outDir}: ${written.join(', ')}\n`));
   if (result.interrupted) return EXIT_INTERRUPTED;
+  const errorRate = errorRateExceeded(result, plan.failOnErrorRate);
+  if (errorRate !== null) {
+    process.stderr.write(`llmperf: ${(errorRate * 100).toFixed(1)}% of requests failed, above --fail-on-errors ${(plan.failOnErrorRate! * 100).toFixed(1)}%\n`);
+    return EXIT_THRESHOLD;
+  }
   return allPassed(outcomes) ? EXIT_OK : EXIT_THRESHOLD;
 }

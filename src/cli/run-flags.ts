@@ -5,12 +5,13 @@ import { addWorkloadOptions } from '../workload/options.js';
 import { addClusterOptions } from '../cluster/plan.js';
 import { DEFAULT_OUTPUT_TOKENS } from '../run/plan.js';
 import { collect } from '../util/parse.js';
+import { addVllmAliases } from './aliases.js';
 
 export type { RunFlags } from '../run/plan.js';
 
 /** Declares the run flags on a command (the default command and `run` share them). */
 export function addRunOptions(command: Command): Command {
-  return addWorkloadOptions(addClusterOptions(command))
+  return addVllmAliases(addWorkloadOptions(addClusterOptions(command)))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
     .option('--api <kind>', 'chat, completions, embeddings, responses (OpenAI /v1/responses) or messages (Anthropic /v1/messages)', 'chat')
@@ -42,6 +43,8 @@ export function addRunOptions(command: Command): Command {
     .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
     .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
     .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', '1')
+    .option('--labels <names>', 'console row names: vllm (vllm bench serve\'s, with llmperf\'s beside them) or seed (the metric table)', 'vllm')
+    .option('--fail-on-errors <rate>', 'exit 1 when more than this share of requests failed: 5%, 0.05, or 0 for any failure (default: off)')
     .option('--sim-ttft <ms>', 'built-in simulator: time to first token')
     .option('--sim-itl <ms>', 'built-in simulator: time between tokens')
     .option('--sim-output-tokens <n>', 'built-in simulator: natural response length')

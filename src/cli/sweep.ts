@@ -8,6 +8,7 @@ import { parseDurationMs, parsePositiveInt } from '../util/parse.js';
 import { addRunOptions, type RunFlags } from './run-flags.js';
 import { startSharedServer } from '../run/execute.js';
 import { say } from './run-command.js';
+import { progressLine } from './progress.js';
 import { basePlan, parseLoadList, stageIsolation, stageLine, sustainNotes } from './stages-cli.js';
 
 interface SweepFlags extends RunFlags {
@@ -38,6 +39,7 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
   refuseReuse(outDir, Boolean(flags.overwrite), true);
   makeOutDir(outDir);
   const { server, close } = await startSharedServer(base, { onNotice: (text) => say(base, text) });
+  const line = progressLine(!base.quiet);
   try {
     const by = byRate ? 'rate' : 'concurrency';
     const sweep = await runSweep(
@@ -49,8 +51,10 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
         probeConcurrency: capGiven ? base.concurrency : 'search',
         cooldownMs,
         outDir,
-        isolation,
+        // A live line inside each stage, named by its load; each stage's summary line replaces it when it ends.
+        isolation: { ...isolation, onProgress: (load, progress) => line.update(progress, { label: `${by} ${load}:`, durationMs: base.durationMs }) },
         onStage: (stage, label) => {
+          line.stop();
           if (!base.quiet) process.stderr.write(`  ${stageLine(stage, label)}\n`);
         },
       },
@@ -69,9 +73,11 @@ export async function sweepAction(flags: SweepFlags): Promise<number> {
     });
     if (base.json) process.stdout.write(JSON.stringify(sweep, null, 2) + '\n');
     else if (!base.quiet) process.stdout.write(`${stageTable(rows, sweep.knee)}\n${notes.join('\n')}\n`);
-    if (!base.quiet) process.stderr.write(`Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
+    // -q still says where the results went: one line.
+    process.stderr.write(base.quiet ? `${join(outDir, 'sweep.json')}\n` : `Written to ${outDir}: ${files.length} files (sweep.json, report.html, charts/)\n`);
     return 0;
   } finally {
+    line.stop();
     await close();
   }
 }

@@ -42,8 +42,31 @@ export function normalizeBaseUrl(raw: string): string {
   if (url.username || url.password) {
     throw new UsageError(`--url ${shown}: credentials in the URL are not allowed; pass the key with --api-key-env`);
   }
-  const path = url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
+  const path = url.pathname.replace(/\/+$/, '').replace(ENDPOINT_PATH, '').replace(/\/v1$/, '');
   return `${url.origin}${path}${url.search}`;
+}
+
+/** An API endpoint pasted as the base URL (`.../v1/chat/completions`): the base is what comes before it. */
+const ENDPOINT_PATH = /(?:\/v1)?\/(chat\/completions|completions|embeddings|models)$/;
+const API_OF_PATH: Record<string, ApiKind | null> = { 'chat/completions': 'chat', completions: 'completions', embeddings: 'embeddings', models: null };
+
+/**
+ * When --url ends in an endpoint path, the line that says which base is used (and which --api the path
+ * implies, when it differs); null for an ordinary base URL.
+ */
+export function endpointPathNote(raw: string, api: ApiKind): string | null {
+  let path: string;
+  try {
+    path = new URL(raw).pathname.replace(/\/+$/, '');
+  } catch {
+    return null; // normalizeBaseUrl reports the bad URL
+  }
+  const match = ENDPOINT_PATH.exec(path);
+  if (!match) return null;
+  const implied = API_OF_PATH[match[1]!];
+  const base = normalizeBaseUrl(raw);
+  const hint = implied && implied !== api ? `; that path is the ${implied} API: add --api ${implied}` : '';
+  return `--url ends in the endpoint path ${match[0]}: using the base URL ${base} (llmperf adds /v1/... itself)${hint}`;
 }
 
 /** The request path (and the base URL's query, if any) of an API on a target. */

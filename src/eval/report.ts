@@ -8,7 +8,7 @@ export function escapeHtml(text: unknown): string {
 const num = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined || !Number.isFinite(v) ? '-' : v.toFixed(digits));
 
 /** A `<section>` with one table per benchmark (overall, categories, subsets, extra metrics) and the notes. */
-export function renderEvalHtml(doc: EvalDocument): string {
+export function renderEvalHtml(doc: EvalDocument, options: { fingerprints?: boolean } = {}): string {
   const parts: string[] = ['<section class="llmperf-eval">', '<h2>Accuracy evaluation</h2>'];
   parts.push(`<p>Model <code>${escapeHtml(doc.model)}</code> at <code>${escapeHtml(doc.url)}</code>${doc.simulated ? ' — <strong>simulated</strong> (the built-in test double answered; these scores say nothing about a real model)' : ''}.</p>`);
   for (const [name, b] of Object.entries(doc.benchmarks)) {
@@ -25,7 +25,7 @@ export function renderEvalHtml(doc: EvalDocument): string {
     }
     parts.push(`<table><thead><tr><th>subset / metric</th><th>score</th><th>± stderr</th><th>n</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
     if (b.notes.length > 0) parts.push(`<ul>${b.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
-    parts.push(`<p><small>dataset sha256 ${escapeHtml(b.fingerprint.dataset_sha256 ?? 'generated')}, prompts sha256 ${escapeHtml(b.fingerprint.prompt_template_sha256.slice(0, 16))}, generation ${escapeHtml(JSON.stringify(b.fingerprint.generation))}</small></p>`);
+    if (options.fingerprints !== false) parts.push(`<p><small>dataset sha256 ${escapeHtml(b.fingerprint.dataset_sha256 ?? 'generated')}, prompts sha256 ${escapeHtml(b.fingerprint.prompt_template_sha256.slice(0, 16))}, generation ${escapeHtml(JSON.stringify(b.fingerprint.generation))}</small></p>`);
   }
   parts.push('</section>');
   return parts.join('\n');

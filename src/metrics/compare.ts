@@ -1,12 +1,10 @@
 // `llmperf compare`: every summary metric side by side, with change, and for latencies whether it exceeds run-to-run noise.
-import Table from 'cli-table3';
 import { decodeHistogram } from './histogram.js';
 import { weightedFromHistogram, weightedFromSamples, type WeightedValues } from './histogram-values.js';
 import { evaluateFailOn, relativeChangePct, type FailOn, type FailOnOutcome } from './fail-on.js';
 import { metricValue, SCALAR_METRICS } from './metric-value.js';
 import { DISTRIBUTION_KEYS, type DistributionKey, type RequestRecord, type ResultDocument } from './schema.js';
 import { bootstrapQuantileDiff, mannWhitney, meanDiffInterval } from './significance.js';
-import { formatNumber } from './slo.js';
 
 /** Whether a change of this statistic is larger than run-to-run noise. */
 export interface Significance {
@@ -17,6 +15,13 @@ export interface Significance {
   ci_low: number;
   ci_high: number;
   significant: boolean;
+  /** The interval excludes zero but the change is smaller than --min-effect: real, but not news. */
+  below_min_effect?: boolean;
+  /**
+   * True when the bootstrap interval was widened to hold the printed change: the change is read from the
+   * summary (HDR histogram) and the interval from per-request samples, two estimators that can differ slightly.
+   */
+  widened?: boolean;
   /**
    * False when a run has fewer than MIN_TAIL_SAMPLES values beyond the percentile: the bootstrap of a tail
    * quantile cannot see past the sample maximum, so no verdict is given (ci_* are NaN).
@@ -138,7 +143,7 @@ export function compareResults(base: ResultDocument, next: ResultDocument, optio
       // noise is judged on as many observations as there were requests.
       const effectiveN = POOLED.has(key) ? { base: base.summary.succeeded, next: next.summary.succeeded } : undefined;
       if (values && tested !== undefined && r.delta_pct !== null) {
-        r.significance = significance(values.base, values.next, tested, values.source, r.delta_pct, confidence, minEffectPct, options.seed, effectiveN);
+        r.significance = significance(values.base, values.next, tested, values.source, r.delta!, r.delta_pct, confidence, minEffectPct, options.seed, effectiveN);
       }
       rows.push(r);
     }
@@ -149,7 +154,7 @@ export function compareResults(base: ResultDocument, next: ResultDocument, optio
 
 function significance(
   a: WeightedValues, b: WeightedValues, stat: number | 'mean', source: Significance['source'],
-  deltaPct: number, confidence: number, minEffectPct: number, seed = 1, effectiveN?: { base: number; next: number },
+  delta: number, deltaPct: number, confidence: number, minEffectPct: number, seed = 1, effectiveN?: { base: number; next: number },
 ): Significance {
   const method = stat === 'mean' ? 'welch' : 'bootstrap';
   const nA = Math.min(a.total, effectiveN?.base ?? a.total);
@@ -159,61 +164,15 @@ function significance(
   }
   const interval =
     stat === 'mean' ? meanDiffInterval(a, b, confidence, effectiveN) : bootstrapQuantileDiff(a, b, stat, { confidence, seed, effectiveN });
-  const excludesZero = interval.low > 0 || interval.high < 0;
-  return { method, source, ci_low: interval.low, ci_high: interval.high, significant: excludesZero && Math.abs(deltaPct) >= minEffectPct, enough_samples: true };
+  // The printed change must lie inside its printed interval: widen the interval to hold it (never narrow it).
+  const low = Math.min(interval.low, delta);
+  const high = Math.max(interval.high, delta);
+  const excludesZero = low > 0 || high < 0;
+  const bigEnough = Math.abs(deltaPct) >= minEffectPct;
+  return {
+    method, source, ci_low: low, ci_high: high, significant: excludesZero && bigEnough, enough_samples: true,
+    below_min_effect: excludesZero && !bigEnough, widened: low !== interval.low || high !== interval.high,
+  };
 }
 
-export function formatPct(pct: number | null): string {
-  if (pct === null || Number.isNaN(pct)) return 'n/a';
-  if (!Number.isFinite(pct)) return pct > 0 ? '+inf%' : '-inf%';
-  return `${pct >= 0 ? '+' : ''}${pct.toFixed(1)}%`;
-}
-
-function signed(value: number | null): string {
-  if (value === null) return 'n/a';
-  return `${value > 0 ? '+' : ''}${formatNumber(value)}`;
-}
-
-/** The verdict cell: "worse", "better", "changed" (no preferred direction), "noise" or "too few samples". */
-export function verdict(r: CompareRow): string {
-  if (!r.significance) return '';
-  if (!r.significance.enough_samples) return 'too few samples';
-  if (!r.significance.significant) return 'noise';
-  const up = (r.delta ?? 0) > 0;
-  if (r.better === null) return 'changed';
-  return up === (r.better === 'higher') ? 'better' : 'worse';
-}
-
-function intervalText(r: CompareRow): string {
-  return r.significance?.enough_samples ? `[${signed(r.significance.ci_low)}, ${signed(r.significance.ci_high)}]` : '';
-}
-
-export function comparisonTable(c: Comparison): string {
-  const table = new Table({ head: ['metric', 'base', 'new', 'change', 'change %', `${Math.round(c.confidence * 100)}% CI of change`, 'beyond noise'], style: { head: [], border: [] } });
-  for (const r of c.rows) table.push([r.metric, formatNumber(r.base), formatNumber(r.new), signed(r.delta), formatPct(r.delta_pct), intervalText(r), verdict(r)]);
-  return [table.toString(), ...failOnLines(c)].join('\n');
-}
-
-function failOnLines(c: Comparison): string[] {
-  return c.fail_on.map((o) => `${o.crossed ? 'FAIL' : 'ok  '}  ${o.expression}  (base ${formatNumber(o.base)}, new ${formatNumber(o.new)})`);
-}
-
-const escapeCell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-
-export function comparisonMarkdown(c: Comparison): string {
-  const lines = ['## llmperf compare', ''];
-  if (c.fail_on.length > 0) {
-    lines.push(c.failed ? '**Result: FAILED**' : '**Result: passed**', '', '| condition | base | new | result |', '|---|---:|---:|---|');
-    for (const o of c.fail_on) lines.push(`| \`${escapeCell(o.expression)}\` | ${formatNumber(o.base)} | ${formatNumber(o.new)} | ${o.crossed ? 'FAIL' : 'ok'} |`);
-    lines.push('');
-  }
-  lines.push(`| metric | base | new | change | change % | ${Math.round(c.confidence * 100)}% CI of change | beyond noise |`, '|---|---:|---:|---:|---:|---|---|');
-  for (const r of c.rows) lines.push(`| ${r.metric} | ${formatNumber(r.base)} | ${formatNumber(r.new)} | ${signed(r.delta)} | ${formatPct(r.delta_pct)} | ${intervalText(r)} | ${verdict(r)} |`);
-  if (c.shifts.length > 0) {
-    lines.push('', 'Distribution shift (Mann-Whitney U, two-sided):', '', '| distribution | source | base n | new n | p-value | P(new > base) |', '|---|---|---:|---:|---:|---:|');
-    for (const s of c.shifts) lines.push(`| ${s.metric} | ${s.source} | ${s.base_count} | ${s.new_count} | ${s.p_value.toPrecision(3)} | ${s.prob_new_greater.toFixed(3)} |`);
-  }
-  lines.push('', `A change is "beyond noise" when its ${Math.round(c.confidence * 100)}% interval excludes zero and it is at least ${c.min_effect_pct}%. Percentiles need ${MIN_TAIL_SAMPLES} values beyond them in each run for a verdict.`);
-  return lines.join('\n') + '\n';
-}
-
+export { comparisonMarkdown, comparisonTable, formatPct, shownRows, verdict } from './compare-format.js';

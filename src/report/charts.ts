@@ -14,11 +14,39 @@ export interface ChartSpec {
 
 /** The distributions the report draws (ITL is the time per package, the gap between chunks). */
 export const CHARTED_DISTRIBUTIONS: DistributionKey[] = ['ttft_ms', 'latency_ms', 'tpot_ms', 'itl_ms'];
-const PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99, 100];
+/** Percentiles drawn on the curve; the x axis is in "nines" (-log10(1 - p)), so the tail is as wide as the body. */
+const PERCENTILES = [0, 10, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.99];
+const nines = (p: number): number => -Math.log10(1 - p / 100);
 const HISTOGRAM_BINS = 40;
 /** Scatter plots above this many points get slow in a browser and say nothing more; sample evenly. */
 const MAX_SCATTER_POINTS = 4000;
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
+
+/**
+ * One colour per error kind, the same in every chart and report: warm colours only (an error is never
+ * green or blue), fixed for the common kinds, and a stable pick from the rest for any other kind.
+ */
+const ERROR_COLORS: Record<string, string> = {
+  http_429: '#f59e0b', http_500: '#dc2626', http_502: '#b91c1c', http_503: '#ea580c', http_504: '#c2410c', http_4xx: '#a16207', http_5xx: '#991b1b',
+  timeout: '#7c2d12', idle_timeout: '#9a3412', stream_cut: '#be185d', connect_refused: '#7f1d1d', connection_reset: '#db2777',
+  bad_json: '#a855f7', bad_stream: '#9333ea', no_done: '#c026d3', unknown: '#6b7280',
+};
+const SPARE_ERROR_COLORS = ['#e11d48', '#d97706', '#9f1239', '#f97316', '#86198f', '#b45309', '#831843', '#facc15'];
+export function errorColor(kind: string): string {
+  if (ERROR_COLORS[kind]) return ERROR_COLORS[kind]!;
+  let hash = 0;
+  for (let i = 0; i < kind.length; i++) hash = (hash * 31 + kind.charCodeAt(i)) >>> 0;
+  return SPARE_ERROR_COLORS[hash % SPARE_ERROR_COLORS.length]!;
+}
+
+/** A bin width of 1, 2 or 5 times a power of ten, near `raw`: bin edges then fall on round numbers. */
+export function niceWidth(raw: number): number {
+  if (!(raw > 0)) return 1;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].find((m) => m * power >= raw)!;
+  return step * power;
+}
+const roundTo = (value: number, width: number) => Number((Math.round(value / width) * width).toPrecision(12));
 
 function options(title: string, xTitle: string, yTitle: string, extra: Record<string, unknown> = {}): ChartConfiguration['options'] {
   return {
@@ -42,29 +70,31 @@ function distributionCharts(result: ResultDocument, key: DistributionKey): Chart
   // The ends come from the summary: the recorder knew the exact min and max, a decoded histogram only their buckets.
   const stored = (result.summary as Record<string, unknown>)[key] as DistributionSummary | undefined;
   const curve = PERCENTILES.map((p) => {
-    if (p === 0 && stored?.count) return stored.min;
-    if (p === 100 && stored?.count) return stored.max;
-    return Math.round(p === 0 ? histogram.minNonZeroValue : p === 100 ? histogram.maxValue : histogram.getValueAtPercentile(p)) / 1000;
+    const y = p === 0 && stored?.count ? stored.min : Math.round(p === 0 ? histogram.minNonZeroValue : histogram.getValueAtPercentile(p)) / 1000;
+    return { x: nines(p), y };
   });
   const values = weightedFromHistogram(histogram);
   // Bins span min..p99.9 so one outlier does not squash the picture; the last bin also counts everything above.
-  const low = quantile(values, 0);
-  const high = Math.max(quantile(values, 0.999), low + 0.001);
-  const width = (high - low) / HISTOGRAM_BINS;
-  const counts = new Array<number>(HISTOGRAM_BINS).fill(0);
+  // Round edges: a 1/2/5 x 10^k width, and the first edge a multiple of it.
+  const width = niceWidth((Math.max(quantile(values, 0.999), quantile(values, 0) + 0.001) - quantile(values, 0)) / HISTOGRAM_BINS);
+  const low = Math.floor(quantile(values, 0) / width) * width;
+  const bins = Math.max(1, Math.min(HISTOGRAM_BINS + 2, Math.ceil((quantile(values, 0.999) - low) / width) + 1));
+  const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < values.values.length; i++) {
-    const bin = Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((values.values[i]! - low) / width)));
+    const bin = Math.min(bins - 1, Math.max(0, Math.floor((values.values[i]! - low) / width)));
     counts[bin] += values.counts[i]!;
   }
-  const binLabels = counts.map((_, i) => (low + i * width).toFixed(width < 1 ? 2 : 0));
+  const binLabels = counts.map((_, i) => String(roundTo(low + i * width, width)));
   return [
     {
       id: `${name}-percentiles`,
       title: `${label}: percentiles`,
       config: {
         type: 'line',
-        data: { labels: PERCENTILES.map((p) => `p${p}`), datasets: [{ label, data: curve, borderColor: COLORS[0], backgroundColor: COLORS[0], tension: 0 }] },
-        options: options(`${label}: percentiles`, 'percentile', 'ms'),
+        data: { datasets: [{ label, data: curve, borderColor: COLORS[0], backgroundColor: COLORS[0], tension: 0 }] },
+        options: options(`${label}: percentiles`, 'percentile (log scale of nines: p50, p90, p99, p99.9)', label, {
+          x: { type: 'linear', min: 0, max: 4, llmperfNines: true, title: { display: true, text: 'percentile (log scale of nines: p50, p90, p99, p99.9)' } },
+        }),
       },
     },
     {
@@ -72,8 +102,8 @@ function distributionCharts(result: ResultDocument, key: DistributionKey): Chart
       title: `${label}: histogram`,
       config: {
         type: 'bar',
-        data: { labels: binLabels, datasets: [{ label: `${label}, requests per bin`, data: counts, backgroundColor: COLORS[1], barPercentage: 1, categoryPercentage: 1 }] },
-        options: options(`${label}: histogram`, 'ms (bin start)', 'count'),
+        data: { labels: binLabels, datasets: [{ label: `${label}, requests per bin`, data: counts, backgroundColor: COLORS[5], barPercentage: 1, categoryPercentage: 1 }] },
+        options: options(`${label}: histogram`, `${label.replace(/ \(ms\)$/, '')}, bin start (ms; bins of ${roundTo(width, width)} ms)`, 'requests'),
       },
     },
   ];
@@ -95,7 +125,7 @@ function overTimeCharts(result: ResultDocument, records: readonly RequestRecord[
             { label: 'requests finished/s', data: points.map((p) => p.finished), borderColor: COLORS[2], backgroundColor: COLORS[2], yAxisID: 'y1' },
           ],
         },
-        options: options('Throughput over time', 'seconds since start', 'output tokens/s', { y1: { position: 'right', beginAtZero: true, title: { display: true, text: 'requests/s' }, grid: { drawOnChartArea: false } } }),
+        options: options('Throughput over time', 'time since start (s)', 'output tokens/s', { y1: { position: 'right', beginAtZero: true, title: { display: true, text: 'requests/s' }, grid: { drawOnChartArea: false } } }),
       },
     },
     {
@@ -110,7 +140,7 @@ function overTimeCharts(result: ResultDocument, records: readonly RequestRecord[
             { label: 'started/s', data: points.map((p) => p.started), borderColor: COLORS[4], backgroundColor: COLORS[4] },
           ],
         },
-        options: options('Requests in flight over time', 'seconds since start', 'requests'),
+        options: options('Requests in flight over time', 'time since start (s)', 'requests in flight; started per second'),
       },
     },
   ];
@@ -122,16 +152,18 @@ function overTimeCharts(result: ResultDocument, records: readonly RequestRecord[
     let seconds = labels.length;
     for (const r of failures) seconds = Math.max(seconds, Math.floor((r.start_ms + (r.latency_ms ?? 0)) / 1000) + 1);
     const kinds = [...new Set(failures.map((r) => r.error ?? 'unknown'))];
-    datasets = kinds.map((kind, i) => {
+    datasets = kinds.map((kind) => {
       const data = new Array<number>(seconds).fill(0);
       for (const r of failures) if ((r.error ?? 'unknown') === kind) data[Math.floor((r.start_ms + (r.latency_ms ?? 0)) / 1000)]! += 1;
-      return { label: kind, data, backgroundColor: COLORS[(i + 1) % COLORS.length]! };
+      return { label: kind, data, backgroundColor: errorColor(kind) };
     });
     while (labels.length < seconds) labels.push(labels.length);
   } else {
-    datasets = [{ label: 'failed', data: points.map((p) => p.failed), backgroundColor: COLORS[1]! }];
+    // No failures anywhere: an empty grid says nothing the headline's "0 errors" does not.
+    if (!points.some((p) => p.failed > 0)) return charts;
+    datasets = [{ label: 'failed', data: points.map((p) => p.failed), backgroundColor: errorColor('unknown') }];
   }
-  const errorOptions = options('Errors over time', 'seconds since start', 'failed requests/s') as Record<string, any>;
+  const errorOptions = options('Errors over time', 'time since start (s)', 'failed requests per second') as Record<string, any>;
   errorOptions.scales.x.stacked = true;
   errorOptions.scales.y.stacked = true;
   charts.push({ id: 'errors', title: 'Errors over time', config: { type: 'bar', data: { labels: [...labels], datasets }, options: errorOptions } });
@@ -143,6 +175,8 @@ function scatterCharts(records: readonly RequestRecord[] | null): ChartSpec[] {
   const ok = records.filter((r) => r.ok && r.latency_ms !== null);
   const stride = Math.max(1, Math.ceil(ok.length / MAX_SCATTER_POINTS));
   const sampled = ok.filter((_, i) => i % stride === 0);
+  // A scatter against a length every request shares (fixed --input-tokens, --ignore-eos) is one vertical line: left out.
+  const varies = (axis: 'input_tokens' | 'output_tokens') => sampled.some((r) => r[axis] !== sampled[0]![axis]);
   const scatter = (axis: 'input_tokens' | 'output_tokens', title: string): ChartSpec => ({
     id: `vs-${axis.replace('_tokens', '')}-length`,
     title,
@@ -154,10 +188,14 @@ function scatterCharts(records: readonly RequestRecord[] | null): ChartSpec[] {
           { label: 'latency (ms)', data: sampled.map((r) => ({ x: r[axis], y: r.latency_ms! })), backgroundColor: COLORS[1], pointRadius: 2 },
         ],
       },
-      options: options(title, axis.replace('_', ' '), 'ms', { x: { type: 'linear', title: { display: true, text: axis.replace('_', ' ') } } }),
+      options: options(title, `${axis.replace('_', ' ')} per request`, 'time (ms)', { x: { type: 'linear', title: { display: true, text: `${axis.replace('_', ' ')} per request` } } }),
     },
   });
-  return [scatter('input_tokens', 'TTFT and latency against input length'), scatter('output_tokens', 'TTFT and latency against output length')];
+  if (sampled.length === 0) return [];
+  return [
+    ...(varies('input_tokens') ? [scatter('input_tokens', 'TTFT and latency against input length')] : []),
+    ...(varies('output_tokens') ? [scatter('output_tokens', 'TTFT and latency against output length')] : []),
+  ];
 }
 
 /**

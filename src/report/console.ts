@@ -1,13 +1,16 @@
 // The console view of a result: the metric table with the user's row names, and a percentile table.
 import Table from 'cli-table3';
 import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
+import { headlineBlock } from './console-headline.js';
 import { dataWarnings } from './warnings.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const style = () => (process.stdout.isTTY ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
 
-const fixed = (value: number | null, digits = 2): string => (value !== null && Number.isFinite(value) ? value.toFixed(digits) : '-');
+const fixed = (value: number | null | undefined, digits = 2): string => (typeof value === 'number' && Number.isFinite(value) ? value.toFixed(digits) : '-');
+/** A count that may be unknown (null) in results from servers that do not report it. */
+const whole = (value: unknown): string => (typeof value === 'number' && Number.isFinite(value) ? String(value) : '-');
 const ms = (summary: DistributionSummary | undefined, field: keyof DistributionSummary = 'mean'): string =>
   summary && summary.count > 0 ? fixed(summary[field]) : '-';
 
@@ -20,11 +23,11 @@ export function metricTable(result: ResultDocument): string {
     .join(', ');
   const rows: Array<[string, string, string]> = [
     ['Time (s)', fixed(s.duration_s), 'duration_s'],
-    ['Expected number of requests', s.expected_requests === null ? '-' : String(s.expected_requests), 'expected_requests'],
-    ['Concurrency', String(s.concurrency), 'concurrency'],
-    ['Completed', String(s.completed), 'completed'],
-    ['Succeed', String(s.succeeded), 'succeeded'],
-    ['Failed', errorText ? `${s.failed} (${errorText})` : String(s.failed), 'failed'],
+    ['Expected number of requests', whole(s.expected_requests), 'expected_requests'],
+    ['Concurrency', whole(s.concurrency), 'concurrency'],
+    ['Completed', whole(s.completed), 'completed'],
+    ['Succeed', whole(s.succeeded), 'succeeded'],
+    ['Failed', errorText ? `${s.failed} (${errorText})` : whole(s.failed), 'failed'],
     ['QPS (req/s)', fixed(s.qps), 'qps'],
     ['Latency, mean (ms)', ms(s.latency_ms), 'latency_ms'],
     ['Time to first token, mean (ms)', ms(s.ttft_ms), 'ttft_ms'],
@@ -36,8 +39,8 @@ export function metricTable(result: ResultDocument): string {
     ['Input tokens per request', fixed(s.input_tokens_per_request, 1), 'input_tokens_per_request'],
     ['Output tokens per request', fixed(s.output_tokens_per_request, 1), 'output_tokens_per_request'],
   ];
-  if (s.cancelled > 0) rows.splice(6, 0, ['Cancelled', String(s.cancelled), 'cancelled']);
-  if (s.reconnects > 0) rows.push(['Reconnects (resent once)', String(s.reconnects), 'reconnects']);
+  if ((s.cancelled ?? 0) > 0) rows.splice(6, 0, ['Cancelled', whole(s.cancelled), 'cancelled']);
+  if ((s.reconnects ?? 0) > 0) rows.push(['Reconnects (resent once)', whole(s.reconnects), 'reconnects']);
   if (typeof s.goodput === 'number') rows.push(['Goodput (req/s meeting every SLO)', fixed(s.goodput), 'goodput']);
   // Shown only when they differ: the client's count vs the server's usage, and max_tokens vs what came back.
   const clientInput = s.input_tokens_client_per_request;
@@ -70,7 +73,10 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
 export function percentileTable(result: ResultDocument): string {
   const head = ['Percentiles (ms)', 'mean', 'p50', 'p90', 'p95', 'p99', 'p99.9', 'max'];
   const table = new Table({ head, chars: COMPACT, style: style() });
+  // Embeddings have no tokens out: TTFT equals latency and TPOT/ITL mean nothing, so only latency and queueing show.
+  const embeddings = result.config.api === 'embeddings';
   for (const [label, key] of PERCENTILE_ROWS) {
+    if (embeddings && !/^(latency|queue)/.test(key)) continue;
     const summary = result.summary[key] as DistributionSummary | undefined;
     if (!summary || summary.count === 0) continue;
     table.push([label, ...(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((field) => ms(summary, field))]);
@@ -78,9 +84,25 @@ export function percentileTable(result: ResultDocument): string {
   return table.toString();
 }
 
+/** Which row names the console uses: vLLM's (`vllm bench serve`) with the seed's beside them, or the seed's table alone. */
+export type ConsoleLabels = 'vllm' | 'seed';
+
+/** The one-line diagnosis of a run in which no request succeeded, or null when some did. */
+export function allFailedLine(result: ResultDocument): string | null {
+  const s = result.summary;
+  if (s.succeeded > 0 || s.failed === 0) return null;
+  const [kind, count] = Object.entries(s.errors).sort((a, b) => b[1] - a[1])[0] ?? ['unknown', s.failed];
+  const sample = (s.error_samples[kind] ?? '').replace(/\s+/g, ' ').trim();
+  const shown = sample.length > 160 ? `${sample.slice(0, 159)}…` : sample;
+  return `All ${s.failed} requests failed; most often ${kind} (${count})${shown ? `: ${shown}` : ''}`;
+}
+
 /** Everything the run command prints after a run (stdout), notes included. */
-export function consoleReport(result: ResultDocument): string {
-  const lines = [metricTable(result), percentileTable(result)];
+export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'vllm'): string {
+  const failedLine = allFailedLine(result);
+  // Nothing succeeded: a table of dashes and a saturation warning would only hide the one thing to fix.
+  if (failedLine !== null) return failedLine;
+  const lines = labels === 'seed' ? [metricTable(result), percentileTable(result)] : [headlineBlock(result), percentileTable(result)];
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');
   }

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { formatNumber, type SloOutcome } from '../metrics/slo.js';
 import { buildCharts, type ChartSpec } from './charts.js';
+import { headlineItems } from './headline.js';
+import { hydrateChartConfig } from './chart-hydrate.js';
 import { distributionRows, PERCENTILE_COLUMNS, summaryRows } from './tables.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
@@ -35,16 +37,34 @@ function section(title: string, body: string, id: string): string {
   return `<section id="${id}"><h2>${escapeHtml(title)}</h2>${body}</section>`;
 }
 
+/** A value a reader can use: nothing for null, [] and {} (listed once as "not set"), plain text for lists and records. */
+const unset = (value: unknown): boolean =>
+  value === null || value === undefined || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+const readable = (value: unknown): string =>
+  Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ') : typeof value === 'object' && value !== null
+    ? Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`).join(', ')
+    : String(value);
+
 function configTable(result: ResultDocument): string {
-  const rows = Object.entries(result.config).map(([key, value]) => `<tr><th>${text(key)}</th><td>${text(value)}</td></tr>`);
+  const entries = Object.entries(result.config);
+  const rows = entries.filter(([, value]) => !unset(value)).map(([key, value]) => `<tr><th>${text(key)}</th><td>${text(readable(value))}</td></tr>`);
+  const notSet = entries.filter(([, value]) => unset(value)).map(([key]) => key);
   rows.push(`<tr><th>started_at</th><td>${text(result.started_at)}</td></tr>`, `<tr><th>ended_at</th><td>${text(result.ended_at)}</td></tr>`);
   if (result.tool) rows.push(`<tr><th>tool</th><td>${text(`${result.tool.name} ${result.tool.version}, node ${result.tool.node}, ${result.tool.platform}, ${result.tool.cpus} cpus`)}</td></tr>`);
-  return `<table class="kv">${rows.join('')}</table>`;
+  const tail = notSet.length > 0 ? `<p class="hidden-rows">Not set: ${text(notSet.join(', '))}.</p>` : '';
+  return `<table class="kv">${rows.join('')}</table>${tail}`;
 }
 
+/** Rows worth no reader's time: zero counts of rare events (cancelled, reconnects, retried, reasoning tokens). */
+const ALWAYS_SHOWN = new Set(['succeeded', 'failed', 'qps', 'duration_s']);
+
 function metricsTable(result: ResultDocument): string {
-  const rows = summaryRows(result).map((row) => `<tr data-metric="${text(row.key)}"><th>${text(row.label)}</th><td class="num">${text(formatNumber(row.value))}</td></tr>`);
-  return `<table id="metrics-table" class="kv">${rows.join('')}</table>`;
+  const all = summaryRows(result);
+  const shown = all.filter((row) => row.value !== 0 || ALWAYS_SHOWN.has(row.key));
+  const hidden = all.filter((row) => !shown.includes(row)).map((row) => row.key);
+  const rows = shown.map((row) => `<tr data-metric="${text(row.key)}"><th>${text(row.label)}</th><td class="num">${text(formatNumber(row.value))}</td></tr>`);
+  const note = hidden.length > 0 ? `<p class="hidden-rows">Not shown, 0 or not applicable in this run: ${text(hidden.join(', '))}.</p>` : '';
+  return `<table id="metrics-table" class="kv">${rows.join('')}</table>${note}`;
 }
 
 function percentileTable(result: ResultDocument): string {
@@ -80,15 +100,30 @@ function notes(result: ResultDocument, records: readonly RequestRecord[] | null)
   return items.length === 0 ? '' : `<ul class="notes">${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
 }
 
+function headlineHtml(result: ResultDocument): string {
+  const cards = headlineItems(result).map(
+    (item) =>
+      `<div class="card${item.tone ? ` ${item.tone}` : ''}" data-headline="${text(item.id)}"><div class="label">${text(item.label)}</div>` +
+      `<div class="value">${text(item.value)}${item.unit ? ` <span class="unit">${text(item.unit)}</span>` : ''}</div>` +
+      `${item.detail ? `<div class="detail">${text(item.detail)}</div>` : ''}</div>`,
+  );
+  return `<section id="headline" aria-label="Headline"><div class="cards">${cards.join('')}</div></section>`;
+}
+
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1200px;color:#111;padding:0 1rem}
 table{border-collapse:collapse;margin:.5rem 0 1.5rem}th,td{border:1px solid #ddd;padding:.3rem .6rem;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums}tr.fail td{background:#fee2e2}tr.pass td{background:#dcfce7}
 td{max-width:50rem;overflow-wrap:anywhere}.notes li{color:#92400e}.charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:1rem}
-.chart{position:relative;height:340px;border:1px solid #eee;padding:.5rem}`;
+.chart{position:relative;height:340px;border:1px solid #eee;padding:.5rem}
+h1{font-size:1.4rem;margin:.2rem 0 .8rem}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(150px,1fr));gap:.6rem;margin-bottom:1rem}
+.card{border:1px solid #e5e7eb;border-radius:8px;padding:.5rem .7rem;background:#f9fafb}.card .label{font-size:.8rem;color:#4b5563}
+.card .value{font-size:1.5rem;font-weight:600;font-variant-numeric:tabular-nums}.card .unit{font-size:.8rem;font-weight:400;color:#6b7280}
+.card .detail{font-size:.75rem;color:#6b7280;overflow-wrap:anywhere}.card.good{border-color:#86efac;background:#f0fdf4}.card.bad{border-color:#fca5a5;background:#fef2f2}
+.card.warn{border-color:#fcd34d;background:#fffbeb}.hidden-rows{color:#6b7280;font-size:.85rem;margin-top:-1rem}`;
 
 /** Draws every embedded chart; it reads only the JSON island, never text from the page. */
-const BOOT = `(function(){var data=JSON.parse(document.getElementById('llmperf-data').textContent);
-data.charts.forEach(function(spec){var cfg=spec.config;cfg.options=cfg.options||{};cfg.options.responsive=true;cfg.options.maintainAspectRatio=false;cfg.options.animation=false;
+const BOOT = `(function(){var hydrate=${hydrateChartConfig.toString()};var data=JSON.parse(document.getElementById('llmperf-data').textContent);
+data.charts.forEach(function(spec){var cfg=spec.config;hydrate(cfg);cfg.options=cfg.options||{};cfg.options.responsive=true;cfg.options.maintainAspectRatio=false;cfg.options.animation=false;
 new Chart(document.getElementById('chart-'+spec.id),cfg);});})();`;
 
 /**
@@ -105,12 +140,13 @@ export function renderHtml(result: ResultDocument, records: readonly RequestReco
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body>
 <h1>${escapeHtml(title)}</h1>
+${headlineHtml(result)}
 ${notes(result, records)}
+${charts.length > 0 ? section('Charts', `<div class="charts">${canvases}</div>`, 'charts') : ''}
 ${slo.length > 0 ? section('SLOs', sloTableHtml(slo), 'slo') : ''}
-${section('Metrics', metricsTable(result), 'metrics')}
 ${section('Percentiles', percentileTable(result), 'percentiles')}
+${section('Metrics', metricsTable(result), 'metrics')}
 ${section('Errors', errorsTable(result), 'errors')}
-${section('Charts', `<div class="charts">${canvases}</div>`, 'charts')}
 ${extraSections.join('\n')}
 ${section('Configuration', configTable(result), 'configuration')}
 <script>${chartJs()}</script>

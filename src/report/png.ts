@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createCanvas } from '@napi-rs/canvas';
 import { Chart, registerables, type Plugin } from 'chart.js';
 import type { ChartSpec } from './charts.js';
+import { hydrateChartConfig } from './chart-hydrate.js';
 
 export const PNG_WIDTH = 1000;
 export const PNG_HEIGHT = 600;
@@ -35,6 +36,7 @@ export async function renderChartPng(spec: ChartSpec, width = PNG_WIDTH, height 
   const config = structuredClone(spec.config);
   config.options = { ...config.options, responsive: false, animation: false, devicePixelRatio: 1 };
   config.plugins = [whiteBackground];
+  hydrateChartConfig(config as unknown as Parameters<typeof hydrateChartConfig>[0]);
   const chart = new Chart(canvas.getContext('2d') as any, config);
   try {
     return await canvas.encode('png');

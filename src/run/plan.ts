@@ -5,7 +5,7 @@ import { resolveWorkerCount } from '../engine/workers/share.js';
 import { UsageError } from '../errors.js';
 import { streamsAllowed } from '../engine/fd-limit.js';
 import type { ApiKind } from '../engine/target.js';
-import { apiKeyFromEnv, checkHeaderValue, normalizeBaseUrl } from '../engine/target.js';
+import { apiKeyFromEnv, checkHeaderValue, endpointPathNote, normalizeBaseUrl } from '../engine/target.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { parseFormats, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
@@ -64,6 +64,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   format: string;
   slo: string[];
   workers?: string;
+  labels?: string;
+  failOnErrors?: string;
 }
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
@@ -106,6 +108,12 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   slos: Slo[];
   /** Engine threads (--workers; 1 = the main thread only). */
   workers: number;
+  /** Console row names: vLLM's with the seed's beside them, or the seed's metric table. */
+  labels: 'vllm' | 'seed';
+  /** --fail-on-errors: exit 1 when the share of failed requests is above this (0..1); null: off. */
+  failOnErrorRate: number | null;
+  /** Lines to tell the user before the run (a pasted endpoint path, a clamped --workers). */
+  notes?: string[];
 }
 
 export const DEFAULT_OUTPUT_TOKENS = 128;
@@ -123,6 +131,27 @@ function readApiKey(flags: RunFlags): string | undefined {
 const optionalInt = (text: string | undefined, flag: string) => (text === undefined ? undefined : parsePositiveInt(text, flag));
 const optionalNumber = (text: string | undefined, flag: string) =>
   text === undefined ? undefined : text === '0' ? 0 : parsePositiveNumber(text, flag);
+
+/** `--fail-on-errors 5%`, `0.05` or `0` (any failure) into a share 0..1. */
+function parseErrorRate(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%?)$/.exec(text.trim());
+  const value = match ? Number(match[1]) / (match[2] ? 100 : 1) : NaN;
+  if (!(value >= 0 && value < 1)) throw new UsageError(`--fail-on-errors ${text}: use a share of requests below 100%, such as 5%, 0.05, or 0 for any failure`);
+  return value;
+}
+
+/**
+ * More engine threads than requests in flight leaves threads idle, and more than the cores makes them
+ * compete with each other and with the server on the same machine: clamp, and say so.
+ */
+function clampWorkers(asked: number, text: string, concurrency: number, cores: number, notes: string[]): number {
+  const workers = Math.max(1, Math.min(asked, concurrency, text === 'auto' ? asked : Math.max(cores, 1)));
+  if (workers < asked) {
+    const why = workers === concurrency ? `at most one per request in flight (--concurrency ${concurrency})` : `at most one per core (${cores} cores)`;
+    notes.push(`--workers ${text}: using ${workers} engine thread${workers === 1 ? '' : 's'}, ${why}.`);
+  }
+  return workers;
+}
 
 export function toRunPlan(flags: RunFlags): RunPlan {
   const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings', 'responses', 'messages'] as const);
@@ -155,6 +184,10 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     if (/[\r\n\0]/.test(value)) throw new UsageError(`--header ${name}: the value contains a line break or NUL; pass one header per --header`);
     checkHeaderValue(value, `--header ${name}`);
   }
+  const notes: string[] = [];
+  const endpoint = flags.url === undefined ? null : endpointPathNote(flags.url, api);
+  if (endpoint) notes.push(endpoint);
+  const workers = clampWorkers(resolveWorkerCount(flags.workers ?? '1', availableParallelism()), flags.workers ?? '1', concurrency, availableParallelism(), notes);
   return withClusterOptions({
     baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
     model: flags.model,
@@ -200,6 +233,9 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     },
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
-    workers: resolveWorkerCount(flags.workers ?? '1', availableParallelism()),
+    workers,
+    labels: parseChoice(flags.labels ?? 'vllm', '--labels', ['vllm', 'seed'] as const),
+    failOnErrorRate: flags.failOnErrors === undefined ? null : parseErrorRate(flags.failOnErrors),
+    notes,
   }, flags);
 }

@@ -13,10 +13,13 @@ describe('buildCharts', () => {
 
   it('draws percentile curves through the summary percentiles and histograms holding every value', () => {
     const curve = chart(charts, 'ttft-percentiles').config.data;
-    const at = (label: string) => curve.datasets[0]!.data[curve.labels!.indexOf(label)];
-    expect(at('p50')).toBe(result.summary.ttft_ms.p50);
-    expect(at('p99')).toBe(result.summary.ttft_ms.p99);
-    expect(at('p100')).toBe(result.summary.ttft_ms.max);
+    // x is in nines, -log10(1 - p): p50 at 0.301, p99 at 2, p99.9 at 3; the first point is the minimum.
+    const points = curve.datasets[0]!.data as Array<{ x: number; y: number }>;
+    const at = (p: number) => points.find((point) => Math.abs(point.x + Math.log10(1 - p / 100)) < 1e-9)!.y;
+    expect(at(50)).toBe(result.summary.ttft_ms.p50);
+    expect(at(99)).toBe(result.summary.ttft_ms.p99);
+    expect(at(0)).toBe(result.summary.ttft_ms.min);
+    expect(chart(charts, 'ttft-percentiles').config.options!.scales!.x).toMatchObject({ type: 'linear', llmperfNines: true });
     for (const key of ['ttft', 'latency', 'tpot', 'itl'] as const) {
       const bars = chart(charts, `${key}-histogram`).config.data.datasets[0]!.data;
       expect(sum(bars), key).toBe(result.summary[`${key}_ms`].count);
@@ -41,7 +44,7 @@ describe('buildCharts', () => {
   it('stays bounded on a run of 100,000 requests with 50,000 failures', () => {
     const base = records.find((r) => r.ok)!;
     const big: RequestRecord[] = Array.from({ length: 100_000 }, (_, i) => ({
-      ...base, index: i, start_ms: i * 2, ok: i % 2 === 0, error: i % 2 === 0 ? null : i % 4 === 1 ? 'timeout' : 'http_503', latency_ms: i % 2 === 0 ? base.latency_ms : null,
+      ...base, index: i, start_ms: i * 2, input_tokens: base.input_tokens + (i % 7), output_tokens: base.output_tokens + (i % 5), ok: i % 2 === 0, error: i % 2 === 0 ? null : i % 4 === 1 ? 'timeout' : 'http_503', latency_ms: i % 2 === 0 ? base.latency_ms : null,
     }));
     const started = performance.now();
     const bigCharts = buildCharts(result, big);

@@ -51,9 +51,12 @@ describe('a real run renders every format', () => {
     expect(run.code, run.stderr).toBe(EXIT_OK);
     for (const name of ['result.json', 'requests.csv', 'summary.csv', 'summary.md', 'report.html']) expect(existsSync(join(out, name)), name).toBe(true);
     const pngs = readdirSync(join(out, 'charts'));
-    for (const name of ['ttft-percentiles.png', 'latency-histogram.png', 'tpot-percentiles.png', 'itl-histogram.png', 'throughput.png', 'in-flight.png', 'errors.png', 'vs-input-length.png', 'vs-output-length.png']) {
+    for (const name of ['ttft-percentiles.png', 'latency-histogram.png', 'tpot-percentiles.png', 'itl-histogram.png', 'throughput.png', 'in-flight.png', 'vs-input-length.png']) {
       expect(pngs).toContain(name);
     }
+    // No request failed: no empty "Errors over time" grid; every reply is 16 tokens: no scatter against a constant.
+    expect(pngs).not.toContain('errors.png');
+    expect(pngs).not.toContain('vs-output-length.png');
     const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as ResultDocument;
     expect(readRequestRecords(join(out, 'requests.csv'))).toHaveLength(200);
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain(`| Succeeded | 200 |`);
@@ -72,7 +75,7 @@ describe('a real run renders every format', () => {
     const report = await runCommand(reportCommand(), [join(out, 'result.json'), '--format', 'md,html,png', '--out', again]);
     expect(report.code, report.stderr).toBe(EXIT_OK);
     expect(readFileSync(join(again, 'summary.md'), 'utf8')).toBe(renderMarkdown(result));
-    expect(readFileSync(join(again, 'report.html'), 'utf8')).toContain('chart-vs-output-length');
+    expect(readFileSync(join(again, 'report.html'), 'utf8')).toContain('chart-vs-input-length');
     expect(readdirSync(join(again, 'charts')).sort()).toEqual([...pngs].sort());
     expect((await runCommand(reportCommand(), [join(out, 'result.json'), '--format', 'pdf'])).code).toBe(EXIT_USAGE);
     expect((await runCommand(reportCommand(), [join(root, 'missing.json')])).code).toBe(EXIT_USAGE);

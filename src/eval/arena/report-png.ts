@@ -62,20 +62,37 @@ export async function renderHeatmapPng(map: Heatmap): Promise<Buffer> {
   return canvas.encode('png');
 }
 
-/** Ratings as points with their interval as a floating bar, highest first. */
+/** Chart text big enough to read when the PNG is shown at half size in a page. */
+const READABLE = { title: { size: 20 }, ticks: { size: 15 }, axisTitle: { size: 15 }, legend: { size: 15 } };
+const scaleText = (text: string) => ({ title: { display: true, text, font: READABLE.axisTitle }, ticks: { font: READABLE.ticks } });
+/** The legend draws each dataset's own marker (circle, triangle, box), so a swatch looks like what it names. */
+const legend = { display: true, labels: { usePointStyle: true, font: READABLE.legend, padding: 16 } };
+
+/**
+ * Bradley-Terry ratings (points, with their bootstrap interval as a floating bar) on the left axis, online Elo
+ * (triangles) on its own right axis: the two live on different scales, and one axis would flatten one of them.
+ */
 export function leaderboardChart(title: string, rows: readonly PairLeaderboardRow[]): ChartConfiguration {
   return {
     type: 'bar',
     data: {
       labels: rows.map((r) => r.model),
       datasets: [
-        { type: 'bar', label: 'confidence interval', data: rows.map((r) => [r.ci_lower, r.ci_upper]) as unknown as number[], backgroundColor: 'rgba(29,78,216,0.35)', borderColor: 'rgb(29,78,216)', borderWidth: 1 },
-        { type: 'line', label: 'Bradley-Terry rating', data: rows.map((r) => r.rating), showLine: false, pointRadius: 6, pointBackgroundColor: 'rgb(220,38,38)', borderColor: 'rgb(220,38,38)' },
-        { type: 'line', label: 'online Elo', data: rows.map((r) => r.elo), showLine: false, pointRadius: 5, pointStyle: 'triangle', pointBackgroundColor: 'rgb(22,163,74)', borderColor: 'rgb(22,163,74)' },
+        { type: 'bar', label: 'Bradley-Terry 95% interval', data: rows.map((r) => [r.ci_lower, r.ci_upper]) as unknown as number[], backgroundColor: 'rgba(29,78,216,0.35)', borderColor: 'rgb(29,78,216)', borderWidth: 1, yAxisID: 'y', pointStyle: 'rect' },
+        { type: 'line', label: 'Bradley-Terry rating (left axis)', data: rows.map((r) => r.rating), showLine: false, pointRadius: 7, pointStyle: 'circle', pointBackgroundColor: 'rgb(29,78,216)', backgroundColor: 'rgb(29,78,216)', borderColor: 'rgb(29,78,216)', yAxisID: 'y' },
+        { type: 'line', label: 'online Elo (right axis)', data: rows.map((r) => r.elo), showLine: false, pointRadius: 8, pointStyle: 'triangle', pointBackgroundColor: 'rgb(22,163,74)', backgroundColor: 'rgb(22,163,74)', borderColor: 'rgb(22,163,74)', yAxisID: 'y1' },
       ],
     },
-    options: { plugins: { title: { display: true, text: title } }, scales: { y: { title: { display: true, text: 'rating' } } } },
-  };
+    options: {
+      plugins: { title: { display: true, text: title, font: READABLE.title }, legend },
+      scales: {
+        x: { ticks: { font: READABLE.ticks } },
+        // Neither starts at zero: ratings are relative, and a zero floor squeezes their differences flat.
+        y: { position: 'left', beginAtZero: false, grace: '5%', ...scaleText('Bradley-Terry rating') },
+        y1: { position: 'right', beginAtZero: false, grace: '5%', grid: { drawOnChartArea: false }, ...scaleText('online Elo') },
+      },
+    },
+  } as ChartConfiguration;
 }
 
 /** Mean judge score per model with a ±1.96 standard-error bar. */
@@ -85,11 +102,14 @@ export function singleScoresChart(rows: readonly SingleLeaderboardRow[]): ChartC
     data: {
       labels: rows.map((r) => r.model),
       datasets: [
-        { type: 'bar', label: 'mean score', data: rows.map((r) => r.mean ?? 0), backgroundColor: 'rgba(29,78,216,0.6)' },
-        { type: 'bar', label: '±1.96 standard errors', data: rows.map((r) => (r.mean === null ? [0, 0] : [r.mean - 1.96 * (r.stderr ?? 0), r.mean + 1.96 * (r.stderr ?? 0)])) as unknown as number[], backgroundColor: 'rgba(220,38,38,0.35)', grouped: false, barPercentage: 0.2 },
+        { type: 'bar', label: 'mean score', data: rows.map((r) => r.mean ?? 0), backgroundColor: 'rgba(29,78,216,0.6)', pointStyle: 'rect' },
+        { type: 'bar', label: '±1.96 standard errors', data: rows.map((r) => (r.mean === null ? [0, 0] : [r.mean - 1.96 * (r.stderr ?? 0), r.mean + 1.96 * (r.stderr ?? 0)])) as unknown as number[], backgroundColor: 'rgba(220,38,38,0.35)', grouped: false, barPercentage: 0.2, pointStyle: 'rect' },
       ],
     },
-    options: { plugins: { title: { display: true, text: 'single grading: mean judge score (1-10)' } }, scales: { y: { min: 0, max: 10 } } },
+    options: {
+      plugins: { title: { display: true, text: 'single grading: mean judge score (1-10)', font: READABLE.title }, legend },
+      scales: { x: { ticks: { font: READABLE.ticks } }, y: { min: 0, max: 10, ...scaleText('mean judge score (1-10)') } },
+    },
   };
 }
 
@@ -98,8 +118,11 @@ export function categoryChart(title: string, categories: readonly string[], seri
   const palette = ['#1d4ed8', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#4b5563'];
   return {
     type: 'bar',
-    data: { labels: [...categories], datasets: series.map((s, i) => ({ label: s.label, data: s.values.map((v) => v ?? 0), backgroundColor: palette[i % palette.length] })) },
-    options: { plugins: { title: { display: true, text: title } }, scales: { y: { min: 0, max } } },
+    data: { labels: [...categories], datasets: series.map((s, i) => ({ label: s.label, data: s.values.map((v) => v ?? 0), backgroundColor: palette[i % palette.length], pointStyle: 'rect' })) },
+    options: {
+      plugins: { title: { display: true, text: title, font: READABLE.title }, legend },
+      scales: { x: { ticks: { font: READABLE.ticks } }, y: { min: 0, max, ...scaleText(max === 10 ? 'mean judge score (1-10)' : 'win fraction') } },
+    },
   };
 }
 

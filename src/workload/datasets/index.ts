@@ -59,6 +59,22 @@ export interface Workload {
   skipped: string[];
 }
 
+/**
+ * --dataset-path without --dataset: the kind read from the file's first record, so a ShareGPT dump or an
+ * OpenAI batch file is not misread as JSONL prompts (each record "bad"). Falls back to jsonl.
+ */
+export function sniffFileKind(path: string): FileKind {
+  const head = readHead(path, '--dataset-path', 4096).trimStart();
+  if (head.startsWith('[') && /"conversations"\s*:/.test(head)) return 'sharegpt';
+  if (head.startsWith('{')) {
+    const first = head.split('\n', 1)[0] ?? '';
+    if (/"custom_id"\s*:/.test(first) && /"body"\s*:/.test(first)) return 'openai-batch';
+    if (/"conversations"\s*:/.test(first)) return 'sharegpt';
+    if (/"turns"\s*:/.test(first)) return 'multi-turn';
+  }
+  return 'jsonl';
+}
+
 function pickKind(options: WorkloadOptions): { kind: DatasetKind; path: string | undefined } {
   if (options.promptsFile !== undefined) {
     if (options.dataset !== undefined || options.datasetPath !== undefined) {
@@ -70,7 +86,8 @@ function pickKind(options: WorkloadOptions): { kind: DatasetKind; path: string |
   if (options.dataset !== undefined && !(DATASET_KINDS as readonly string[]).includes(options.dataset)) {
     throw new UsageError(`--dataset ${options.dataset}: must be one of ${DATASET_KINDS.join(', ')}`);
   }
-  const kind = (options.dataset as DatasetKind | undefined) ?? (options.inputTokens ? 'random' : options.datasetPath ? 'jsonl' : 'lines');
+  const kind =
+    (options.dataset as DatasetKind | undefined) ?? (options.inputTokens ? 'random' : options.datasetPath ? sniffFileKind(options.datasetPath) : 'lines');
   return { kind, path: options.datasetPath };
 }
 
