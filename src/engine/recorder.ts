@@ -166,6 +166,10 @@ export class Recorder implements PackageGapSink {
       recordUs(h.get('ttft_from_intended_ms')!, (ttftMs + queueMs) * 1000);
       recordUs(h.get('latency_from_intended_ms')!, (latencyMs + queueMs) * 1000);
     }
+    if (!Number.isNaN(state.secondPackageMs)) {
+      recordUs(h.get('ttst_ms')!, (state.secondPackageMs - state.sendMs) * 1000);
+      recordUs(h.get('first_gap_ms')!, (state.secondPackageMs - state.firstPackageMs) * 1000);
+    }
     if (!Number.isNaN(state.firstReasoningMs)) {
       recordUs(h.get('ttfrt_ms')!, (state.firstReasoningMs - state.sendMs) * 1000);
       if (!Number.isNaN(state.firstAnswerMs)) recordUs(h.get('ttfat_ms')!, (state.firstAnswerMs - state.sendMs) * 1000);

@@ -23,6 +23,8 @@ export class RequestState {
   sendMs = NaN;
   headersMs = NaN;
   firstPackageMs = NaN;
+  /** The second package's arrival (TTST); NaN for a one-package answer. */
+  secondPackageMs = NaN;
   firstReasoningMs = NaN;
   firstAnswerMs = NaN;
   lastPackageMs = NaN;

@@ -45,6 +45,8 @@ export const DISTRIBUTION_KEYS = [
   'ttft_from_intended_ms',
   'ttfrt_ms',
   'ttfat_ms',
+  'ttst_ms',
+  'first_gap_ms',
   'ttft_first_turn_ms',
   'ttft_later_turns_ms',
 ] as const;
@@ -102,6 +104,12 @@ export interface Summary {
   /** Time to first reasoning token and to first answer token (reasoning models). */
   ttfrt_ms?: DistributionSummary;
   ttfat_ms?: DistributionSummary;
+  /**
+   * Time to second token: send to the second package (anchored like TTFT), and the gap from the first package
+   * to the second (what aiperf calls TTST). Streamed requests with two packages or more.
+   */
+  ttst_ms?: DistributionSummary;
+  first_gap_ms?: DistributionSummary;
   reasoning_tokens_per_request?: number | null;
   /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
   ttft_first_turn_ms?: DistributionSummary;

@@ -60,6 +60,8 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['Latency', 'latency_ms'],
   ['TPOT', 'tpot_ms'],
   ['Time per package (ITL)', 'itl_ms'],
+  ['Time to second token (TTST)', 'ttst_ms'],
+  ['First-to-second gap', 'first_gap_ms'],
   ['Queue wait', 'queue_ms'],
   ['TTFT from intended send', 'ttft_from_intended_ms'],
   ['Latency from intended send', 'latency_from_intended_ms'],

@@ -27,6 +27,7 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   queue_ms: 'Client queue (ms)', latency_from_intended_ms: 'Latency from intended start (ms)',
   ttft_from_intended_ms: 'TTFT from intended start (ms)', ttfrt_ms: 'Time to first reasoning token (ms)',
   ttfat_ms: 'Time to first answer token (ms)',
+  ttst_ms: 'Time to second token, TTST (ms)', first_gap_ms: 'First-to-second token gap (ms)',
   ttft_first_turn_ms: 'TTFT, first turn (ms)', ttft_later_turns_ms: 'TTFT, later turns (ms)',
 };
 

@@ -15,7 +15,10 @@ export function recordPackage(
   keepContent = true,
 ): void {
   if (state.packages === 0) state.firstPackageMs = nowMs;
-  else gaps.recordItlUs((nowMs - state.lastPackageMs) * 1000);
+  else {
+    if (state.packages === 1) state.secondPackageMs = nowMs;
+    gaps.recordItlUs((nowMs - state.lastPackageMs) * 1000);
+  }
   gaps.recordPackageAt(nowMs);
   state.lastPackageMs = nowMs;
   state.packages++;
