@@ -25,6 +25,7 @@ export function addRunOptions(command: Command): Command {
     .option('--header <"K: V">', 'extra request header (repeatable); values never appear in results', collect, [])
     .option('--api-key-env <var>', 'environment variable holding the API key', 'OPENAI_API_KEY')
     .option('--api-key-file <file>', 'read the API key from a file instead')
+    .option('--continuous-usage', 'ask for usage in every chunk (vLLM stream_options.continuous_usage_stats): tokens per package and ITL per token')
     .option('--timeout <time>', 'per-request timeout', '60s')
     .option('--idle-timeout <time>', 'end a request when no bytes arrive for this long (default: the timeout)')
     .option('--max-event-bytes <size>', 'fail a request as event_too_large when one SSE line or event exceeds this size (e.g. 512KB, 4MB)', '1MB')

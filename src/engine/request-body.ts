@@ -6,7 +6,7 @@ import { streamApiFor } from './apis/index.js';
 
 /** Builds the request body string for a prompt once; requests that reuse the prompt reuse the string. */
 export function buildBody(
-  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos'>,
+  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos' | 'continuousUsage'>,
   prompt: Prompt,
 ): string {
   if (config.api === 'embeddings') return JSON.stringify({ model: config.target.model, input: prompt.text, ...config.extraBody });
@@ -28,7 +28,7 @@ export function buildBody(
   }
   if (config.stream) {
     body.stream = true;
-    body.stream_options = { include_usage: true };
+    body.stream_options = config.continuousUsage ? { include_usage: true, continuous_usage_stats: true } : { include_usage: true };
   }
   return JSON.stringify({ ...body, ...config.extraBody });
 }

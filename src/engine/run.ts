@@ -45,6 +45,8 @@ export interface LoadConfig {
   rampUpMs?: number;
   /** Also send `ignore_eos: true` and `min_tokens` = max_tokens, so every response is exactly max_tokens long. */
   ignoreEos?: boolean;
+  /** Chat and completions streams: ask for usage in every chunk (vLLM continuous_usage_stats), for tokens per package. */
+  continuousUsage?: boolean;
   /** The client's token counter, for multi-turn histories (default: the 4-characters rule). */
   countTokens?: (text: string) => number;
   prompts: Prompt[];
@@ -271,6 +273,7 @@ export class LoadRun {
     if (conversation !== null) state.turn = conversation.turn;
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
+    state.continuousUsage = this.config.continuousUsage === true;
     this.sent.set(index, { requestedOutput, turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];

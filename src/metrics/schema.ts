@@ -47,6 +47,8 @@ export const DISTRIBUTION_KEYS = [
   'ttfat_ms',
   'ttst_ms',
   'first_gap_ms',
+  'itl_per_token_ms',
+  'tokens_per_package',
   'ttft_first_turn_ms',
   'ttft_later_turns_ms',
 ] as const;
@@ -110,6 +112,13 @@ export interface Summary {
    */
   ttst_ms?: DistributionSummary;
   first_gap_ms?: DistributionSummary;
+  /**
+   * --continuous-usage: each inter-package gap divided by the tokens its package delivered (ITL per token, beside
+   * `itl_ms`, ITL per package), and the tokens per package (a count, not ms: one package is several tokens under
+   * speculative decoding or a stream interval).
+   */
+  itl_per_token_ms?: DistributionSummary;
+  tokens_per_package?: DistributionSummary;
   reasoning_tokens_per_request?: number | null;
   /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
   ttft_first_turn_ms?: DistributionSummary;

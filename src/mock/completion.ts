@@ -108,7 +108,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     return;
   }
 
-  const streamOpts = body.stream_options as { include_usage?: unknown } | undefined;
+  const streamOpts = body.stream_options as { include_usage?: unknown; continuous_usage_stats?: unknown } | undefined;
   const meta: ResponseMeta = {
     kind,
     id: `${ID_PREFIX[kind]}-${requestNo.toString(16).padStart(8, '0')}`,
@@ -118,6 +118,8 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     includeUsage: streaming && (kind === 'chat' || kind === 'completions') && streamOpts?.include_usage === true,
   };
   const promptTokens = countPromptTokens(body);
+  const chatLike = kind === 'chat' || kind === 'completions';
+  if (streaming && chatLike && streamOpts?.continuous_usage_stats === true) meta.continuousUsagePromptTokens = promptTokens;
   ctx.totals.promptTokens += promptTokens;
   const reasoningTokens = kind !== 'completions' && scripted === null ? config.reasoningTokens : 0;
   const totalTokens = reasoningTokens + plan.tokens;

@@ -28,6 +28,8 @@ export interface ResponseMeta {
   created: number;
   model: string;
   includeUsage: boolean;
+  /** vLLM's stream_options.continuous_usage_stats: cumulative usage in every chunk; the prompt's token count. */
+  continuousUsagePromptTokens?: number;
 }
 
 export interface Usage {
@@ -50,6 +52,10 @@ export class FrameWriter implements StreamFrames {
   private readonly contentHead: string;
   private readonly reasoningHead: string;
   private readonly tail: string;
+  /** The tail before its usage field (continuous usage builds that field per token). */
+  private readonly tailOpen: string;
+  /** Tokens written so far (continuous usage). */
+  private emitted = 0;
 
   constructor(
     private readonly meta: ResponseMeta,
@@ -61,12 +67,13 @@ export class FrameWriter implements StreamFrames {
     if (meta.kind === 'chat') {
       this.contentHead = `${this.head}{"index":0,"delta":{"content":"`;
       this.reasoningHead = `${this.head}{"index":0,"delta":{"${reasoningField}":"`;
-      this.tail = `"},"logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
+      this.tailOpen = `"},"logprobs":null,"finish_reason":null}]`;
     } else {
       this.contentHead = `${this.head}{"index":0,"text":"`;
       this.reasoningHead = this.contentHead;
-      this.tail = `","logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
+      this.tailOpen = `","logprobs":null,"finish_reason":null}]`;
     }
+    this.tail = `${this.tailOpen}${usageNull}}\n\n`;
   }
 
   /** The role-only chunk vLLM sends before the first token of a chat stream ("" for completions). */
@@ -78,12 +85,20 @@ export class FrameWriter implements StreamFrames {
 
   /** One content token; `fragment` is already JSON-escaped. */
   contentFrame(fragment: string): string {
-    return this.contentHead + fragment + this.tail;
+    return this.contentHead + fragment + this.tokenTail();
+  }
+
+  /** The frame's tail: fixed, or with this token's cumulative usage when continuous usage was asked for. */
+  private tokenTail(): string {
+    const prompt = this.meta.continuousUsagePromptTokens;
+    if (prompt === undefined) return this.tail;
+    const completion = ++this.emitted;
+    return `${this.tailOpen},"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion}}}\n\n`;
   }
 
   /** One reasoning token (chat: delta.reasoning_content). */
   reasoningFrame(fragment: string): string {
-    return this.reasoningHead + fragment + this.tail;
+    return this.reasoningHead + fragment + this.tokenTail();
   }
 
   /** The closing chunk: empty delta (chat) or empty text (completions) with the finish reason. */

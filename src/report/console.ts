@@ -60,6 +60,7 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['Latency', 'latency_ms'],
   ['TPOT', 'tpot_ms'],
   ['Time per package (ITL)', 'itl_ms'],
+  ['ITL per token (gap / its tokens)', 'itl_per_token_ms'],
   ['Time to second token (TTST)', 'ttst_ms'],
   ['First-to-second gap', 'first_gap_ms'],
   ['Queue wait', 'queue_ms'],

@@ -28,6 +28,7 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   ttft_from_intended_ms: 'TTFT from intended start (ms)', ttfrt_ms: 'Time to first reasoning token (ms)',
   ttfat_ms: 'Time to first answer token (ms)',
   ttst_ms: 'Time to second token, TTST (ms)', first_gap_ms: 'First-to-second token gap (ms)',
+  itl_per_token_ms: 'ITL per token, gap / tokens in the package (ms)', tokens_per_package: 'Tokens per package (count)',
   ttft_first_turn_ms: 'TTFT, first turn (ms)', ttft_later_turns_ms: 'TTFT, later turns (ms)',
 };
 

@@ -152,6 +152,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       burstiness: plan.burstiness,
       rampUpMs: plan.rampUpMs,
       ignoreEos: plan.ignoreEos,
+      continuousUsage: plan.continuousUsage,
       countTokens: plan.tokenCounter?.count,
     };
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.

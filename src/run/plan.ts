@@ -51,6 +51,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags {
   extraBody?: string;
   warmup: string;
   insecure?: boolean;
+  continuousUsage?: boolean;
   /** commander's --no-preconnect: false when given. */
   preconnect?: boolean;
   grace: string;
@@ -98,6 +99,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   extraBody: Record<string, unknown>;
   warmupRequests: number;
   rejectUnauthorized: boolean;
+  /** --continuous-usage: usage in every chunk, for tokens per package and ITL per token. */
+  continuousUsage: boolean;
   /** Open the first wave's connections before the timed window (default; --no-preconnect: no). */
   preconnect: boolean;
   graceMs: number;
@@ -217,6 +220,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     warmupRequests: parseNonNegativeInt(flags.warmup, '--warmup'),
     rejectUnauthorized: !flags.insecure,
     preconnect: flags.preconnect !== false,
+    continuousUsage: Boolean(flags.continuousUsage) && flags.stream && (api === 'chat' || api === 'completions'),
     graceMs: parseDurationMs(flags.grace, '--grace'),
     retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {

@@ -14,6 +14,7 @@ export function recordPackage(
   content: string | null | undefined,
   keepContent = true,
 ): void {
+  if (state.continuousUsage) packageTokens(state, gaps, nowMs);
   if (state.packages === 0) state.firstPackageMs = nowMs;
   else {
     if (state.packages === 1) state.secondPackageMs = nowMs;
@@ -33,6 +34,17 @@ export function recordPackage(
     state.contentChars += content.length;
     if (keepContent) state.contentPieces?.push(content);
   }
+}
+
+/**
+ * --continuous-usage: the tokens this package delivered are the growth of the cumulative completion_tokens its
+ * chunk carried (usage is read before the package is recorded). A chunk without usage delivers nothing countable.
+ */
+function packageTokens(state: RequestState, gaps: PackageGapSink, nowMs: number): void {
+  const tokens = state.completionTokens - state.tokensAtLastPackage;
+  if (state.completionTokens < 0 || tokens <= 0) return;
+  state.tokensAtLastPackage = state.completionTokens;
+  gaps.recordPackageTokens?.(tokens, state.packages === 0 ? NaN : (nowMs - state.lastPackageMs) * 1000);
 }
 
 /** A whole (non-streaming) answer: one package at `nowMs` when it has any text, so TTFT equals latency. */
