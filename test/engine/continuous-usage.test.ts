@@ -1,6 +1,7 @@
 // --continuous-usage: usage in every chunk gives tokens per package and ITL per token beside ITL per package.
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildBody } from '../../src/engine/request-body.js';
+import { configDocument } from '../../src/engine/result.js';
 import { runLoad } from '../../src/engine/run.js';
 import { buildSummary } from '../../src/metrics/summary.js';
 import { startMockServer } from '../../src/mock/index.js';
@@ -22,6 +23,8 @@ describe('--continuous-usage', () => {
     const [prompt] = syntheticPrompts(1, 8, 1);
     const body = JSON.parse(buildBody({ ...testConfig('http://127.0.0.1:1'), continuousUsage: true }, prompt!)) as { stream_options: unknown };
     expect(body.stream_options).toEqual({ include_usage: true, continuous_usage_stats: true });
+    expect(configDocument({ ...testConfig('http://127.0.0.1:1'), continuousUsage: true }).continuous_usage).toBe(true);
+    expect(configDocument(testConfig('http://127.0.0.1:1'))).not.toHaveProperty('continuous_usage');
   });
 
   it('speculative-style chunks of 3 tokens: tokens_per_package is 3 and ITL per token is a third of ITL per package', { retry: 2 }, async () => {
