@@ -25,11 +25,12 @@ const count = (value: unknown): number => (typeof value === 'number' && Number.i
  */
 function takeUsage(state: RequestState, usage: MessagesUsage | null | undefined): void {
   if (usage === null || typeof usage !== 'object') return;
-  const input = usage.input_tokens;
+  // null is what Anthropic sends for a count it does not report in this event: not taken, not invalid.
+  const input = usage.input_tokens ?? undefined;
   const cached = count(usage.cache_creation_input_tokens) + count(usage.cache_read_input_tokens);
   readUsage(state, {
     prompt_tokens: typeof input === 'number' && cached > 0 ? input + cached : input,
-    completion_tokens: usage.output_tokens,
+    completion_tokens: usage.output_tokens ?? undefined,
   });
 }
 

@@ -32,7 +32,7 @@ const STREAM =
   delta(2, { type: 'input_json_delta', partial_json: '{"a":' }) +
   delta(2, { type: 'input_json_delta', partial_json: '1}' }) +
   ev('content_block_stop', { index: 2 }) +
-  ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 9 } }) +
+  ev('message_delta', { delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { input_tokens: null, output_tokens: 9 } }) +
   ev('message_stop');
 
 function decode(text: string, split = 0) {
@@ -60,6 +60,7 @@ describe('Messages event mapping (fixture bytes)', () => {
     expect(state.serverRequestId).toBe('msg_01abc');
     expect(state.sawDone).toBe(true);
     expect(state.errorKind).toBeNull();
+    expect(state.usageInvalid).toBeNull(); // a null count in message_delta means "not reported here"
     expect(gaps).toHaveLength(4);
   });
 
