@@ -11,6 +11,7 @@ import { toRunPlan, type RunFlags, type RunPlan } from '../run/plan.js';
 import type { RunHooks } from '../run/hooks.js';
 import { redact } from '../util/redact.js';
 import { progressLine } from './progress.js';
+import { gpuLine, type GpuDocument } from '../live/energy.js';
 
 /** Prints to stderr, so stdout stays clean for --json. */
 export const say = (plan: Pick<RunPlan, 'quiet'>, text: string) => {
@@ -85,6 +86,7 @@ function printResult(plan: RunPlan, result: ResultDocument, outcomes: SloOutcome
         if (errors !== null) process.stdout.write(errors + '\n');
       }
       if (outcomes.length > 0) process.stdout.write(sloTable(outcomes) + '\n');
+      if (result.gpu) process.stdout.write(gpuLine(result.gpu as GpuDocument) + '\n');
     }
   } catch (error) {
     process.stderr.write(`llmperf: could not print the result (${(error as Error).message}); it is in the files written\n`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_FORMATS, REPORT_FORMATS } from '../report/formats.js';
 import { addWorkloadOptions } from '../workload/options.js';
 import { addClusterOptions } from '../cluster/plan.js';
+import { addLiveOptions } from '../live/options.js';
 import { DEFAULT_OUTPUT_TOKENS } from '../run/plan.js';
 import { collect } from '../util/parse.js';
 import { addVllmAliases } from './aliases.js';
@@ -11,7 +12,7 @@ export type { RunFlags } from '../run/plan.js';
 
 /** Declares the run flags on a command (the default command and `run` share them). */
 export function addRunOptions(command: Command): Command {
-  return addVllmAliases(addWorkloadOptions(addClusterOptions(command)))
+  return addVllmAliases(addLiveOptions(addWorkloadOptions(addClusterOptions(command))))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
     .option('--api <kind>', 'chat, completions, embeddings, responses (OpenAI /v1/responses) or messages (Anthropic /v1/messages)', 'chat')

@@ -4,7 +4,8 @@
 export type ScrapeValues = Map<string, number>;
 
 /** Gauges of a fraction (KV-cache usage and the like) are averaged over label sets; everything else is summed. */
-const AVERAGED = /perc|usage|ratio|utili[sz]ation/;
+// DCGM_FI_DEV_GPU_UTIL is a per-GPU percentage: averaged over GPUs too (power and memory add up).
+const AVERAGED = /perc|usage|ratio|utili[sz]ation|_GPU_UTIL$/;
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 

@@ -4,6 +4,7 @@ import { escapeHtml, htmlSection, jsonForScript } from '../report/html.js';
 import type { ResultDocument } from '../metrics/schema.js';
 import type { ServerMetricsDocument } from '../engine/server-metrics.js';
 import type { MergedSection } from './merge-shards.js';
+import { gpuSection } from '../live/energy-section.js';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -114,5 +115,5 @@ export function shardsSection(result: ResultDocument): string {
 
 /** Every cluster section the result has data for (none for a plain run): pass as `extraSections`. */
 export function clusterSections(result: ResultDocument): string[] {
-  return [shardsSection(result), serverMetricsSection(result)].filter((html) => html !== '');
+  return [shardsSection(result), serverMetricsSection(result), gpuSection(result)].filter((html) => html !== '');
 }

@@ -190,6 +190,17 @@ export class Recorder implements PackageGapSink {
     return Math.max(0, Math.floor((ms - this.runStartMs) / 1000));
   }
 
+  /** The pooled ITL histogram as it fills, for a live exporter to read at scrape time (src/live); read-only. */
+  liveItl(): { histogram: Histogram; readonly sameChunkGaps: number } {
+    const recorder = this;
+    return {
+      histogram: this.itl,
+      get sameChunkGaps() {
+        return recorder.sameChunkGaps;
+      },
+    };
+  }
+
   /** Output tokens counted so far (as packages arrive, usage-corrected per finished request). */
   get streamedOutputTokens(): number {
     return this.streamedTokens;

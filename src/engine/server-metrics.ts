@@ -34,6 +34,7 @@ export const KNOWN_SERVER_METRICS = [
   'sglang:num_running_reqs', 'sglang:num_queue_reqs', 'sglang:token_usage', 'sglang:gen_throughput',
   'tgi_batch_current_size', 'tgi_queue_size', 'llamacpp:requests_processing', 'llamacpp:requests_deferred',
   'llamacpp:kv_cache_usage_ratio', 'llamacpp:tokens_predicted_total',
+  'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION',
 ] as const;
 
 export interface ScraperOptions {

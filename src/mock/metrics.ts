@@ -31,5 +31,21 @@ export function renderMetrics(config: MockConfig, stats: StatsCollector, totals:
   metric(lines, 'vllm:prompt_tokens_total', 'counter', 'Number of prefill tokens processed.', labels, totals.promptTokens);
   metric(lines, 'vllm:generation_tokens_total', 'counter', 'Number of generation tokens processed.', labels, totals.generationTokens);
   metric(lines, 'vllm:request_success_total', 'counter', 'Count of successfully processed requests.', labels, totals.requestsSucceeded);
+  gpuMetrics(lines, config, stats.active / config.slots);
   return lines.join('\n') + '\n';
+}
+
+/** The simulated GPU's idle and full-batch power (W) and memory (MiB): an H100-like card, for DCGM-named series. */
+export const SIM_GPU = { idleW: 90, fullW: 650, weightsMiB: 30_000, kvMiB: 40_000 } as const;
+
+/**
+ * NVIDIA DCGM exporter's series for one simulated GPU, so --server-metrics energy accounting is tested offline.
+ * Power and utilisation rise linearly with the share of busy slots (a stand-in for batch occupancy).
+ */
+function gpuMetrics(lines: string[], config: MockConfig, busy: number): void {
+  const labels = `gpu="0",UUID="GPU-llmperf-sim-0",device="nvidia0",modelName="llmperf simulator",Hostname="sim",model_name=${JSON.stringify(config.model)}`;
+  const share = Math.min(1, busy);
+  metric(lines, 'DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W) (simulated).', labels, SIM_GPU.idleW + (SIM_GPU.fullW - SIM_GPU.idleW) * share);
+  metric(lines, 'DCGM_FI_DEV_GPU_UTIL', 'gauge', 'GPU utilization (in %) (simulated).', labels, Math.round(100 * share));
+  metric(lines, 'DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB) (simulated).', labels, Math.round(SIM_GPU.weightsMiB + SIM_GPU.kvMiB * share));
 }

@@ -18,6 +18,9 @@ import { freshOutDir, makeOutDir, newRunId, refuseReuse } from '../util/out-dir.
 import { clusterSections } from '../cluster/report-sections.js';
 import type { RunPlan } from './plan.js';
 import { watchProgress, type RunHooks } from './hooks.js';
+import { linkLive, openLive } from '../live/run-link.js';
+import type { LiveSession } from '../live/session.js';
+import { gpuEnergy } from '../live/energy.js';
 
 /**
  * The most streams a run can hold open: the concurrency, or in an open loop also what can arrive within
@@ -94,12 +97,19 @@ function definedOnly<T extends object>(value: T): Partial<T> {
 export interface SharedServer {
   baseUrl: string;
   simulated: boolean;
+  /** The stages' one live session (--metrics-port, --otlp-endpoint), closed with the server. */
+  live?: LiveSession | null;
 }
 
 /** Starts the built-in simulator when the plan has no URL; the caller closes it. */
 export async function startSharedServer(plan: RunPlan, hooks: RunHooks = {}): Promise<{ server: SharedServer; close: () => Promise<void> }> {
   const { baseUrl, simulator } = await resolveServer(plan, hooks);
-  return { server: { baseUrl, simulated: simulator !== null }, close: async () => simulator?.close() };
+  const live = await openLive(plan, baseUrl, plan.model, hooks.onNotice);
+  const close = async () => {
+    await live?.close(hooks.onNotice);
+    await simulator?.close();
+  };
+  return { server: { baseUrl, simulated: simulator !== null, live }, close };
 }
 
 /** What a run leaves behind: the result document, and where its files went. */
@@ -161,6 +171,9 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const startedAt = new Date();
     const outDir = plan.outDir ?? freshOutDir(defaultOutDir(model, startedAt));
     const runId = newRunId(startedAt);
+    // --metrics-port / --otlp-endpoint: fed at request end and once a second, never per chunk. Opened first: a port in use is a usage error before anything is written.
+    const live = await linkLive({ ...plan, outDir }, model, baseUrl, hooks.onNotice, shared?.live, runId);
+    try {
     const requestLog = openRequestLog(outDir, runId, plan.overwrite === true);
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
@@ -168,6 +181,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const engineHooks = {
       onRecord: (record: RequestRecord) => {
         requestLog.append(record);
+        live.session?.record(record);
         if (record.ok && record.index >= plan.warmupRequests && perRequestSlos.length > 0 && requestMeetsSlos(record, perRequestSlos)) {
           metEverySlo++;
         }
@@ -182,11 +196,13 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     }
     hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${redactUrl(baseUrl)} (model ${model})`);
     const progress = watchProgress(run, expected, plan.graceMs, hooks);
+    live.session?.attach(run, live.stage, model, plan.warmupRequests);
     let outcome;
     try {
       outcome = await run.run();
     } finally {
       progress.stop();
+      live.session?.detach();
       requestLog.close();
       cluster.stop();
     }
@@ -198,6 +214,10 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       extraConfig: { prompt_source: plan.promptSource, api_key_env: plan.apiKeyEnv, retries: plan.retries, preconnect: plan.preconnect, ...plan.workloadConfig, ...cluster.extraConfig() },
     });
     await cluster.annotate(result);
+    // --server-metrics with a DCGM exporter: energy per output token, mean power and utilisation.
+    const gpu = gpuEnergy(result);
+    if (gpu !== null) result.gpu = gpu;
+    if (live.session !== null) result.live = { ...live.session.document(), ...(live.stage ? { stage: live.stage } : {}) };
     if (perRequestSlos.length > 0) {
       result.summary.goodput = result.summary.duration_s > 0 ? Math.round((metEverySlo / result.summary.duration_s) * 1000) / 1000 : 0;
     }
@@ -211,6 +231,10 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const formats = plan.formats.includes('json') ? plan.formats : [...plan.formats, 'json' as const];
     const files = await writeReports(outDir, result, formats, { extraSections: clusterSections(result) });
     return { result, outDir, files };
+    } finally {
+      // After the reports: the wait for a last scrape (--metrics-linger) does not delay result.json.
+      await live.close(hooks.onNotice);
+    }
   } finally {
     await simulator?.close();
   }

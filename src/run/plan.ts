@@ -13,6 +13,7 @@ import { checkRate } from '../workload/limits.js';
 import { refuseReuse } from '../util/out-dir.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
+import { toLivePlan, type LiveFlags, type LivePlan } from '../live/options.js';
 import {
   parseByteCount,
   parseChoice,
@@ -25,7 +26,7 @@ import {
 } from '../util/parse.js';
 
 /** A run's settings as text, as commander hands the flags over (the API converts its options to this). */
-export interface RunFlags extends ClusterFlags, WorkloadFlags {
+export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   url?: string;
   model?: string;
   api: string;
@@ -111,6 +112,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   slos: Slo[];
   /** Engine threads (--workers; 1 = the main thread only). */
   workers: number;
+  /** Live export while the run lasts (--metrics-port, --otlp-endpoint); absent: none. */
+  live?: LivePlan;
   /** Console row names: vLLM's with the seed's beside them, or the seed's metric table. */
   labels: 'vllm' | 'seed';
   /** --fail-on-errors: exit 1 when the share of failed requests is above this (0..1); null: off. */
@@ -237,6 +240,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     },
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
+    live: toLivePlan(flags),
     workers,
     labels: parseChoice(flags.labels ?? 'vllm', '--labels', ['vllm', 'seed'] as const),
     failOnErrorRate: flags.failOnErrors === undefined ? null : parseErrorRate(flags.failOnErrors),

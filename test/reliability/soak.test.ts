@@ -12,7 +12,7 @@ const DURATION_MS = 60_000;
 const DRIVER = fileURLToPath(new URL('./soak-driver.mjs', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/engine/run.js', import.meta.url));
 /** Kinds the mixed faults may produce (no-headers: whichever of the two timers fires first). */
-const EXPECTED_KINDS = ['stream_cut', 'http_429', 'http_500', 'http_503', 'not_event_stream', 'invalid_json', 'idle_timeout', 'timeout', 'headers_timeout'];
+const EXPECTED_KINDS = ['stream_cut', 'http_429', 'http_500', 'http_503', 'not_event_stream', 'invalid_json', 'idle_timeout', 'timeout', 'headers_timeout', 'event_too_large'];
 
 interface SoakReport {
   totals: RunTotals;
