@@ -5,6 +5,7 @@ import { loadArenaConfig } from '../eval/arena/config.js';
 import { arenaConsole } from '../eval/arena/report-console.js';
 import { writeArenaReports } from '../eval/arena/report.js';
 import { planArena, runArena } from '../eval/arena/run.js';
+import { arenaConfigPath } from '../api/eval.js';
 import { parseByteCount, parseDurationMs } from '../util/parse.js';
 
 export interface ArenaFlags {
@@ -22,7 +23,7 @@ export interface ArenaFlags {
 export const DEFAULT_ARENA_OUT = join('reports', 'arena');
 
 export async function arenaAction(flags: ArenaFlags, write: (text: string) => void = (t) => process.stdout.write(t)): Promise<number> {
-  const config = loadArenaConfig(flags.config);
+  const config = loadArenaConfig(arenaConfigPath(flags.config));
   if (flags.timeout !== undefined) config.timeoutMs = parseDurationMs(flags.timeout, '--timeout');
   if (flags.maxResponseBytes !== undefined) config.maxResponseBytes = parseByteCount(flags.maxResponseBytes, '--max-response-bytes');
   if (flags.dryRun) {
@@ -43,7 +44,7 @@ export async function arenaAction(flags: ArenaFlags, write: (text: string) => vo
 export function arenaCommand(): Command {
   return new Command('arena')
     .description('judge grading and the arena: single (1-10 grades), baseline (each model vs one) or pairwise (every pair) with Elo and Bradley-Terry ratings')
-    .requiredOption('--config <file>', 'arena.yaml naming the candidates, the judge, the questions and the mode(s)')
+    .requiredOption('--config <file>', `arena.yaml naming the candidates, the judge, the questions and the mode(s); "example" for the shipped one (${arenaConfigPath('example')})`)
     .option('--dry-run', 'print what would be sent and how many requests, sending none')
     .option('--out <dir>', `output folder for arena.json, arena.html, charts/ and the reply cache (default ${DEFAULT_ARENA_OUT})`, DEFAULT_ARENA_OUT)
     .option('--no-cache', 'do not read or write the reply cache')

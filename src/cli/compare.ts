@@ -1,9 +1,9 @@
-// `llmperf compare BASE.json NEW.json [--fail-on EXPR]... [--format table|md|json]`: regression checks between two runs.
+// `llmperf compare BASE.json NEW.json [--fail-on EXPR]... [--format table|md|json]`: flags into the library's comparison, printed.
 import { Command, Option } from 'commander';
 import { EXIT_OK, EXIT_THRESHOLD, UsageError } from '../errors.js';
-import { compareResults, comparisonMarkdown, comparisonTable, type Comparison } from '../metrics/compare.js';
+import { compareResults, loadResult } from '../api/results.js';
+import { comparisonMarkdown, comparisonTable, type Comparison } from '../metrics/compare.js';
 import { parseFailOn, type FailOn } from '../metrics/fail-on.js';
-import { loadResult } from '../report/load.js';
 import { handleUsage, usageExit } from './report.js';
 
 export interface CompareCommandOptions {
@@ -41,12 +41,10 @@ export function runCompare(basePath: string, newPath: string, options: CompareCo
     if (condition.kind === 'value' && condition.threshold !== 0) process.stderr.write(`${bareNumberNote(condition)}\n`);
   }
   const confidence = fraction(options.confidence, '--confidence', 0.5, 0.999);
-  const minEffectPct = fraction(options.minEffect, '--min-effect', 0, 1000);
+  const minEffect = fraction(options.minEffect, '--min-effect', 0, 1000);
   const base = loadResult(basePath);
   const next = loadResult(newPath);
-  const comparison = compareResults(base.result, next.result, {
-    baseRecords: base.records ?? undefined, newRecords: next.records ?? undefined, failOn, confidence, minEffectPct,
-  });
+  const comparison = compareResults(base, next, { failOn: options.failOn, confidence, minEffect });
   if (options.format === 'json') print(JSON.stringify({ base: base.path, new: next.path, ...comparison }, null, 2));
   else if (options.format === 'md') print(comparisonMarkdown(comparison, Boolean(options.all)));
   else print(comparisonTable(comparison, Boolean(options.all)));

@@ -1,21 +1,14 @@
 #!/usr/bin/env node
 // The llmperf command line: commands, the default `run`, and the one place errors become exit codes.
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { EXIT_RUNTIME, EXIT_USAGE, TargetError, UsageError } from '../errors.js';
-import { VERSION } from '../engine/result.js';
 import { redact, registerSecrets, secretsOf } from '../util/redact.js';
-import { arenaCommand } from './arena.js';
-import { capacityCommand } from './capacity.js';
-import { compareCommand } from './compare.js';
-import { evalCommand } from './eval.js';
-import { mergeCommand } from './merge.js';
-import { mockCommand } from './mock.js';
-import { reportCommand } from './report.js';
-import { sweepCommand } from './sweep.js';
-import { addRunOptions, type RunFlags } from './run-flags.js';
-import { runAction } from './run-command.js';
+import { COMMANDS, DEFAULT_COMMAND, selectedCommand } from './commands.js';
 import { checkCommandWord } from './suggest.js';
 
+// Read here rather than imported from the engine, so `--help` and `--version` load no engine code.
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 const debug = process.argv.includes('--debug');
 // Every command's default key source: redacted from error output even by commands that never register their secrets.
 registerSecrets(secretsOf({ apiKey: process.env.OPENAI_API_KEY }));
@@ -42,27 +35,22 @@ function usageLine(command: string | null): (text: string, write: (text: string)
   };
 }
 
-function buildProgram(): Command {
+/**
+ * The program with every command listed, but only the one being run loaded (with its options and action);
+ * the others are name-and-description placeholders for the help. Loading all of them cost most of a second.
+ */
+async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command('llmperf')
     .description('Load testing and accuracy evaluation for OpenAI-compatible LLM endpoints')
     .version(VERSION)
     .option('--debug', 'print stack traces on errors')
     .exitOverride()
     .showSuggestionAfterError();
-
-  const run = addRunOptions(new Command('run').description('run a load test (the default command)'));
-  run.action(async (flags: RunFlags) => {
-    process.exitCode = await runAction(flags);
-  });
-  program.addCommand(run, { isDefault: true });
-  program.addCommand(mockCommand());
-  program.addCommand(reportCommand());
-  program.addCommand(compareCommand());
-  program.addCommand(mergeCommand());
-  program.addCommand(sweepCommand());
-  program.addCommand(capacityCommand());
-  program.addCommand(evalCommand());
-  program.addCommand(arenaCommand());
+  const selected = selectedCommand(args);
+  for (const [name, entry] of Object.entries(COMMANDS)) {
+    const command = name === selected ? await entry.load() : placeholder(name, entry.args, entry.description);
+    program.addCommand(command, { isDefault: name === DEFAULT_COMMAND });
+  }
   for (const command of program.commands) {
     command.exitOverride().option('--debug', 'print stack traces on errors').configureOutput({ outputError: usageLine(command.name()) });
   }
@@ -70,8 +58,18 @@ function buildProgram(): Command {
   return program;
 }
 
-const program = buildProgram();
+/** A command as the program's help lists it; never run (selectedCommand loads the real one first). */
+function placeholder(name: string, args: string[], description: string): Command {
+  const command = new Command(name).description(description).allowUnknownOption().helpOption('-h, --help', 'display help for command');
+  for (const arg of args) command.argument(arg);
+  // "[options]" in the program's help, as the real commands (which all have options) show.
+  command.usage(['[options]', ...args].join(' '));
+  return command;
+}
+
+// An unknown command word (`llmperf swep`) is named with the closest command before commander would run it as `run`.
 Promise.resolve()
-  .then(() => checkCommandWord(process.argv.slice(2), program.commands.map((command) => command.name())))
-  .then(() => program.parseAsync(process.argv))
+  .then(() => checkCommandWord(process.argv.slice(2), Object.keys(COMMANDS)))
+  .then(() => buildProgram(process.argv.slice(2)))
+  .then((program) => program.parseAsync(process.argv))
   .catch(fail);

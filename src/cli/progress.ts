@@ -1,5 +1,6 @@
 // The live progress line on a TTY: requests done of the planned end, errors, in flight, current throughput.
 import type { RunProgress } from '../run/hooks.js';
+import { parseDurationMs } from '../util/parse.js';
 
 /** What the line says beside the counts: how far along a time-bounded run is, and which stage it is in. */
 export interface ProgressContext {
@@ -71,4 +72,14 @@ export function progressLine(enabled: boolean, defaults: ProgressContext = {}): 
       lastAtMs = lastTokens = tokensPerS = 0;
     },
   };
+}
+
+/** A stage's planned length for the progress line: --duration, the default stage length when unbounded, undefined for a count. */
+export function durationMsOf(flags: { duration?: string; requests?: string }, defaultStage: string): number | undefined {
+  if (flags.duration === undefined && flags.requests !== undefined) return undefined;
+  try {
+    return parseDurationMs(flags.duration ?? defaultStage, '--duration');
+  } catch {
+    return undefined;
+  }
 }

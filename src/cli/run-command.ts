@@ -1,6 +1,8 @@
 // `llmperf run` (the default command): flags into a plan, the library's run, then printing and the exit code.
 import { join, relative } from 'node:path';
 import Table from 'cli-table3';
+import { Command } from 'commander';
+import { addRunOptions } from './run-flags.js';
 import { EXIT_INTERRUPTED, EXIT_OK, EXIT_THRESHOLD } from '../errors.js';
 import type { ResultDocument } from '../metrics/schema.js';
 import { allPassed, sloTable, type SloOutcome } from '../metrics/slo.js';
@@ -119,4 +121,13 @@ export async function runAction(flags: RunFlags): Promise<number> {
     return EXIT_THRESHOLD;
   }
   return allPassed(outcomes) ? EXIT_OK : EXIT_THRESHOLD;
+}
+
+/** The `run` command (also the default command): the run flags and this action. */
+export function runCommand(): Command {
+  const run = addRunOptions(new Command('run').description('run a load test (the default command)'));
+  run.action(async (flags: RunFlags) => {
+    process.exitCode = await runAction(flags);
+  });
+  return run;
 }

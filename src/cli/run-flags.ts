@@ -1,10 +1,11 @@
 // The `run` command's flags on a commander command (the default command, `run`, `sweep` and `capacity` share them).
 import type { Command } from 'commander';
-import { DEFAULT_FORMATS, REPORT_FORMATS } from '../report/formats.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 import { addWorkloadOptions } from '../workload/options.js';
 import { addClusterOptions } from '../cluster/plan.js';
 import { addLiveOptions } from '../live/options.js';
 import { DEFAULT_OUTPUT_TOKENS } from '../run/plan.js';
+import { RUN_DEFAULTS } from '../run/defaults.js';
 import { collect } from '../util/parse.js';
 import { addVllmAliases } from './aliases.js';
 
@@ -15,7 +16,7 @@ export function addRunOptions(command: Command): Command {
   return addVllmAliases(addLiveOptions(addWorkloadOptions(addClusterOptions(command))))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
     .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
-    .option('--api <kind>', 'chat, completions, embeddings, responses (OpenAI /v1/responses) or messages (Anthropic /v1/messages)', 'chat')
+    .option('--api <kind>', 'chat, completions, embeddings, responses (OpenAI /v1/responses) or messages (Anthropic /v1/messages)', RUN_DEFAULTS.api)
     .option('-c, --concurrency <n>', 'requests in flight (closed loop), or the cap with --rate (default 1)')
     .option('-n, --requests <n>', 'requests to send (default: 100, or 2x concurrency if larger)')
     .option('--duration <time>', 'send for this long instead of a count (e.g. 30s, 5m)')
@@ -24,27 +25,27 @@ export function addRunOptions(command: Command): Command {
     .option('--input-tokens <n>', '--dataset random: prompt length in tokens: N, MIN:MAX (uniform) or normal:MEAN,SD')
     .option('--output-tokens <n>', `max_tokens: N, MIN:MAX or normal:MEAN,SD (default ${DEFAULT_OUTPUT_TOKENS}, or the dataset's recorded reply length)`)
     .option('--header <"K: V">', 'extra request header (repeatable); values never appear in results', collect, [])
-    .option('--api-key-env <var>', 'environment variable holding the API key', 'OPENAI_API_KEY')
+    .option('--api-key-env <var>', 'environment variable holding the API key', RUN_DEFAULTS.apiKeyEnv)
     .option('--api-key-file <file>', 'read the API key from a file instead')
     .option('--continuous-usage', 'ask for usage in every chunk (vLLM stream_options.continuous_usage_stats): tokens per package and ITL per token')
-    .option('--timeout <time>', 'per-request timeout', '60s')
+    .option('--timeout <time>', 'per-request timeout', RUN_DEFAULTS.timeout)
     .option('--idle-timeout <time>', 'end a request when no bytes arrive for this long (default: the timeout)')
     .option('--max-event-bytes <size>', 'fail a request as event_too_large when one SSE line or event exceeds this size (e.g. 512KB, 4MB)', '1MB')
     .option('--out <dir>', 'output folder (default reports/<timestamp>-<model>/)')
     .option('--overwrite', "write into an --out folder even if it holds another run's results (they are replaced)")
     .option('--json', 'print the result document to stdout')
-    .option('--seed <n>', 'seed for prompt order and arrivals', '0')
+    .option('--seed <n>', 'seed for prompt order and arrivals', RUN_DEFAULTS.seed)
     .option('-q, --quiet', 'no progress line and no tables')
     .option('--no-stream', 'non-streaming requests (TTFT then equals latency)')
     .option('--extra-body <json>', 'JSON object merged into every request body')
-    .option('--warmup <n>', 'requests sent first and excluded from the statistics', '0')
+    .option('--warmup <n>', 'requests sent first and excluded from the statistics', RUN_DEFAULTS.warmup)
     .option('--insecure', 'do not verify TLS certificates')
     .option('--no-preconnect', 'do not open the first wave\'s connections nor warm the response path before the timed window (set-up then delays the first wave; never counted in TTFT)')
-    .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', '10s')
-    .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', '0')
-    .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, DEFAULT_FORMATS)
+    .option('--grace <time>', 'on SIGINT/SIGTERM, wait this long for in-flight requests', RUN_DEFAULTS.grace)
+    .option('--retries <n>', 'resend a request failing with 429, 503 or a reset before any byte up to n times (backoff, Retry-After); default 0: failures are reported', RUN_DEFAULTS.retries)
+    .option('--format <list>', `outputs: ${REPORT_FORMATS.join(',')} (result.json is always written)`, RUN_DEFAULTS.format)
     .option('--slo <expr>', 'threshold that must hold, e.g. "ttft_ms.p99 < 500" (repeatable; exit 1 when one fails)', collect, [])
-    .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', '1')
+    .option('--workers <n>', 'engine threads: n, or auto for one per core; concurrency, rate and requests are split between them', RUN_DEFAULTS.workers)
     .option('--labels <names>', 'console row names: vllm (vllm bench serve\'s, with llmperf\'s beside them) or seed (the metric table)', 'vllm')
     .option('--fail-on-errors <rate>', 'exit 1 when more than this share of requests failed: 5%, 0.05, or 0 for any failure (default: off)')
     .option('--sim-ttft <ms>', 'built-in simulator: time to first token')

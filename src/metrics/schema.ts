@@ -1,5 +1,6 @@
 // The result document (result.json): the contract between the engine and everything that reads a run.
 // Keys are snake_case with units in their names because users' scripts read this file directly.
+import type { SloOutcome } from './slo.js';
 
 export const RESULT_SCHEMA = 'llmperf/result@1';
 
@@ -204,6 +205,8 @@ export interface ResultDocument {
   histograms: Partial<Record<DistributionKey, EncodedHistogram>>;
   timeseries: TimeseriesPoint[];
   client: ClientHealth;
+  /** Outcomes of the run's SLOs (`--slo`, or the API's `slo` option), when it had any. */
+  slo?: SloOutcome[];
   [extra: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 // One whole load run: resolve the target (or start the built-in simulator), run the load, write the result and reports.
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { LoadRun, type LoadConfig } from '../engine/run.js';
 import { WorkerRun } from '../engine/workers/pool.js';
 import { checkFileLimit } from '../engine/fd-limit.js';

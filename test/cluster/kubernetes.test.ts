@@ -4,7 +4,8 @@ import { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { mergeCommand } from '../../src/cli/merge.js';
-import { addRunOptions, toRunPlan, type RunFlags } from '../../src/cli/run-options.js';
+import { addRunOptions } from '../../src/cli/run-flags.js';
+import { toRunPlan, type RunFlags } from '../../src/run/plan.js';
 
 const DIR = new URL('../../deploy/kubernetes/', import.meta.url);
 const RUN_ID = '20260131-120000';

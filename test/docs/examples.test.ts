@@ -1,7 +1,7 @@
 // Runs every ```sh runnable block of README.md, CONTRIBUTING.md and docs/*.md against the simulator, so the docs cannot go stale.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { extractExamples, matchOutput, PLACEHOLDER_URL, type DocExample } from '
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
-const examples: DocExample[] = DOCS.flatMap((file) => extractExamples(join(ROOT, file), file)).filter((e) => e.lang === 'sh');
+const examples: DocExample[] = DOCS.flatMap((file) => extractExamples(join(ROOT, file), file));
 
 // The built simulator, started the way a user would start it, stands for `http://gpu-box:8000`.
 let sim: { url: string; close: () => Promise<void> };
@@ -53,16 +53,22 @@ function runBlock(script: string, cwd: string, expectExit: number | null): Promi
 describe('runnable examples in the docs', () => {
   it('finds examples in the README and in every guide that has a job to run', () => {
     const files = new Set(examples.map((e) => e.file));
-    for (const f of ['README.md', 'docs/load-testing.md', 'docs/capacity.md', 'docs/eval.md', 'docs/arena.md']) expect(files).toContain(f);
+    for (const f of ['README.md', 'docs/load-testing.md', 'docs/capacity.md', 'docs/eval.md', 'docs/arena.md', 'docs/api.md']) expect(files).toContain(f);
   });
 
   for (const example of examples) {
     it(`${example.file}:${example.line}`, { timeout: 120_000 }, async () => {
       const cwd = mkdtempSync(join(tmpdir(), 'llmperf-docs-'));
       try {
-        // Examples name the shipped prompt files as a user in a checkout would.
-        symlinkSync(join(ROOT, 'prompts'), join(cwd, 'prompts'));
-        const script = example.code.replaceAll('npx llmperf', 'llmperf').replaceAll(PLACEHOLDER_URL, sim.url);
+        // No prompts/ folder here: examples must work from any folder, as after a global install.
+        let script = example.code.replaceAll('npx llmperf', 'llmperf').replaceAll(PLACEHOLDER_URL, sim.url);
+        if (example.lang === 'js') {
+          // A program importing 'llmperf' by name, as a project that installed it would.
+          mkdirSync(join(cwd, 'node_modules'));
+          symlinkSync(ROOT, join(cwd, 'node_modules', 'llmperf'));
+          writeFileSync(join(cwd, 'example.mjs'), script);
+          script = `"${process.execPath}" example.mjs`;
+        }
         const { code, output } = await runBlock(script, cwd, example.exit);
         const shown = output.replaceAll(sim.url, PLACEHOLDER_URL);
         expect(code, `exit code of ${example.file}:${example.line}\n${shown}`).toBe(example.exit ?? 0);

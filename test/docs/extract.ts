@@ -8,7 +8,7 @@ export interface DocExample {
   file: string;
   /** 1-based line of the opening fence. */
   line: number;
-  lang: 'sh' | 'ts';
+  lang: 'sh' | 'js';
   code: string;
   /** Exit code the block must end with; null = every command must succeed. */
   exit: number | null;
@@ -35,7 +35,7 @@ function fences(text: string): Fence[] {
   return out;
 }
 
-/** Every ```sh runnable / ```ts runnable block, with the ```text output|glimpse block that follows it. */
+/** Every ```sh runnable / ```js runnable block, with the ```text output|glimpse block that follows it. */
 export function extractExamples(path: string, file: string): DocExample[] {
   const text = readFileSync(path, 'utf8');
   const all = fences(text);
@@ -43,7 +43,7 @@ export function extractExamples(path: string, file: string): DocExample[] {
   const examples: DocExample[] = [];
   all.forEach((fence, k) => {
     const words = fence.info.split(/\s+/);
-    if (!words.includes('runnable') || (words[0] !== 'sh' && words[0] !== 'ts')) return;
+    if (!words.includes('runnable') || (words[0] !== 'sh' && words[0] !== 'js')) return;
     const exitWord = words.find((w) => w.startsWith('exit='));
     const example: DocExample = { file, line: fence.line, lang: words[0], code: fence.body, exit: exitWord ? Number(exitWord.slice(5)) : null };
     const next = all[k + 1];

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { evalCommand } from '../../src/cli/eval.js';
+import { evalCommand } from '../../src/cli/eval-command.js';
 import { ResponseCache } from '../../src/eval/cache.js';
 import type { EvalDocument } from '../../src/eval/runner.js';
 

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { evalCommand, evalExitCode, executeEval, toEvalPlan } from '../../src/cli/eval.js';
+import { evalExitCode, executeEval, toEvalPlan } from '../../src/eval/evaluate.js';
+import { evalCommand } from '../../src/cli/eval-command.js';
 import { EXIT_NO_SCORES } from '../../src/errors.js';
 import type { ReviewRecord } from '../../src/eval/runner.js';
 

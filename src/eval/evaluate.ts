@@ -1,24 +1,26 @@
-// `llmperf eval`: accuracy benchmarks through the load engine's client, against a server or the built-in simulator.
+// One eval run: settings validated into a plan, benchmarks loaded and run against a server or the built-in simulator, files written.
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { makeOutDir } from '../util/out-dir.js';
 import { join } from 'node:path';
-import { Command, Option } from 'commander';
 import { resolveTarget, type Target } from '../engine/jobs.js';
-import { EXIT_INTERRUPTED, EXIT_NO_SCORES, UsageError } from '../errors.js';
+import { EXIT_NO_SCORES, UsageError } from '../errors.js';
 import { startMockInWorker, type MockOptions, type MockServer } from '../mock/index.js';
-import { renderEvalPage } from '../eval/report-page.js';
+import { renderEvalPage } from './report-page.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
-import { buildAnswerKey } from '../eval/answer-key.js';
-import { NoCache, ResponseCache } from '../eval/cache.js';
-import { loadBenchmarks, type LoadedSet } from '../eval/load.js';
-import { parseDatasets } from '../eval/registry.js';
-import { runEval, type EvalDocument, type Progress } from '../eval/runner.js';
-import type { RougeTokenizer } from '../eval/metrics/rouge.js';
-import { prepareSandbox } from '../eval/sandbox.js';
-import { renderScoreTable } from '../eval/table.js';
-import type { EvalMode, SimAnswer } from '../eval/types.js';
+import { buildAnswerKey } from './answer-key.js';
+import { NoCache, ResponseCache } from './cache.js';
+import { loadBenchmarks, type LoadedSet } from './load.js';
+import { parseDatasets } from './registry.js';
+import { runEval, type EvalDocument, type Progress } from './runner.js';
+import type { RougeTokenizer } from './metrics/rouge.js';
+import { prepareSandbox } from './sandbox.js';
+import type { EvalMode, SimAnswer } from './types.js';
 import { parseByteCount, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
+/** Defaults of the eval settings that have one. */
+export const EVAL_DEFAULTS = { concurrency: '8', mode: 'generate', seed: '0', cacheDir: '.llmperf-cache/eval', samples: '1', codeTimeout: '10', simAccuracy: '0.8', rougeTokenizer: 'rouge_score' } as const;
+
+/** The eval's settings as text, as the CLI's flags give them. */
 export interface EvalFlags {
   datasets?: string;
   /** `--dataset`, the singular spelling, accepted as the same flag. */
@@ -50,8 +52,8 @@ export interface EvalFlags {
 }
 
 /** Per-request limits: reasoning models can think for minutes; 16 MiB is some 70,000 streamed tokens. */
-const DEFAULT_TIMEOUT = '10m';
-const DEFAULT_MAX_RESPONSE = '16MiB';
+export const DEFAULT_TIMEOUT = '10m';
+export const DEFAULT_MAX_RESPONSE = '16MiB';
 
 /** The validated flags. */
 export interface EvalPlan {
@@ -109,7 +111,7 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     timeoutMs: parseDurationMs(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
     maxResponseBytes: parseByteCount(flags.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, '--max-response-bytes'),
     simAccuracy,
-    rougeTokenizer: parseChoice(flags.rougeTokenizer ?? 'rouge_score', '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
+    rougeTokenizer: parseChoice(flags.rougeTokenizer ?? EVAL_DEFAULTS.rougeTokenizer, '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
     quiet: flags.quiet === true,
   };
 }
@@ -123,7 +125,7 @@ export function formatProgress(benchmark: string, p: Progress): string {
   return `${benchmark}: ${p.done}/${p.total} requests done: ${parts.join(', ')}`;
 }
 
-/** Prints the progress line at most every 5 s (and when a benchmark completes), so a long real eval shows it is moving. */
+/** Reports the progress line at most every 5 s (and when a benchmark completes), so a long real eval shows it is moving. */
 function progressPrinter(log: (line: string) => void): (benchmark: string, progress: Progress) => void {
   let lastMs = Date.now();
   return (benchmark, progress) => {
@@ -201,65 +203,4 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
   } finally {
     await simulator?.close();
   }
-}
-
-export function evalCommand(): Command {
-  return new Command('eval')
-    .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
-    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic')
-    .option('--dataset <list>', 'same as --datasets')
-    .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
-    .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')
-    .option('--api-key-env <VAR>', 'environment variable holding the API key (default OPENAI_API_KEY)')
-    .option('--data-dir <dir>', 'one sub-folder per benchmark holding its files as distributed (default: the shipped samples)')
-    .option('--limit <n>', 'at most n items per benchmark, spread over its subsets')
-    .option('--few-shot <k>', 'few-shot examples per prompt (default: each benchmark\'s standard)')
-    .option('--concurrency <n>', 'requests in flight', '8')
-    .addOption(new Option('--mode <mode>', 'generate (chat, answer parsed from text) or loglikelihood (completions echo+logprobs, multiple choice)').default('generate'))
-    .option('--seed <n>', 'seed for shuffles, generated items and the simulator', '0')
-    .option('--allow-code-execution', 'let HumanEval run model-written Python, each program inside a bubblewrap sandbox (no network, no view of your files or processes, time/CPU/memory/file/process limits)')
-    .option('--unsafe-no-sandbox', 'with --allow-code-execution: run the programs WITHOUT bubblewrap (as nobody when root; limits and a process-group kill only)')
-    .option('--out <dir>', 'output folder for eval.json, eval-samples.jsonl and the response cache')
-    .option('--no-cache', 'do not read or write the response cache')
-    .option('--cache-dir <dir>', 'response cache folder, shared by runs so an interrupted eval resumes', '.llmperf-cache/eval')
-    .option('--samples <n>', 'answers sampled per HumanEval task (pass@k for k <= n)', '1')
-    .option('--max-tokens <n>', 'generation budget per answer in generate mode (default: per benchmark, 64-1024; raise it for reasoning models)')
-    .option('--code-timeout <seconds>', 'time limit per HumanEval program', '10')
-    .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', DEFAULT_TIMEOUT)
-    .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', DEFAULT_MAX_RESPONSE)
-    .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', '0.8')
-    .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', 'rouge_score')
-    .option('-q, --quiet', 'print only the score table (and errors)')
-    .action(async (flags: EvalFlags) => {
-      const plan = toEvalPlan(flags);
-      const log = (line: string): void => {
-        if (!plan.quiet) process.stderr.write(`${line}\n`);
-      };
-      // Answers are cached as they arrive, so stopping loses nothing: say how to resume, and go.
-      const onSignal = (signal: NodeJS.Signals): void => {
-        const resume = plan.cache ? `every answer received so far is cached in ${plan.cacheDir}; run the same command again to resume` : 'nothing was cached (--no-cache)';
-        process.stderr.write(`\n${signal}: eval stopped; ${resume}\n`);
-        process.exit(EXIT_INTERRUPTED);
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-      let result: Awaited<ReturnType<typeof executeEval>>;
-      try {
-        result = await executeEval(plan, log);
-      } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
-      const { doc, outDir } = result;
-      process.stdout.write(`${renderScoreTable(doc)}\n`);
-      for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
-      // Printed even under -q: a score on the samples must never be read as a benchmark score.
-      for (const warning of doc.warnings) process.stderr.write(`warning: ${warning}\n`);
-      if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');
-      log(`Wrote ${join(outDir, 'eval.json')} and ${join(outDir, 'eval-samples.jsonl')}`);
-      // A benchmark with no scored item has no score: an error even under --quiet, and exit code 4.
-      for (const [name, b] of Object.entries(doc.benchmarks)) if (b.error !== null) process.stderr.write(`error: ${name}: ${b.error}\n`);
-      const code = evalExitCode(doc);
-      if (code !== 0) process.exitCode = code;
-    });
 }

@@ -1,4 +1,4 @@
-// Shared by `sweep` and `capacity`: load lists, percentages, the base plan, and how stages are isolated.
+// Shared by sweep and capacity (API and CLI): load lists, percentages, the base plan every stage starts from, and how stages are isolated.
 import { UsageError } from '../errors.js';
 import { checkRate } from '../workload/limits.js';
 import { parsePositiveNumber } from '../util/parse.js';
@@ -37,7 +37,7 @@ export function basePlan(flags: RunFlags, defaultStage: string, load: { concurre
  * How the stages are kept apart: `--dataset random` makes fresh prompts from each stage's seed (same flags as
  * the run, the plan's token counter); file datasets are handed out in disjoint slices by the stage runner.
  */
-export function stageIsolation(flags: RunFlags & { resetCache?: string }, plan: RunPlan): StageIsolation {
+export function stageIsolation(flags: RunFlags & { resetCache?: string }, plan: RunPlan, onNotice: (line: string) => void = () => {}): StageIsolation {
   const inputTokens = flags.inputTokens === undefined ? undefined : parseLengthSpec(flags.inputTokens, '--input-tokens');
   const outputTokens = flags.outputTokens === undefined ? undefined : parseLengthSpec(flags.outputTokens, '--output-tokens');
   const counter = plan.tokenCounter ?? tokenCounter(undefined);
@@ -49,9 +49,7 @@ export function stageIsolation(flags: RunFlags & { resetCache?: string }, plan: 
   return {
     generate,
     resetPath: flags.resetCache === undefined ? null : parseResetPath(flags.resetCache),
-    warn: (text) => {
-      if (!plan.quiet) process.stderr.write(`Warning: ${text}\n`);
-    },
+    warn: (text) => onNotice(`Warning: ${text}`),
   };
 }
 
