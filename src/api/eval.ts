@@ -46,9 +46,15 @@ export interface EvalOptions {
   simAccuracy?: number;
   /** general_qa ROUGE tokenization: `rouge_score` (default) or `cjk`. */
   rougeTokenizer?: 'rouge_score' | 'cjk';
+  /** Needle test: prompt lengths in tokens of 4 characters, e.g. `"1k,4k,16k"`. */
+  needleLengths?: string;
+  /** Needle test: depths in percent of the text before the needle, e.g. `"0,50,100"`. */
+  needleDepths?: string;
+  /** Needle test: needles per (length, depth) cell. Default 2. */
+  needleSamples?: number;
 }
 
-const EVAL_OPTION_NAMES = ['datasets', 'url', 'model', 'apiKeyEnv', 'dataDir', 'limit', 'fewShot', 'concurrency', 'mode', 'seed', 'allowCodeExecution', 'out', 'cache', 'cacheDir', 'samples', 'maxTokens', 'codeTimeout', 'simAccuracy', 'unsafeNoSandbox', 'timeout', 'maxResponseBytes', 'rougeTokenizer'];
+const EVAL_OPTION_NAMES = ['datasets', 'url', 'model', 'apiKeyEnv', 'dataDir', 'limit', 'fewShot', 'concurrency', 'mode', 'seed', 'allowCodeExecution', 'out', 'cache', 'cacheDir', 'samples', 'maxTokens', 'codeTimeout', 'simAccuracy', 'unsafeNoSandbox', 'timeout', 'maxResponseBytes', 'rougeTokenizer', 'needleLengths', 'needleDepths', 'needleSamples'];
 const text = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
 
 /**
@@ -77,6 +83,9 @@ export async function evaluate(options: EvalOptions, hooks: { onNotice?: (line: 
     timeout: typeof o.timeout === 'number' ? `${o.timeout}ms` : o.timeout,
     maxResponseBytes: text(o.maxResponseBytes),
     rougeTokenizer: o.rougeTokenizer,
+    needleLengths: o.needleLengths,
+    needleDepths: o.needleDepths,
+    needleSamples: text(o.needleSamples),
     out: o.out,
     cache: o.cache ?? true,
     cacheDir: o.cacheDir ?? EVAL_DEFAULTS.cacheDir,

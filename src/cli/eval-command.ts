@@ -8,7 +8,7 @@ import { renderScoreTable } from '../eval/table.js';
 export function evalCommand(): Command {
   return new Command('eval')
     .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
-    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic')
+    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic, ifeval, mmlu_pro, gpqa_diamond, math500, aime, needle, induction')
     .option('--dataset <list>', 'same as --datasets')
     .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
     .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')
@@ -31,6 +31,9 @@ export function evalCommand(): Command {
     .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', DEFAULT_MAX_RESPONSE)
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', EVAL_DEFAULTS.simAccuracy)
     .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', EVAL_DEFAULTS.rougeTokenizer)
+    .option('--needle-lengths <list>', 'needle test: prompt lengths in tokens of 4 characters, e.g. 1k,4k,16k,64k', '1k,4k,16k')
+    .option('--needle-depths <list>', 'needle test: where the needle sits, percent of the text before it', '0,25,50,75,100')
+    .option('--needle-samples <n>', 'needle test: needles per (length, depth) cell', '2')
     .option('-q, --quiet', 'print only the score table (and errors)')
     .action(async (flags: EvalFlags) => {
       const plan = toEvalPlan(flags);

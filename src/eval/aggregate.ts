@@ -77,7 +77,8 @@ export function aggregateSamples(benchmark: Benchmark, primary: string, samples:
     const whole = benchmark.aggregate(samples, mode);
     for (const [name, value] of Object.entries(whole)) {
       metrics[name] = value;
-      const interval = bootstrap(samples.length, (idx) => benchmark.aggregate!(idx.map((i) => samples[i]!), mode)[name] ?? 0, { seed, resamples: 200 });
+      // A metric over part of the items (a needle cell) can be absent from a resample: that resample is skipped, not scored 0.
+      const interval = bootstrap(samples.length, (idx) => benchmark.aggregate!(idx.map((i) => samples[i]!), mode)[name] ?? NaN, { seed, resamples: 200 });
       metricsStderr[name] = interval.stderr;
       if (name === primary) {
         score = value;

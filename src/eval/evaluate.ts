@@ -8,6 +8,7 @@ import { startMockInWorker, type MockOptions, type MockServer } from '../mock/in
 import { renderEvalPage } from './report-page.js';
 import { writeFileAtomic, writeJsonAtomic } from '../util/files.js';
 import { buildAnswerKey } from './answer-key.js';
+import { DEFAULT_NEEDLE, parseNeedleDepths, parseNeedleLengths, type NeedleOptions } from './benchmarks/needle.js';
 import { NoCache, ResponseCache } from './cache.js';
 import { loadBenchmarks, type LoadedSet } from './load.js';
 import { parseDatasets } from './registry.js';
@@ -48,6 +49,9 @@ export interface EvalFlags {
   maxResponseBytes?: string;
   simAccuracy: string;
   rougeTokenizer?: string;
+  needleLengths?: string;
+  needleDepths?: string;
+  needleSamples?: string;
   quiet?: boolean;
 }
 
@@ -82,6 +86,7 @@ export interface EvalPlan {
   maxResponseBytes: number;
   simAccuracy: number;
   rougeTokenizer: RougeTokenizer;
+  needle: NeedleOptions;
   quiet: boolean;
 }
 
@@ -112,6 +117,11 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     maxResponseBytes: parseByteCount(flags.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, '--max-response-bytes'),
     simAccuracy,
     rougeTokenizer: parseChoice(flags.rougeTokenizer ?? EVAL_DEFAULTS.rougeTokenizer, '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
+    needle: {
+      lengthsTokens: flags.needleLengths === undefined ? DEFAULT_NEEDLE.lengthsTokens : parseNeedleLengths(flags.needleLengths),
+      depthsPercent: flags.needleDepths === undefined ? DEFAULT_NEEDLE.depthsPercent : parseNeedleDepths(flags.needleDepths),
+      samples: flags.needleSamples === undefined ? DEFAULT_NEEDLE.samples : parsePositiveInt(flags.needleSamples, '--needle-samples'),
+    },
     quiet: flags.quiet === true,
   };
 }
@@ -156,7 +166,7 @@ export function simulatorAnswerKey(sets: readonly LoadedSet[], plan: Pick<EvalPl
 
 /** Loads, runs and writes eval.json + eval-samples.jsonl; returns the document. Used by the command and by tests. */
 export async function executeEval(plan: EvalPlan, log: (line: string) => void = () => {}): Promise<{ doc: EvalDocument; outDir: string }> {
-  const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot });
+  const sets = await loadBenchmarks(plan.datasets, plan.dataDir, { limit: plan.limit, seed: plan.seed, fewShot: plan.fewShot, needle: plan.needle });
   // Decide how model-written code will run before any request is sent: a missing sandbox is a usage error now, not after the answers.
   if (plan.allowCodeExecution && sets.some((s) => s.benchmark.executesCode)) {
     const sandbox = await prepareSandbox({ unsafeNoSandbox: plan.unsafeNoSandbox });

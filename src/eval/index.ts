@@ -12,5 +12,6 @@ export { runPython, prepareSandbox, CODE_EXECUTION_REFUSAL, type SandboxMode, ty
 export { loglikelihoodJob, parseLogprobs, continuationLogprob, detectOffsetUnit, serverTokenCount, type TokenLogprobs, type OffsetUnit } from './loglikelihood.js';
 export * from './extract.js';
 export { latexEquivalent, normalizeLatex } from './latex.js';
+export { readRecords, type SourcedRecord } from './records.js';
 export * from './metrics/index.js';
 export type { Benchmark, EvalItem, EvalMode, SampleScore, SimAnswer, ChatMessage } from './types.js';

@@ -3,6 +3,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
+import type { NeedleOptions } from './benchmarks/needle.js';
 import type { Benchmark, EvalItem, LoadedBenchmark } from './types.js';
 
 /** The samples shipped in the package (prompts/eval/<benchmark>/): tiny, self-written, not the real benchmarks. */
@@ -34,13 +35,13 @@ export interface LoadedSet {
   loaded: LoadedBenchmark;
 }
 
-export async function loadBenchmarks(benchmarks: readonly Benchmark[], dataDir: string | null, options: { limit: number | null; seed: number; fewShot?: number | null }): Promise<LoadedSet[]> {
+export async function loadBenchmarks(benchmarks: readonly Benchmark[], dataDir: string | null, options: { limit: number | null; seed: number; fewShot?: number | null; needle?: NeedleOptions }): Promise<LoadedSet[]> {
   const root = dataDir ?? shippedDataDir();
   if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`--data-dir ${root}: folder not found`);
   const out: LoadedSet[] = [];
   for (const benchmark of benchmarks) {
     const dir = benchmark.folder === null ? null : join(root, benchmark.folder);
-    const loaded = await benchmark.load(dir, { seed: options.seed, limit: options.limit, fewShot: options.fewShot ?? null });
+    const loaded = await benchmark.load(dir, { seed: options.seed, limit: options.limit, fewShot: options.fewShot ?? null, needle: options.needle });
     if (loaded.items.length === 0) throw new UsageError(`${benchmark.name}: no items found in ${dir}`);
     out.push({ benchmark, loaded: { ...loaded, items: limitItems(loaded.items, options.limit) } });
   }

@@ -1,5 +1,6 @@
 // The benchmark adapter interface: every benchmark is one module implementing it, looked up by name.
 
+import type { NeedleOptions } from './benchmarks/needle.js';
 import type { RougeTokenizer } from './metrics/rouge.js';
 
 export type EvalMode = 'generate' | 'loglikelihood';
@@ -27,6 +28,8 @@ export interface LoadContext {
   limit: number | null;
   /** --few-shot (null = the benchmark's default): lets an adapter skip reading a large train split it will not use. */
   fewShot: number | null;
+  /** --needle-lengths/--needle-depths/--needle-samples (absent: the needle test's defaults). */
+  needle?: NeedleOptions;
 }
 
 export interface LoadedBenchmark {

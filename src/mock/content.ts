@@ -49,6 +49,8 @@ export function ratingForAnswer(answer: string): number {
 export function pairwiseVerdict(rule: JudgeRule, answerA: string, answerB: string): 'A' | 'B' | 'C' {
   if (rule === 'first') return 'A';
   if (rule === 'second') return 'B';
+  // 'shorter' is a deliberately wrong judge (when longer answers are the better ones): peer-rating tests need one.
+  if (rule === 'shorter') return answerA.length < answerB.length ? 'A' : answerB.length < answerA.length ? 'B' : 'C';
   return answerA.length > answerB.length ? 'A' : answerB.length > answerA.length ? 'B' : 'C';
 }
 
@@ -58,8 +60,8 @@ function judgeReply(rule: JudgeRule, text: string): string | null {
   if (a !== null && b !== null) {
     const v = pairwiseVerdict(rule, a, b);
     const why =
-      rule === 'longer'
-        ? `Assistant A's answer has ${a.length} characters and Assistant B's has ${b.length}; the more complete answer is preferred.`
+      rule === 'longer' || rule === 'shorter'
+        ? `Assistant A's answer has ${a.length} characters and Assistant B's has ${b.length}; the ${rule === 'longer' ? 'more complete' : 'more concise'} answer is preferred.`
         : `Both answers address the question; I prefer the ${rule === 'first' ? 'first' : 'second'} one.`;
     return `${why} Final verdict: [[${v}]]`;
   }

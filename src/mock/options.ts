@@ -56,8 +56,8 @@ export interface AnswerKeyEntry {
 }
 
 /** longer: the longer answer wins; first / second: always the answer shown first / second. */
-export type JudgeRule = 'longer' | 'first' | 'second';
-export const JUDGE_RULES: readonly JudgeRule[] = ['longer', 'first', 'second'];
+export type JudgeRule = 'longer' | 'shorter' | 'first' | 'second';
+export const JUDGE_RULES: readonly JudgeRule[] = ['longer', 'shorter', 'first', 'second'];
 
 export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   host: '127.0.0.1',

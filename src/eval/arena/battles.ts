@@ -78,6 +78,8 @@ function singlePrompt(prompts: PromptSet, question: Question, answer: string): s
 export function planJudgeTasks(modes: readonly ArenaMode[], models: readonly string[], baseline: string | null, questions: readonly Question[], answers: AnswerTable, prompts: PromptSet): JudgeTask[] {
   const tasks: JudgeTask[] = [];
   for (const mode of modes) {
+    // Peer examination is judged by the candidates themselves (peer.ts), not by the central judge.
+    if (mode === 'peer') continue;
     for (const question of questions) {
       if (mode === 'single') {
         for (const model of models) {

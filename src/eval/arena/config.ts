@@ -41,6 +41,8 @@ export interface ArenaConfig {
   modes: ArenaMode[];
   baseline: string | null;
   prompts: PromptOverrides;
+  /** Second-turn templates (MT-bench two-turn questions); null = prompts/arena/<kind>_turn2.txt. */
+  promptsTurn2: PromptOverrides;
   answer: GenerationSettings;
   judging: GenerationSettings;
   concurrency: number;
@@ -192,6 +194,8 @@ export function parseArenaConfig(text: string, file: string): ArenaConfig {
   if (modes.length === 0 || !modes.every((m): m is ArenaMode => ARENA_MODES.includes(m as ArenaMode))) {
     reader.fail(['mode'], `must be one of ${ARENA_MODES.join(', ')} or a list of them, got ${JSON.stringify(modeValue)}`);
   }
+  // Peer examination: a pair is judged only by the other candidates, so three is the least that judges anything.
+  if (modes.includes('peer') && names.length < 3) reader.fail(['mode'], `peer needs at least 3 candidates (each pair is judged by the others), got ${names.length}`);
   const baseline = reader.string(['baseline'], null);
   if (modes.includes('baseline')) {
     if (baseline === null) reader.fail(['baseline'], 'is required for mode baseline: name the candidate every other model is compared with');
@@ -200,9 +204,9 @@ export function parseArenaConfig(text: string, file: string): ArenaConfig {
   const questions = reader.string(['questions'], null);
   if (questions === null) reader.fail(['questions'], 'is required: a JSONL file with "question" and optional "category", "reference"');
 
-  reader.keys(['prompts'], ['pairwise', 'pairwise_reference', 'single', 'single_reference']);
-  const promptPath = (key: keyof PromptOverrides): string | null => {
-    const value = reader.string(['prompts', key], null);
+  reader.keys(['prompts'], ['pairwise', 'pairwise_reference', 'single', 'single_reference', 'pairwise_turn2', 'pairwise_reference_turn2', 'single_turn2', 'single_reference_turn2']);
+  const promptPath = (key: keyof PromptOverrides, suffix = ''): string | null => {
+    const value = reader.string(['prompts', `${key}${suffix}`], null);
     return value === null ? null : resolve(dir, value);
   };
   const cache = reader.value(['cache']) ?? true;
@@ -217,6 +221,7 @@ export function parseArenaConfig(text: string, file: string): ArenaConfig {
     modes: [...new Set(modes as ArenaMode[])],
     baseline,
     prompts: { pairwise: promptPath('pairwise'), pairwise_reference: promptPath('pairwise_reference'), single: promptPath('single'), single_reference: promptPath('single_reference') },
+    promptsTurn2: { pairwise: promptPath('pairwise', '_turn2'), pairwise_reference: promptPath('pairwise_reference', '_turn2'), single: promptPath('single', '_turn2'), single_reference: promptPath('single_reference', '_turn2') },
     answer: generation(reader, ['answer'], 512),
     judging: generation(reader, ['judging'], 1024),
     concurrency: reader.number(['concurrency'], 8, 1, 10_000, true),

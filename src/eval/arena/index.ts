@@ -7,6 +7,8 @@ export { expectedScore, onlineElo } from './elo.js';
 export { bootstrapIntervals, bradleyTerry, separatedGroups, winsMatrix, type BradleyTerryFit, type RatingInterval } from './bradley-terry.js';
 export { buildMatrices, winTieLoss } from './matrices.js';
 export { summarizePairs, summarizeSingle, scoreStats } from './ratings.js';
+export { agreementMatrix, peerRank, selfPreference, summarizePeer, type PeerBattleRecord, type PeerResult, type PeerRow } from './peer.js';
+export { secondTurnHistory, secondTurns, transcript } from './turn2.js';
 export { ARENA_SCHEMA, planArena, runArena, type ArenaDocument, type ArenaRunOptions, type DryRunPlan } from './run.js';
 export { arenaConsole } from './report-console.js';
 export { renderArenaPage, renderArenaSection } from './report-html.js';

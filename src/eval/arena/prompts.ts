@@ -19,18 +19,19 @@ export const SHIPPED_PROMPTS_DIR = fileURLToPath(new URL('../../../prompts/arena
 
 export type PromptSet = Record<PromptKind, string>;
 
-export function loadPrompts(overrides: PromptOverrides): PromptSet {
+/** The templates of one turn: `suffix` '' for the first turn, '_turn2' for MT-bench's second (pairwise_turn2.txt...). */
+export function loadPrompts(overrides: PromptOverrides, suffix = ''): PromptSet {
   const set = {} as PromptSet;
   for (const kind of Object.keys(REQUIRED) as PromptKind[]) {
-    const path = overrides[kind] ?? `${SHIPPED_PROMPTS_DIR}${kind}.txt`;
+    const path = overrides[kind] ?? `${SHIPPED_PROMPTS_DIR}${kind}${suffix}.txt`;
     let text: string;
     try {
       text = readFileSync(path, 'utf8');
     } catch (error) {
-      throw new UsageError(`prompts.${kind} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new UsageError(`prompts.${kind}${suffix} ${path}: cannot read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
     }
     const missing = REQUIRED[kind].filter((name) => !text.includes(`{${name}}`));
-    if (missing.length) throw new UsageError(`prompts.${kind} ${path}: missing placeholder ${missing.map((m) => `{${m}}`).join(', ')}`);
+    if (missing.length) throw new UsageError(`prompts.${kind}${suffix} ${path}: missing placeholder ${missing.map((m) => `{${m}}`).join(', ')}`);
     set[kind] = text;
   }
   return set;

@@ -10,9 +10,9 @@ function firstString(value: unknown): string | null {
 }
 
 /**
- * Reads one question per line. MT-bench's files (`turns: [...]`, `reference: [...]`) load too, first
- * turn only: multi-turn judging is not part of the arena. Blank lines are skipped; anything else wrong
- * is a UsageError naming file:line.
+ * Reads one question per line. MT-bench's files (`turns: [q1, q2]`, `reference: [r1, r2]`) load too: the
+ * second turn is asked after the first, with the model's own first answer in the history, and judged on its
+ * own. Blank lines are skipped; anything else wrong is a UsageError naming file:line.
  */
 export function loadQuestions(path: string, limit: number | null = null): Question[] {
   let text: string;
@@ -38,7 +38,11 @@ export function loadQuestions(path: string, limit: number | null = null): Questi
     if (item.category !== undefined && typeof item.category !== 'string') throw new UsageError(`${path}:${i + 1}: "category" must be a string`);
     const reference = item.reference === undefined || item.reference === null ? null : firstString(item.reference);
     if (item.reference !== undefined && item.reference !== null && reference === null) throw new UsageError(`${path}:${i + 1}: "reference" must be a string`);
-    questions.push({ id: questions.length, question, category: (item.category as string | undefined) ?? 'general', reference });
+    const turns = Array.isArray(item.turns) ? item.turns : [];
+    if (turns.length > 2) throw new UsageError(`${path}:${i + 1}: "turns" has ${turns.length} turns; llmperf asks and judges at most two (MT-bench's format)`);
+    const turn2 = typeof turns[1] === 'string' && turns[1].trim() !== '' ? turns[1] : null;
+    const reference2 = Array.isArray(item.reference) && typeof item.reference[1] === 'string' ? item.reference[1] : null;
+    questions.push({ id: questions.length, question, category: (item.category as string | undefined) ?? 'general', reference, turn2, reference2 });
   }
   if (questions.length === 0) throw new UsageError(`${path}: no questions found`);
   return questions;

@@ -1,5 +1,6 @@
 // The arena's console output: one leaderboard table per mode, the battle accounting, and the cost of the run.
 import Table from 'cli-table3';
+import type { PeerResult } from './peer.js';
 import type { ArenaDocument, PairModeResult, SingleModeResult } from './run.js';
 import type { EndpointPerf } from './requests.js';
 
@@ -36,6 +37,23 @@ export function singleTable(result: SingleModeResult): string {
   return ['single: judge score 1-10 per answer', table.toString(), 'mean score per category', byCategory.toString()].join('\n');
 }
 
+export function peerTable(result: PeerResult): string {
+  const table = new Table({ head: ['rank', 'model', 'weighted rating', 'unweighted', 'judge weight', 'self-preference', 'judged'], style: STYLE });
+  for (const row of result.leaderboard) {
+    table.push([row.rank, row.model, f1(row.weighted_rating), f1(row.unweighted_rating), f2(row.judge_weight), row.self_preference === null ? 'n/a' : `${pct(row.self_preference)} of ${row.self_preference_n}`, result.cost.judge_requests[row.model] ?? 0]);
+  }
+  const agreement = new Table({ head: ['judge', ...result.agreement.judges], style: STYLE });
+  result.agreement.judges.forEach((judge, i) => agreement.push([judge, ...result.agreement.rate[i]!.map((r, j) => (i === j ? '-' : r === null ? 'n/a' : `${pct(r)} (${result.agreement.shared[i]![j]})`))]));
+  const decided = result.battles.filter((b) => b.status === 'decided').length;
+  return [
+    `peer: every candidate judges the others (never itself, both orders); judges weighted by their own rating until stable (${result.iterations} rounds${result.converged ? '' : ', NOT converged'})`,
+    table.toString(),
+    'judge agreement on battles both judged (shared battles in brackets; needs 4+ candidates)',
+    agreement.toString(),
+    `battles: ${result.battles.length} judged, ${decided} decided; ${result.cost.total_judge_requests} judge requests to the candidates`,
+  ].join('\n');
+}
+
 function perfLine(role: string, perf: EndpointPerf): string {
   const summary = perf.result?.summary;
   const latency = summary?.latency_ms?.count ? `, latency p50 ${f1(summary.latency_ms.p50)} ms p99 ${f1(summary.latency_ms.p99)} ms, ${f1(summary.output_tokens_per_s)} output tokens/s` : '';
@@ -45,8 +63,14 @@ function perfLine(role: string, perf: EndpointPerf): string {
 export function arenaConsole(doc: ArenaDocument): string {
   const parts: string[] = [];
   if (doc.modes.single) parts.push(singleTable(doc.modes.single));
-  if (doc.modes.baseline) parts.push(pairTable('baseline', doc.modes.baseline, doc));
-  if (doc.modes.pairwise) parts.push(pairTable('pairwise', doc.modes.pairwise, doc));
-  parts.push(['cost and speed', ...doc.perf.candidates.map((p) => perfLine('candidate', p)), perfLine('judge', doc.perf.judge)].join('\n'));
+  if (doc.modes.single?.turn2) parts.push(`second turn (MT-bench two-turn questions), ${singleTable(doc.modes.single.turn2)}`);
+  for (const mode of ['baseline', 'pairwise'] as const) {
+    const result = doc.modes[mode];
+    if (!result) continue;
+    parts.push(pairTable(mode, result, doc));
+    if (result.turn2) parts.push(pairTable(`${mode}, second turn (MT-bench two-turn questions)`, result.turn2, doc));
+  }
+  if (doc.modes.peer) parts.push(peerTable(doc.modes.peer));
+  parts.push(['cost and speed', ...doc.perf.candidates.map((p) => perfLine('candidate', p)), perfLine('judge', doc.perf.judge), ...(doc.perf.peer_judges ?? []).map((p) => perfLine('peer judge', p))].join('\n'));
   return parts.join('\n\n');
 }

@@ -1,5 +1,6 @@
 // The arena's HTML: leaderboards, both matrices and per-category results as colour-scaled tables, charts embedded as PNG.
 import { escapeHtml } from '../../report/html.js';
+import type { PeerResult } from './peer.js';
 import type { PairModeResult, SingleModeResult, ArenaDocument } from './run.js';
 
 const e = (value: unknown): string => escapeHtml(String(value));
@@ -19,21 +20,23 @@ function heatTable(id: string, title: string, rows: string[], columns: string[],
   return `<table id="${id}" class="heatmap">${head}${body}</table>`;
 }
 
-function pairSection(mode: 'baseline' | 'pairwise', result: PairModeResult, doc: ArenaDocument, images: Record<string, string>): string {
+/** `turn` '' for the first turn, '-turn2' for MT-bench's second (its own ids and title; charts are first-turn only). */
+function pairSection(mode: 'baseline' | 'pairwise', result: PairModeResult, doc: ArenaDocument, images: Record<string, string>, turn = ''): string {
   const r = doc.config.rating;
+  const id = `${mode}${turn}`;
   const rows = result.leaderboard.map((row) => `<tr><td class="num">${row.rank}</td><td>${e(row.model)}</td><td class="num">${n1(row.rating)}</td><td class="num">${n1(row.ci_lower)} .. ${n1(row.ci_upper)}</td><td class="num">${n1(row.elo)}</td><td class="num">${row.wins}</td><td class="num">${row.ties}</td><td class="num">${row.losses}</td><td class="num">${row.win_rate === null ? 'n/a' : (row.win_rate * 100).toFixed(1) + '%'}</td></tr>`);
   const m = result.matrices;
   const maxBattles = Math.max(1, ...m.battle_count.flat());
   const categories = Object.keys(result.per_category);
   const c = result.counts;
-  return `<section id="arena-${mode}"><h3>${mode === 'baseline' ? `Baseline: every model against ${e(doc.config.baseline)}` : 'Pairwise: every pair on every question'}</h3>
-<table id="arena-${mode}-leaderboard"><tr><th>rank</th><th>model</th><th>rating</th><th>${r.ciUpperPct - r.ciLowerPct}% interval</th><th>online Elo</th><th>wins</th><th>ties</th><th>losses</th><th>win rate</th></tr>${rows.join('')}</table>
+  return `<section id="arena-${id}"><h3>${mode === 'baseline' ? `Baseline: every model against ${e(doc.config.baseline)}` : 'Pairwise: every pair on every question'}${turn ? ', second turn (MT-bench two-turn questions)' : ''}</h3>
+<table id="arena-${id}-leaderboard"><tr><th>rank</th><th>model</th><th>rating</th><th>${r.ciUpperPct - r.ciLowerPct}% interval</th><th>online Elo</th><th>wins</th><th>ties</th><th>losses</th><th>win rate</th></tr>${rows.join('')}</table>
 <p>${c.planned} battles planned, ${c.decided} decided (${c.ties} ties, ${c.inconsistent} of them from the two orders disagreeing), ${c.unparsable} unparsable verdicts, ${c.judge_errors} judge errors, ${c.answer_errors} missing answers.</p>
 ${result.note ? `<p class="note">${e(result.note)}</p>` : ''}
-${images[`arena-${mode}-leaderboard`] ? `<img alt="${mode} leaderboard" src="${images[`arena-${mode}-leaderboard`]}">` : ''}
-<h4>Win fraction (row beats column, non-tied battles)</h4>${heatTable(`arena-${mode}-win-fraction`, 'row \\ column', m.models, m.models, m.win_fraction, 1, (v) => v.toFixed(2))}
-<h4>Battle count</h4>${heatTable(`arena-${mode}-battle-count`, 'row \\ column', m.models, m.models, m.battle_count.map((row, i) => row.map((v, j) => (i === j ? null : v))), maxBattles, (v) => String(v))}
-<h4>Win rate per category</h4>${heatTable(`arena-${mode}-categories`, 'model \\ category', m.models, categories, m.models.map((model) => categories.map((cat) => result.per_category[cat]![model]?.win_rate ?? null)), 1, (v) => v.toFixed(2))}
+${!turn && images[`arena-${mode}-leaderboard`] ? `<img alt="${mode} leaderboard" src="${images[`arena-${mode}-leaderboard`]}">` : ''}
+<h4>Win fraction (row beats column, non-tied battles)</h4>${heatTable(`arena-${id}-win-fraction`, 'row \\ column', m.models, m.models, m.win_fraction, 1, (v) => v.toFixed(2))}
+<h4>Battle count</h4>${heatTable(`arena-${id}-battle-count`, 'row \\ column', m.models, m.models, m.battle_count.map((row, i) => row.map((v, j) => (i === j ? null : v))), maxBattles, (v) => String(v))}
+<h4>Win rate per category</h4>${heatTable(`arena-${id}-categories`, 'model \\ category', m.models, categories, m.models.map((model) => categories.map((cat) => result.per_category[cat]![model]?.win_rate ?? null)), 1, (v) => v.toFixed(2))}
 </section>`;
 }
 
@@ -47,9 +50,26 @@ ${images['arena-single-scores'] ? `<img alt="single scores" src="${images['arena
 </section>`;
 }
 
+function peerSection(result: PeerResult): string {
+  const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
+  const rows = result.leaderboard.map((row) => `<tr><td class="num">${row.rank}</td><td>${e(row.model)}</td><td class="num">${n1(row.weighted_rating)}</td><td class="num">${n1(row.unweighted_rating)}</td><td class="num">${n2(row.judge_weight)}</td><td class="num">${row.self_preference === null ? 'n/a' : `${pct(row.self_preference)} of ${row.self_preference_n}`}</td><td class="num">${result.cost.judge_requests[row.model] ?? 0}</td></tr>`);
+  const a = result.agreement;
+  const rate = a.rate.map((row, i) => row.map((v, j) => (i === j ? null : v)));
+  return `<section id="arena-peer"><h3>Peer examination: every candidate judges the others</h3>
+<table id="arena-peer-leaderboard"><tr><th>rank</th><th>model</th><th>weighted rating</th><th>unweighted</th><th>judge weight</th><th>self-preference</th><th>judge requests</th></tr>${rows.join('')}</table>
+<p>Judges weighted by their own rating until stable: ${result.iterations} rounds${result.converged ? '' : ' (not converged)'}; ${result.cost.total_judge_requests} judge requests to the candidates.</p>
+<h4>Judge agreement (share of battles both judged with the same winner)</h4>${heatTable('arena-peer-agreement', 'judge \\ judge', a.judges, a.judges, rate, 1, (v) => v.toFixed(2))}
+</section>`;
+}
+
 /** The arena as an HTML fragment for the main report's extension point; all text escaped. */
 export function renderArenaSection(doc: ArenaDocument, images: Record<string, string> = {}): string {
-  const perf = [...doc.perf.candidates.map((p) => ({ role: 'candidate', p })), { role: 'judge', p: doc.perf.judge }].map(({ role, p }) => {
+  const perf = [
+    ...doc.perf.candidates.map((p) => ({ role: 'candidate', p })),
+    ...(doc.perf.second_turns ?? []).map((p) => ({ role: 'candidate, second turns', p })),
+    { role: 'judge', p: doc.perf.judge },
+    ...(doc.perf.peer_judges ?? []).map((p) => ({ role: 'peer judge', p })),
+  ].map(({ role, p }) => {
     const s = p.result?.summary;
     return `<tr><td>${role}</td><td>${e(p.name)}</td><td>${e(p.model)}${p.simulated ? ' (simulator)' : ''}</td><td class="num">${p.requests}</td><td class="num">${p.sent}</td><td class="num">${p.cached}</td><td class="num">${p.failed}</td><td class="num">${s?.latency_ms?.count ? n1(s.latency_ms.p50) : 'n/a'}</td><td class="num">${s?.ttft_ms?.count ? n1(s.ttft_ms.p50) : 'n/a'}</td><td class="num">${s ? n1(s.output_tokens_per_s) : 'n/a'}</td></tr>`;
   });
@@ -57,7 +77,10 @@ export function renderArenaSection(doc: ArenaDocument, images: Record<string, st
 <p>Judge: ${e(doc.config.judge.name)} (${e(doc.config.judge.model)}); ${doc.config.question_count} questions; modes: ${e(doc.config.modes.join(', '))}.</p>
 ${doc.modes.single ? singleSection(doc.modes.single, images) : ''}
 ${doc.modes.baseline ? pairSection('baseline', doc.modes.baseline, doc, images) : ''}
+${doc.modes.baseline?.turn2 ? pairSection('baseline', doc.modes.baseline.turn2, doc, images, '-turn2') : ''}
 ${doc.modes.pairwise ? pairSection('pairwise', doc.modes.pairwise, doc, images) : ''}
+${doc.modes.pairwise?.turn2 ? pairSection('pairwise', doc.modes.pairwise.turn2, doc, images, '-turn2') : ''}
+${doc.modes.peer ? peerSection(doc.modes.peer) : ''}
 <h3>Cost and speed</h3><table id="arena-perf"><tr><th>role</th><th>name</th><th>model</th><th>requests</th><th>sent</th><th>cached</th><th>failed</th><th>latency p50 ms</th><th>TTFT p50 ms</th><th>output tokens/s</th></tr>${perf.join('')}</table>
 </section>`;
 }

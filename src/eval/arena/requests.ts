@@ -28,8 +28,12 @@ export interface EndpointPerf {
   result: ResultDocument | null;
 }
 
-export function chatJob(prompt: string, settings: GenerationSettings): Job {
-  return { api: 'chat', body: { messages: [{ role: 'user', content: prompt }], max_tokens: settings.maxTokens, temperature: settings.temperature } };
+/** A conversation so far, for a second turn: the user's first question, the model's own answer, the next question. */
+export type ChatHistory = ReadonlyArray<{ role: 'user' | 'assistant'; content: string }>;
+
+export function chatJob(prompt: string | ChatHistory, settings: GenerationSettings): Job {
+  const messages = typeof prompt === 'string' ? [{ role: 'user', content: prompt }] : prompt.map((m) => ({ ...m }));
+  return { api: 'chat', body: { messages, max_tokens: settings.maxTokens, temperature: settings.temperature } };
 }
 
 export function openCache(dir: string | null, salt: string): ResponseCache {
@@ -41,7 +45,7 @@ export function openCache(dir: string | null, salt: string): ResponseCache {
  * cached as soon as it arrives (not at the end), so an interrupted arena resumes where it stopped.
  * Failed requests are never cached: a rerun retries them.
  */
-export async function askAll(endpoint: Endpoint, prompts: readonly string[], settings: GenerationSettings, options: { concurrency: number; timeoutMs: number; cacheDir: string | null; log?: (line: string) => void; what?: string }): Promise<{ replies: Reply[]; perf: EndpointPerf }> {
+export async function askAll(endpoint: Endpoint, prompts: ReadonlyArray<string | ChatHistory>, settings: GenerationSettings, options: { concurrency: number; timeoutMs: number; cacheDir: string | null; log?: (line: string) => void; what?: string }): Promise<{ replies: Reply[]; perf: EndpointPerf }> {
   const cache = openCache(options.cacheDir, endpoint.cacheSalt);
   const jobs = prompts.map((prompt) => chatJob(prompt, settings));
   const keys = jobs.map((job) => cache.key(endpoint.target.model, job));

@@ -1,8 +1,8 @@
 // Shared arena types: battles, verdicts and ratings as they travel between the arena's parts.
 
 /** The judging modes users know from MT-bench and Chatbot Arena. */
-export type ArenaMode = 'single' | 'baseline' | 'pairwise';
-export const ARENA_MODES: readonly ArenaMode[] = ['single', 'baseline', 'pairwise'];
+export type ArenaMode = 'single' | 'baseline' | 'pairwise' | 'peer';
+export const ARENA_MODES: readonly ArenaMode[] = ['single', 'baseline', 'pairwise', 'peer'];
 
 /** A pairwise verdict as the judge wrote it: A, B, C (tie), or null when it could not be parsed. */
 export type PairVerdict = 'A' | 'B' | 'tie' | null;
@@ -23,6 +23,9 @@ export interface Question {
   question: string;
   category: string;
   reference: string | null;
+  /** MT-bench's second turn, asked with the model's own first answer in the history (null: one turn). */
+  turn2?: string | null;
+  reference2?: string | null;
 }
 
 /** Rating options; defaults are Chatbot Arena's. */

@@ -68,9 +68,10 @@ describe('loadQuestions', () => {
     const file = join(dir, 'q.jsonl');
     writeFileSync(file, ['{"question": "one?"}', '', '{"turns": ["two?", "follow-up"], "category": "mt", "reference": ["2"]}', '{"question": "three?", "reference": "3"}'].join('\n'));
     expect(loadQuestions(file)).toEqual([
-      { id: 0, question: 'one?', category: 'general', reference: null },
-      { id: 1, question: 'two?', category: 'mt', reference: '2' },
-      { id: 2, question: 'three?', category: 'general', reference: '3' },
+      { id: 0, question: 'one?', category: 'general', reference: null, turn2: null, reference2: null },
+      // The second turn is kept now (it is asked and judged on its own); the reference list has none for it.
+      { id: 1, question: 'two?', category: 'mt', reference: '2', turn2: 'follow-up', reference2: null },
+      { id: 2, question: 'three?', category: 'general', reference: '3', turn2: null, reference2: null },
     ]);
     expect(loadQuestions(file, 2)).toHaveLength(2);
     writeFileSync(file, '{"question": "ok"}\n{"answer": "no question"}\n');
