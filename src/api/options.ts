@@ -19,8 +19,8 @@ export interface RunOptions {
   url?: string;
   /** Default: the first id of `GET /v1/models`. */
   model?: string;
-  /** Default `chat`. */
-  api?: 'chat' | 'completions' | 'embeddings';
+  /** Default `chat`. `responses`: OpenAI's /v1/responses; `messages`: Anthropic's /v1/messages (key sent as `x-api-key`). */
+  api?: 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages';
   /** Requests in flight (closed loop), or the cap with `rate`. Default 1 (10,000 with `rate`). */
   concurrency?: number;
   /** Requests to send (warm-up excluded). Default 100, or 2 x concurrency if larger. */
@@ -52,6 +52,8 @@ export interface RunOptions {
   outputTokens?: TokenLength;
   tokenizer?: string;
   ignoreEos?: boolean;
+  /** Chat and completions streams: ask for usage in every chunk (vLLM), for tokens per package and ITL per token. */
+  continuousUsage?: boolean;
   arrival?: 'poisson' | 'constant' | 'gamma';
   burstiness?: number;
   maxConcurrency?: number;
@@ -104,7 +106,7 @@ export interface RunOptions {
 const RUN_OPTION_NAMES = [
   'url', 'model', 'api', 'concurrency', 'requests', 'duration', 'rate', 'prompts', 'dataset', 'datasetPath', 'inputTokens', 'prefixTokens',
   'prefixGroups', 'promptsPerGroup', 'suffixTokens', 'prefixZipf', 'traceFormat', 'replaySpeed', 'traceStart', 'traceEnd', 'cancelRate', 'cancelAfter',
-  'outputTokens', 'tokenizer', 'ignoreEos', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
+  'outputTokens', 'tokenizer', 'ignoreEos', 'continuousUsage', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator',
 ] as const;
@@ -152,6 +154,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     outputTokens: text(o.outputTokens),
     tokenizer: o.tokenizer,
     ignoreEos: o.ignoreEos,
+    continuousUsage: o.continuousUsage,
     arrival: o.arrival,
     burstiness: text(o.burstiness),
     maxConcurrency: text(o.maxConcurrency),

@@ -6,6 +6,7 @@ import { classifyError, codedError, RECONNECTABLE } from './dispatcher.js';
 import { noteRetryAfter } from './retry.js';
 import { createDecompressor, decodeBody, isDecodable, readResponseHeaders } from './encoding.js';
 import { RequestState, SseDecoder, applyJsonBody, type PackageGapSink } from './stream.js';
+import type { StreamApi } from './apis/types.js';
 
 export { classifyError, createDispatcher, type ClientOptions } from './dispatcher.js';
 
@@ -27,6 +28,8 @@ export interface PreparedRequest {
    * answer's text); counted as received and, for an encoded stream, also as decoded. Absent: no cap.
    */
   maxBytes?: number;
+  /** The API kind's event and body mapping when it is not chat completions or completions (Responses, Messages). */
+  api?: StreamApi | null;
 }
 
 /**
@@ -121,7 +124,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
         state.bodyChunks = [];
         return true;
       }
-      this.decoder = new SseDecoder(state, this.gaps, this.request.maxEventBytes);
+      this.decoder = new SseDecoder(state, this.gaps, this.request.maxEventBytes, this.request.api ?? null);
       if (headers.encoding !== null) this.startInflater(headers.encoding);
     } else {
       this.bodyEncoding = headers.encoding;
@@ -208,7 +211,9 @@ class StreamHandler implements Dispatcher.DispatchHandler {
       } else {
         try {
           const json: unknown = JSON.parse(text);
-          applyJsonBody(state, json, now);
+          const api = this.request.api;
+          if (api && json !== null && typeof json === 'object') api.applyBody(state, json as Record<string, unknown>, now);
+          else applyJsonBody(state, json, now);
           if (state.packages > 0) this.gaps.recordPackageAt(now);
           if (state.contentPieces !== null) state.responseJson = json;
         } catch {

@@ -14,6 +14,8 @@ export const toEpochMs = (monotonicMs: number): number => performance.timeOrigin
 export class Recorder implements PackageGapSink {
   private readonly histograms = new Map<DistributionKey, Histogram>();
   private readonly itl: Histogram;
+  private readonly itlPerToken: Histogram;
+  private readonly tokensPerPackage: Histogram;
   private readonly totals: RunTotals;
   /** Per-second buckets, indexed by whole seconds since the run's first send. */
   private readonly series = { started: [] as number[], finished: [] as number[], failed: [] as number[], outputTokens: [] as number[] };
@@ -31,6 +33,8 @@ export class Recorder implements PackageGapSink {
   ) {
     for (const key of DISTRIBUTION_KEYS) this.histograms.set(key, createLiveHistogram());
     this.itl = this.histograms.get('itl_ms')!;
+    this.itlPerToken = this.histograms.get('itl_per_token_ms')!;
+    this.tokensPerPackage = this.histograms.get('tokens_per_package')!;
     this.totals = emptyTotals(expectedRequests, concurrency);
   }
 
@@ -42,6 +46,12 @@ export class Recorder implements PackageGapSink {
   recordItlUs(gapUs: number): void {
     if (gapUs < 1) this.sameChunkGaps++;
     else recordUs(this.itl, gapUs);
+  }
+
+  /** --continuous-usage hot path: a package's token count (kept x1000, so the summary reads it as a plain count) and its gap per token. */
+  recordPackageTokens(tokens: number, gapUs: number): void {
+    recordUs(this.tokensPerPackage, tokens * 1000);
+    if (!Number.isNaN(gapUs)) recordUs(this.itlPerToken, Math.max(1, gapUs / tokens));
   }
 
   /**
@@ -176,6 +186,10 @@ export class Recorder implements PackageGapSink {
       recordUs(h.get('queue_ms')!, queueMs * 1000);
       recordUs(h.get('ttft_from_intended_ms')!, (ttftMs + queueMs) * 1000);
       recordUs(h.get('latency_from_intended_ms')!, (latencyMs + queueMs) * 1000);
+    }
+    if (!Number.isNaN(state.secondPackageMs)) {
+      recordUs(h.get('ttst_ms')!, (state.secondPackageMs - state.sendMs) * 1000);
+      recordUs(h.get('first_gap_ms')!, (state.secondPackageMs - state.firstPackageMs) * 1000);
     }
     if (!Number.isNaN(state.firstReasoningMs)) {
       recordUs(h.get('ttfrt_ms')!, (state.firstReasoningMs - state.sendMs) * 1000);

@@ -2,13 +2,19 @@
 import type { Prompt } from '../workload/prompts.js';
 import { seededRandom } from '../workload/random.js';
 import type { LoadConfig } from './run.js';
+import { streamApiFor } from './apis/index.js';
 
 /** Builds the request body string for a prompt once; requests that reuse the prompt reuse the string. */
 export function buildBody(
-  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos'>,
+  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos' | 'continuousUsage'>,
   prompt: Prompt,
 ): string {
   if (config.api === 'embeddings') return JSON.stringify({ model: config.target.model, input: prompt.text, ...config.extraBody });
+  const api = streamApiFor(config.api);
+  if (api !== null) {
+    const maxTokens = prompt.outputTokens ?? config.outputTokens;
+    return JSON.stringify({ ...api.body(prompt, { model: config.target.model, stream: config.stream, maxTokens, ignoreEos: config.ignoreEos === true }), ...config.extraBody });
+  }
   const body: Record<string, unknown> =
     config.api === 'chat' ? { model: config.target.model, messages: prompt.messages } : { model: config.target.model, prompt: prompt.text };
   const maxTokens = prompt.outputTokens ?? config.outputTokens;
@@ -22,7 +28,7 @@ export function buildBody(
   }
   if (config.stream) {
     body.stream = true;
-    body.stream_options = { include_usage: true };
+    body.stream_options = config.continuousUsage ? { include_usage: true, continuous_usage_stats: true } : { include_usage: true };
   }
   return JSON.stringify({ ...body, ...config.extraBody });
 }

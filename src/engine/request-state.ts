@@ -6,6 +6,8 @@ export interface PackageGapSink {
   recordItlUs(gapUs: number): void;
   /** A package arrived now: output over time is counted as it streams, corrected by usage at the request's end. */
   recordPackageAt(nowMs: number): void;
+  /** --continuous-usage: a package delivered `tokens` tokens `gapUs` after the previous one (NaN for the first). */
+  recordPackageTokens?(tokens: number, gapUs: number): void;
 }
 
 /**
@@ -23,6 +25,8 @@ export class RequestState {
   sendMs = NaN;
   headersMs = NaN;
   firstPackageMs = NaN;
+  /** The second package's arrival (TTST); NaN for a one-package answer. */
+  secondPackageMs = NaN;
   firstReasoningMs = NaN;
   firstAnswerMs = NaN;
   lastPackageMs = NaN;
@@ -47,6 +51,10 @@ export class RequestState {
   sawDone = false;
   sawFinish = false;
   reconnected = false;
+  /** Usage arrives in every chunk (--continuous-usage): each package's token count is the growth of completion_tokens. */
+  continuousUsage = false;
+  /** completion_tokens as of the previous package (--continuous-usage). */
+  tokensAtLastPackage = 0;
   errorKind: string | null = null;
   errorMessage: string | null = null;
   /** Kept only when the caller needs the text (eval); a load run keeps character counts only. */

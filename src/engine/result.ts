@@ -37,6 +37,8 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     extra_body: config.extraBody,
     header_names: Object.keys(config.target.headers ?? {}),
     api_key: config.target.apiKey ? 'redacted' : null,
+    // Only when asked: it changes what the server sends (usage in every chunk), so a reader of the result must know.
+    ...(config.continuousUsage ? { continuous_usage: true } : {}),
     ...extra,
   };
 }

@@ -23,6 +23,7 @@ import { checkUsageBounds } from './usage.js';
 import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './cancel.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
+import { streamApiFor, type StreamApi } from './apis/index.js';
 
 export { buildBody };
 
@@ -45,6 +46,8 @@ export interface LoadConfig {
   rampUpMs?: number;
   /** Also send `ignore_eos: true` and `min_tokens` = max_tokens, so every response is exactly max_tokens long. */
   ignoreEos?: boolean;
+  /** Chat and completions streams: ask for usage in every chunk (vLLM continuous_usage_stats), for tokens per package. */
+  continuousUsage?: boolean;
   /** The client's token counter, for multi-turn histories (default: the 4-characters rule). */
   countTokens?: (text: string) => number;
   prompts: Prompt[];
@@ -108,6 +111,8 @@ export class LoadRun {
   private readonly origin: string;
   private readonly path: string;
   private readonly headers: string[];
+  /** Responses / Messages event mapping; null for chat and completions (decoded inline). */
+  private readonly streamApi: StreamApi | null;
   private readonly prompts: Prompt[];
   private interrupted = false;
   private stopping = false;
@@ -151,7 +156,8 @@ export class LoadRun {
     this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
     this.origin = new URL(config.target.baseUrl).origin;
     this.path = apiPath(config.target.baseUrl, config.api);
-    this.headers = flatHeaders(requestHeaders(config.target));
+    this.headers = flatHeaders(requestHeaders(config.target, config.api));
+    this.streamApi = streamApiFor(config.api);
     const share = config.share;
     const launch = share
       ? (index: number, intendedMs: number) => this.launch(globalIndex(share, index), intendedMs)
@@ -282,12 +288,13 @@ export class LoadRun {
     if (conversation !== null) state.turn = conversation.turn;
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
+    state.continuousUsage = this.config.continuousUsage === true;
     this.sent.set(index, { requestedOutput, turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes };
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;

@@ -3,6 +3,8 @@ import { StringDecoder } from 'node:string_decoder';
 import { createParser, type EventSourceMessage, type EventSourceParser, type ParseError } from 'eventsource-parser';
 import { errorMessageOf, noteResponseId, readUsage, type UsageJson } from './payload.js';
 import { RequestState, type PackageGapSink } from './request-state.js';
+import { recordPackage, recordWholeAnswer } from './apis/package.js';
+import type { StreamApi } from './apis/types.js';
 
 export { RequestState, type PackageGapSink };
 
@@ -45,6 +47,8 @@ export class SseDecoder {
     private readonly state: RequestState,
     private readonly gaps: PackageGapSink,
     private readonly maxEventBytes: number = DEFAULT_MAX_EVENT_BYTES,
+    /** An API kind with its own event types (Responses, Messages); null: chat completions and completions, decoded inline. */
+    private readonly api: StreamApi | null = null,
   ) {
     this.parser = createParser({
       onEvent: (event) => this.onEvent(event),
@@ -126,6 +130,10 @@ export class SseDecoder {
       state.fail('stream_error_event', errorMessageOf(json));
       return;
     }
+    if (this.api !== null) {
+      this.api.onEvent(json as Record<string, unknown>, event.event ?? 'message', state, this.gaps, this.nowMs);
+      return;
+    }
     if (state.serverRequestId === null) noteResponseId(state, json.id);
     const usage = json.usage;
     if (usage !== undefined && usage !== null && typeof usage === 'object') readUsage(state, usage);
@@ -149,23 +157,7 @@ export class SseDecoder {
     const hasContent = typeof content === 'string' && content.length > 0;
     if (!hasReasoning && !hasContent) return; // role-only or empty chunks are not packages
 
-    const now = this.nowMs;
-    if (state.packages === 0) state.firstPackageMs = now;
-    else this.gaps.recordItlUs((now - state.lastPackageMs) * 1000);
-    this.gaps.recordPackageAt(now);
-    state.lastPackageMs = now;
-    state.packages++;
-    if (hasReasoning) {
-      if (state.reasoningPackages === 0) state.firstReasoningMs = now;
-      state.reasoningPackages++;
-      state.reasoningChars += (reasoning as string).length;
-      state.reasoningPieces?.push(reasoning as string);
-    }
-    if (hasContent) {
-      if (Number.isNaN(state.firstAnswerMs)) state.firstAnswerMs = now;
-      state.contentChars += (content as string).length;
-      state.contentPieces?.push(content as string);
-    }
+    recordPackage(state, this.gaps, this.nowMs, hasReasoning ? (reasoning as string) : null, hasContent ? (content as string) : null);
   }
 }
 
@@ -203,19 +195,5 @@ export function applyJsonBody(state: RequestState, body: unknown, nowMs: number)
   const message = choice.message !== null && typeof choice.message === 'object' ? choice.message : null;
   const content = message ? message.content : choice.text;
   const reasoning = message ? (message.reasoning_content ?? message.reasoning) : null;
-  if (typeof reasoning === 'string' && reasoning.length > 0) {
-    state.firstReasoningMs = nowMs;
-    state.reasoningChars = reasoning.length;
-    state.reasoningPieces?.push(reasoning);
-  }
-  if (typeof content === 'string' && content.length > 0) {
-    state.firstAnswerMs = nowMs;
-    state.contentChars = content.length;
-    state.contentPieces?.push(content);
-  }
-  if (state.contentChars > 0 || state.reasoningChars > 0) {
-    state.firstPackageMs = nowMs;
-    state.lastPackageMs = nowMs;
-    state.packages = 1;
-  }
+  recordWholeAnswer(state, typeof reasoning === 'string' ? reasoning : '', typeof content === 'string' ? content : '', nowMs);
 }

@@ -2,9 +2,13 @@
 import { request } from 'undici';
 import { TargetError, UsageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
+import { ANTHROPIC_VERSION } from './apis/messages.js';
 
-/** The OpenAI APIs llmperf load-tests: chat completions, completions, and embeddings (no tokens out). */
-export type ApiKind = 'chat' | 'completions' | 'embeddings';
+/**
+ * The APIs llmperf load-tests: OpenAI chat completions, completions, embeddings (no tokens out) and
+ * Responses, and Anthropic Messages.
+ */
+export type ApiKind = 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages';
 
 export interface Target {
   /** Origin plus any path prefix before /v1, e.g. http://host:8000 or http://host/proxy */
@@ -101,10 +105,16 @@ export async function readModelList(body: AsyncIterable<Buffer> & { destroy(): u
   return typeof first === 'string' ? first : null;
 }
 
-/** Request headers for a target: JSON content type, bearer auth, then the user's headers. */
-export function requestHeaders(target: Target): Record<string, string> {
+/**
+ * Request headers for a target: JSON content type, auth, then the user's headers (which may replace any of them).
+ * Anthropic's Messages API takes the key as `x-api-key` and needs an `anthropic-version`; the others take a bearer token.
+ */
+export function requestHeaders(target: Target, api?: ApiKind): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+  if (api === 'messages') {
+    if (target.apiKey) headers['x-api-key'] = target.apiKey;
+    headers['anthropic-version'] = ANTHROPIC_VERSION;
+  } else if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
   for (const [name, value] of Object.entries(target.headers ?? {})) headers[name.toLowerCase()] = value;
   return headers;
 }

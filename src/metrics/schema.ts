@@ -46,6 +46,10 @@ export const DISTRIBUTION_KEYS = [
   'ttft_from_intended_ms',
   'ttfrt_ms',
   'ttfat_ms',
+  'ttst_ms',
+  'first_gap_ms',
+  'itl_per_token_ms',
+  'tokens_per_package',
   'ttft_first_turn_ms',
   'ttft_later_turns_ms',
   'ttft_cache_hit_ms',
@@ -105,6 +109,19 @@ export interface Summary {
   /** Time to first reasoning token and to first answer token (reasoning models). */
   ttfrt_ms?: DistributionSummary;
   ttfat_ms?: DistributionSummary;
+  /**
+   * Time to second token: send to the second package (anchored like TTFT), and the gap from the first package
+   * to the second (what aiperf calls TTST). Streamed requests with two packages or more.
+   */
+  ttst_ms?: DistributionSummary;
+  first_gap_ms?: DistributionSummary;
+  /**
+   * --continuous-usage: each inter-package gap divided by the tokens its package delivered (ITL per token, beside
+   * `itl_ms`, ITL per package), and the tokens per package (a count, not ms: one package is several tokens under
+   * speculative decoding or a stream interval).
+   */
+  itl_per_token_ms?: DistributionSummary;
+  tokens_per_package?: DistributionSummary;
   reasoning_tokens_per_request?: number | null;
   /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
   ttft_first_turn_ms?: DistributionSummary;

@@ -3,7 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { scriptedReply } from './content.js';
 import { pickFault, type FaultEnv, type FaultWrite } from './faults/index.js';
-import { DONE_FRAME, FrameWriter, fullResponse, jsonFragment, type ApiKind, type ResponseMeta, type Usage } from './format.js';
+import { FrameWriter, fullResponse, jsonFragment, type ApiKind, type ResponseMeta, type StreamFrames, type Usage } from './format.js';
+import { fullMessagesBody, MessagesFrames } from './format-messages.js';
+import { fullResponsesBody, ResponsesFrames } from './format-responses.js';
 import { echoLogprobs } from './logprobs.js';
 import type { MetricTotals } from './metrics.js';
 import type { MockConfig } from './options.js';
@@ -52,8 +54,18 @@ function writeNow(res: ServerResponse, data: string | Buffer): void {
   if (socket && socket.writableCorked > 0) socket.uncork();
 }
 
+/** Response id prefixes as each API spells them. */
+const ID_PREFIX: Record<ApiKind, string> = { chat: 'chatcmpl', completions: 'cmpl', responses: 'resp', messages: 'msg' };
+
+/** The stream frames of an API kind (Responses and Messages also need the prompt's token count up front). */
+function framesFor(meta: ResponseMeta, reasoningField: 'reasoning_content' | 'reasoning', promptTokens: number): StreamFrames {
+  if (meta.kind === 'responses') return new ResponsesFrames(meta);
+  if (meta.kind === 'messages') return new MessagesFrames(meta, promptTokens);
+  return new FrameWriter(meta, reasoningField);
+}
+
 function validate(kind: ApiKind, body: Record<string, unknown>): string | null {
-  if (kind === 'chat') return Array.isArray(body.messages) && body.messages.length > 0 ? null : 'messages must be a non-empty array';
+  if (kind !== 'completions') return Array.isArray(body.messages) && body.messages.length > 0 ? null : 'messages must be a non-empty array';
   return body.prompt === undefined || body.prompt === null ? 'prompt is required' : null;
 }
 
@@ -99,22 +111,25 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     return;
   }
 
-  const streamOpts = body.stream_options as { include_usage?: unknown } | undefined;
+  const streamOpts = body.stream_options as { include_usage?: unknown; continuous_usage_stats?: unknown } | undefined;
   const meta: ResponseMeta = {
     kind,
-    id: `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${requestNo.toString(16).padStart(8, '0')}`,
+    id: `${ID_PREFIX[kind]}-${requestNo.toString(16).padStart(8, '0')}`,
     created: Math.floor(Date.now() / 1000),
     model: config.model,
-    includeUsage: streaming && streamOpts?.include_usage === true,
+    // Responses and Messages always carry usage, in their own end events.
+    includeUsage: streaming && (kind === 'chat' || kind === 'completions') && streamOpts?.include_usage === true,
   };
   const promptTokens = countPromptTokens(body);
+  const chatLike = kind === 'chat' || kind === 'completions';
+  if (streaming && chatLike && streamOpts?.continuous_usage_stats === true) meta.continuousUsagePromptTokens = promptTokens;
   ctx.totals.promptTokens += promptTokens;
   const cachedTokens = ctx.prefixCache ? ctx.prefixCache.lookup(promptText(body), promptTokens) : -1;
-  const reasoningTokens = kind === 'chat' && scripted === null ? config.reasoningTokens : 0;
+  const reasoningTokens = kind !== 'completions' && scripted === null ? config.reasoningTokens : 0;
   const totalTokens = reasoningTokens + plan.tokens;
   // Seeded by the prompt, not arrival order: the same prompt gets the same text however requests interleave.
   const rand = mulberry32(hash32(promptText(body), config.seed));
-  const frames = streaming ? new FrameWriter(meta, config.reasoningField) : null;
+  const frames = streaming ? framesFor(meta, config.reasoningField, promptTokens) : null;
   const reasoningParts: string[] = [];
   const parts: string[] = [];
   const usage = (): Usage => ({
@@ -154,8 +169,9 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
         return;
       }
       const fragment = scriptedTokens === null || reasoning ? raw : jsonFragment(raw);
-      let frame = reasoning ? frames.reasoningFrame(fragment) : frames.contentFrame(fragment);
-      if (index === 0) frame = frames.roleFrame() + frame;
+      // The opening events first: Responses and Messages number and order their events.
+      const opening = index === 0 ? frames.roleFrame() : '';
+      const frame = opening + (reasoning ? frames.reasoningFrame(fragment) : frames.contentFrame(fragment));
       if (fault?.onToken) {
         if (!writeOrFault(fault.onToken(index, totalTokens, frame, env), nowMs)) return;
       } else writeNow(res, frame);
@@ -165,9 +181,10 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     finish(nowMs) {
       ctx.totals.requestsSucceeded++;
       if (frames !== null) {
-        const finish = frames.finishFrame(plan.finishReason);
+        const finish = frames.finishFrame(plan.finishReason, usage());
         const usageFrame = meta.includeUsage ? frames.usageFrame(usage()) : '';
-        const tail = fault?.onEnd ? fault.onEnd(finish, usageFrame, DONE_FRAME) : finish + usageFrame + DONE_FRAME;
+        const done = frames.doneFrame(plan.finishReason, usage());
+        const tail = fault?.onEnd ? fault.onEnd(finish, usageFrame, done) : finish + usageFrame + done;
         endStats('completed');
         res.end(tail);
         if (record) record.endEpochMs = performance.timeOrigin + performance.now();
@@ -176,8 +193,13 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
       const text = parts.join('');
       const prompt = promptText(body);
       const wantsLogprobs = kind === 'completions' && body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== false;
+      const reasoningText = reasoningTokens > 0 ? reasoningParts.join('') : null;
       const payload = JSON.stringify(
-        fullResponse(meta, echo ? prompt + text : text, plan.finishReason, usage(), {
+        kind === 'responses'
+          ? fullResponsesBody(meta, reasoningText, text, plan.finishReason, usage())
+          : kind === 'messages'
+            ? fullMessagesBody(meta, reasoningText, text, plan.finishReason, usage())
+            : fullResponse(meta, echo ? prompt + text : text, plan.finishReason, usage(), {
           reasoningText: reasoningTokens > 0 ? reasoningParts.join('') : null,
           reasoningField: config.reasoningField,
           logprobs: wantsLogprobs ? echoLogprobs(config, echo ? prompt : '', text) : null,

@@ -3,7 +3,22 @@
 // Streams build each frame's fixed head and tail once per request, so writing a token is one string
 // concatenation and one res.write.
 
-export type ApiKind = 'chat' | 'completions';
+export type ApiKind = 'chat' | 'completions' | 'responses' | 'messages';
+
+/** The frames of one streamed response, whatever its API: the completion handler drives any of them the same way. */
+export interface StreamFrames {
+  /** What goes out before the first token (chat: the role chunk; Responses: created; Messages: message_start). */
+  roleFrame(): string;
+  /** One content token; `fragment` is already JSON-escaped. */
+  contentFrame(fragment: string): string;
+  reasoningFrame(fragment: string): string;
+  /** The end of the output (finish reason; Messages: message_delta with output usage). */
+  finishFrame(finishReason: string, usage: Usage): string;
+  /** The separate usage frame (chat and completions with include_usage); '' where usage rides elsewhere. */
+  usageFrame(usage: Usage): string;
+  /** The clean end of the stream: `data: [DONE]`, `response.completed` (with usage), `message_stop`. */
+  doneFrame(finishReason: string, usage: Usage): string;
+}
 
 /** Per-response identity shared by every frame of it. */
 export interface ResponseMeta {
@@ -13,6 +28,8 @@ export interface ResponseMeta {
   created: number;
   model: string;
   includeUsage: boolean;
+  /** vLLM's stream_options.continuous_usage_stats: cumulative usage in every chunk; the prompt's token count. */
+  continuousUsagePromptTokens?: number;
 }
 
 export interface Usage {
@@ -30,11 +47,15 @@ export function jsonFragment(text: string): string {
 }
 
 /** Precomputed frame pieces of one streamed response. */
-export class FrameWriter {
+export class FrameWriter implements StreamFrames {
   private readonly head: string;
   private readonly contentHead: string;
   private readonly reasoningHead: string;
   private readonly tail: string;
+  /** The tail before its usage field (continuous usage builds that field per token). */
+  private readonly tailOpen: string;
+  /** Tokens written so far (continuous usage). */
+  private emitted = 0;
 
   constructor(
     private readonly meta: ResponseMeta,
@@ -46,12 +67,13 @@ export class FrameWriter {
     if (meta.kind === 'chat') {
       this.contentHead = `${this.head}{"index":0,"delta":{"content":"`;
       this.reasoningHead = `${this.head}{"index":0,"delta":{"${reasoningField}":"`;
-      this.tail = `"},"logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
+      this.tailOpen = `"},"logprobs":null,"finish_reason":null}]`;
     } else {
       this.contentHead = `${this.head}{"index":0,"text":"`;
       this.reasoningHead = this.contentHead;
-      this.tail = `","logprobs":null,"finish_reason":null}]${usageNull}}\n\n`;
+      this.tailOpen = `","logprobs":null,"finish_reason":null}]`;
     }
+    this.tail = `${this.tailOpen}${usageNull}}\n\n`;
   }
 
   /** The role-only chunk vLLM sends before the first token of a chat stream ("" for completions). */
@@ -63,12 +85,20 @@ export class FrameWriter {
 
   /** One content token; `fragment` is already JSON-escaped. */
   contentFrame(fragment: string): string {
-    return this.contentHead + fragment + this.tail;
+    return this.contentHead + fragment + this.tokenTail();
+  }
+
+  /** The frame's tail: fixed, or with this token's cumulative usage when continuous usage was asked for. */
+  private tokenTail(): string {
+    const prompt = this.meta.continuousUsagePromptTokens;
+    if (prompt === undefined) return this.tail;
+    const completion = ++this.emitted;
+    return `${this.tailOpen},"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion}}}\n\n`;
   }
 
   /** One reasoning token (chat: delta.reasoning_content). */
   reasoningFrame(fragment: string): string {
-    return this.reasoningHead + fragment + this.tail;
+    return this.reasoningHead + fragment + this.tokenTail();
   }
 
   /** The closing chunk: empty delta (chat) or empty text (completions) with the finish reason. */
@@ -79,6 +109,10 @@ export class FrameWriter {
         ? `{"index":0,"delta":{},"logprobs":null,"finish_reason":"${finishReason}","stop_reason":null}`
         : `{"index":0,"text":"","logprobs":null,"finish_reason":"${finishReason}","stop_reason":null}`;
     return `${this.head}${choice}]${usageNull}}\n\n`;
+  }
+
+  doneFrame(): string {
+    return DONE_FRAME;
   }
 
   /** The usage chunk sent when stream_options.include_usage is true: empty choices, then usage. */

@@ -4,6 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { handleCompletion, type MockContext } from './completion.js';
 import { handleEmbeddings } from './embeddings.js';
 import { errorBody } from './format.js';
+import { messagesRequestAsChat } from './format-messages.js';
+import { responsesRequestAsChat } from './format-responses.js';
 import { tokenizeResponse } from './logprobs.js';
 import { renderMetrics } from './metrics.js';
 import { promptText } from './tokens.js';
@@ -36,8 +38,10 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<string | n
   });
 }
 
-const POST_ROUTES = new Map<string, 'chat' | 'completions' | 'embeddings' | 'tokenize'>([
+const POST_ROUTES = new Map<string, 'chat' | 'completions' | 'responses' | 'messages' | 'embeddings' | 'tokenize'>([
   ['/chat/completions', 'chat'],
+  ['/responses', 'responses'],
+  ['/messages', 'messages'],
   ['/completions', 'completions'],
   ['/embeddings', 'embeddings'],
   ['/tokenize', 'tokenize'],
@@ -101,7 +105,10 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
     const fields = body as Record<string, unknown>;
     if (kind === 'embeddings') return handleEmbeddings(ctx, fields, req, res, arrivalMs);
     if (kind === 'tokenize') return sendJson(res, 200, JSON.stringify(tokenizeResponse(promptText(fields))));
-    handleCompletion(ctx, kind as 'chat' | 'completions', fields, req, res, arrivalMs);
+    // Responses and Messages requests are read as the chat request they amount to; only their wire format differs.
+    if (kind === 'responses') return handleCompletion(ctx, kind, responsesRequestAsChat(fields), req, res, arrivalMs);
+    if (kind === 'messages') return handleCompletion(ctx, kind, messagesRequestAsChat(fields), req, res, arrivalMs);
+    handleCompletion(ctx, kind, fields, req, res, arrivalMs);
   } catch (err) {
     if (!res.headersSent) sendJson(res, 500, errorBody(`simulator error: ${(err as Error).message}`, 'InternalServerError', 500));
     else res.destroy();

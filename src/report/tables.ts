@@ -29,6 +29,8 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   queue_ms: 'Client queue (ms)', latency_from_intended_ms: 'Latency from intended start (ms)',
   ttft_from_intended_ms: 'TTFT from intended start (ms)', ttfrt_ms: 'Time to first reasoning token (ms)',
   ttfat_ms: 'Time to first answer token (ms)',
+  ttst_ms: 'Time to second token, TTST (ms)', first_gap_ms: 'First-to-second token gap (ms)',
+  itl_per_token_ms: 'ITL per token, gap / tokens in the package (ms)', tokens_per_package: 'Tokens per package (count)',
   ttft_first_turn_ms: 'TTFT, first turn (ms)', ttft_later_turns_ms: 'TTFT, later turns (ms)',
   ttft_cache_hit_ms: 'TTFT, prefix-cache hit (ms)', ttft_cache_miss_ms: 'TTFT, prefix-cache miss (ms)',
 };

@@ -6,7 +6,7 @@ import { checkFileLimit } from '../engine/fd-limit.js';
 import { buildResult } from '../engine/result.js';
 import { RequestLog } from '../engine/request-log.js';
 import { Agent, request } from 'undici';
-import { apiPath, discoverModel, readModelList, requestHeaders, type Target } from '../engine/target.js';
+import { apiPath, discoverModel, readModelList, requestHeaders, type ApiKind, type Target } from '../engine/target.js';
 import { TargetError, UsageError } from '../errors.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
@@ -53,11 +53,11 @@ function openRequestLog(outDir: string, runId: string, overwrite: boolean): Requ
  * failure to connect stops the run, with one line naming the URL (exit 3), before any load is sent. Returns the first
  * model id when the server lists one (model discovery), else null.
  */
-async function preflight(target: Omit<Target, 'model'>, rejectUnauthorized: boolean, readList = true): Promise<string | null> {
+async function preflight(target: Omit<Target, 'model'>, rejectUnauthorized: boolean, readList = true, api?: ApiKind): Promise<string | null> {
   const url = new URL(apiPath(target.baseUrl, 'models'), target.baseUrl);
   const dispatcher = new Agent({ connect: { rejectUnauthorized, timeout: 10_000 } });
   try {
-    const response = await request(url, { method: 'GET', headers: requestHeaders({ ...target, model: '' }), dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    const response = await request(url, { method: 'GET', headers: requestHeaders({ ...target, model: '' }, api), dispatcher, headersTimeout: 10_000, bodyTimeout: 10_000 });
     // With --model the answer only proves the server is there: its body is not read (dump stops at 256 KB).
     if (response.statusCode !== 200 || !readList) {
       await response.body.dump().catch(() => {});
@@ -136,7 +136,8 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     const partial: Omit<Target, 'model'> = { baseUrl, apiKey: plan.apiKey, headers: plan.headers, timeoutMs: plan.timeoutMs };
     // Model discovery doubles as the pre-flight check: an unreachable server fails here, before any load.
     // The pre-flight doubles as model discovery; discoverModel is left only to explain a server that lists no model.
-    const listed = await preflight(partial, plan.rejectUnauthorized, plan.model === undefined);
+    // Anthropic's GET /v1/models takes the key as --api messages sends it (x-api-key), not as a bearer token.
+    const listed = await preflight(partial, plan.rejectUnauthorized, plan.model === undefined, plan.api);
     const model = plan.model ?? listed ?? (await discoverModel(partial));
     const cluster = new ClusterRun(plan, (text) => hooks.onNotice?.(text));
     const config: LoadConfig = {
@@ -163,6 +164,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       burstiness: plan.burstiness,
       rampUpMs: plan.rampUpMs,
       ignoreEos: plan.ignoreEos,
+      continuousUsage: plan.continuousUsage,
       countTokens: plan.tokenCounter?.count,
     };
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.

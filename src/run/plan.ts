@@ -52,6 +52,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   extraBody?: string;
   warmup: string;
   insecure?: boolean;
+  continuousUsage?: boolean;
   /** commander's --no-preconnect: false when given. */
   preconnect?: boolean;
   grace: string;
@@ -102,6 +103,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   extraBody: Record<string, unknown>;
   warmupRequests: number;
   rejectUnauthorized: boolean;
+  /** --continuous-usage: usage in every chunk, for tokens per package and ITL per token. */
+  continuousUsage: boolean;
   /** Open the first wave's connections before the timed window (default; --no-preconnect: no). */
   preconnect: boolean;
   graceMs: number;
@@ -162,7 +165,7 @@ function clampWorkers(asked: number, text: string, concurrency: number, cores: n
 }
 
 export function toRunPlan(flags: RunFlags): RunPlan {
-  const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings'] as const);
+  const api = parseChoice(flags.api, '--api', ['chat', 'completions', 'embeddings', 'responses', 'messages'] as const);
   // Found before the prompts are loaded or a server is asked: a reused --out loses nothing unless asked to.
   if (flags.out !== undefined) refuseReuse(flags.out, Boolean(flags.overwrite));
   if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');
@@ -229,6 +232,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     warmupRequests: parseNonNegativeInt(flags.warmup, '--warmup'),
     rejectUnauthorized: !flags.insecure,
     preconnect: flags.preconnect !== false,
+    continuousUsage: Boolean(flags.continuousUsage) && flags.stream && (api === 'chat' || api === 'completions'),
     graceMs: parseDurationMs(flags.grace, '--grace'),
     retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {

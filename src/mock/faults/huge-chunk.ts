@@ -9,9 +9,11 @@ export const faultHugeChunk: Fault = {
   summary: 'one 4 MiB SSE frame in the middle of the stream',
   onToken(index, total, frame) {
     if (index !== midpoint(total)) return frame;
-    // The token's text ends right before the choice's closing (chat: `"},"logprobs"`, completions: `","logprobs"`).
+    // The token's text ends right before the choice's closing (chat: `"},"logprobs"`, completions and a Responses
+    // text delta: `","logprobs"`), or before the event's last `"}` (a Responses reasoning delta, a Messages delta).
     const chatEnd = frame.lastIndexOf('"},"logprobs"');
-    const end = chatEnd >= 0 ? chatEnd : frame.lastIndexOf('","logprobs"');
+    const textEnd = chatEnd >= 0 ? chatEnd : frame.lastIndexOf('","logprobs"');
+    const end = textEnd >= 0 ? textEnd : frame.lastIndexOf('"}');
     return frame.slice(0, end) + HUGE + frame.slice(end);
   },
 };
