@@ -156,7 +156,10 @@ describe('llmperf merge (runMerge)', () => {
     // One time origin: sorted by start, the first at 0, the later shard (after the pause) starting past 1 s.
     const starts = records.map((r) => r.start_ms);
     expect(starts).toEqual(starts.slice().sort((x, y) => x - y));
-    expect(starts[0]).toBe(0);
+    // The origin is the first shard's first dispatch; start_ms is when a request was written to its socket
+    // (after its connection was handed over), so the first row sits at 0 or a fraction of a millisecond past it.
+    expect(starts[0]).toBeGreaterThanOrEqual(0);
+    expect(starts[0]).toBeLessThan(100);
     const firstOfShard1 = Math.min(...text.slice(1).filter((l) => l.endsWith(',1/3')).map((l) => Number(l.split(',')[1])));
     expect(firstOfShard1).toBeGreaterThan(1000);
     expect(records.filter((r) => !r.ok)).toHaveLength(result.summary.failed);
