@@ -22,7 +22,7 @@ export type { StageResult } from './capacity/stages.js';
 export type { CapacityStage } from './capacity/capacity.js';
 
 // Eval and arena
-export { evaluate, runArena, ARENA_EXAMPLE, type EvalOptions, type ArenaOptions } from './api/eval.js';
+export { evaluate, runArena, ARENA_EXAMPLE, ARENA_PEER_EXAMPLE, type EvalOptions, type ArenaOptions } from './api/eval.js';
 export type { EvalDocument } from './eval/runner.js';
 export type { ArenaDocument } from './eval/arena/run.js';
 

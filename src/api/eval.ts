@@ -102,9 +102,14 @@ export async function evaluate(options: EvalOptions, hooks: { onNotice?: (line: 
 /** The shipped example arena (three simulated candidates and a simulated judge), by the name `example`. */
 export const ARENA_EXAMPLE = 'example';
 
-/** `example` names the shipped arena config; anything else is a file path. */
+/** The shipped peer-examination arena (four simulated candidates judging each other), by the name `peer`. */
+export const ARENA_PEER_EXAMPLE = 'peer';
+
+/** `example` and `peer` name the shipped arena configs, so they work from any folder; anything else is a file path. */
 export function arenaConfigPath(config: string): string {
-  return config === ARENA_EXAMPLE ? join(SHIPPED_PROMPTS_DIR, 'arena.yaml') : config;
+  if (config === ARENA_EXAMPLE) return join(SHIPPED_PROMPTS_DIR, 'arena.yaml');
+  if (config === ARENA_PEER_EXAMPLE) return join(SHIPPED_PROMPTS_DIR, 'peer.yaml');
+  return config;
 }
 
 /** Options of {@link runArena}. */

@@ -44,7 +44,7 @@ export async function arenaAction(flags: ArenaFlags, write: (text: string) => vo
 export function arenaCommand(): Command {
   return new Command('arena')
     .description('judge grading and the arena: single (1-10 grades), baseline (each model vs one) or pairwise (every pair) with Elo and Bradley-Terry ratings')
-    .requiredOption('--config <file>', `arena.yaml naming the candidates, the judge, the questions and the mode(s); "example" for the shipped one (${arenaConfigPath('example')})`)
+    .requiredOption('--config <file>', `arena.yaml naming the candidates, the judge, the questions and the mode(s); "example" or "peer" for the shipped ones (${arenaConfigPath('example')}, ${arenaConfigPath('peer')})`)
     .option('--dry-run', 'print what would be sent and how many requests, sending none')
     .option('--out <dir>', `output folder for arena.json, arena.html, charts/ and the reply cache (default ${DEFAULT_ARENA_OUT})`, DEFAULT_ARENA_OUT)
     .option('--no-cache', 'do not read or write the reply cache')

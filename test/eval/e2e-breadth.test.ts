@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { executeEval, simulatorAnswerKey, toEvalPlan, type EvalFlags, type EvalPlan } from '../../src/cli/eval.js';
+import { executeEval, simulatorAnswerKey, toEvalPlan, type EvalFlags, type EvalPlan } from '../../src/eval/evaluate.js';
 import { loadBenchmarks } from '../../src/eval/load.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 
