@@ -61,8 +61,10 @@ describe('the packed tarball', () => {
   it('the installed command finds its shipped files from any folder', async () => {
     const bin = join(app, 'node_modules', '.bin', 'llmperf');
     const help = await run(bin, ['arena', '--help'], { cwd: dir, timeout: 30_000 });
-    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/"example" for the shipped one \(.*prompts\/arena\/arena\.yaml\)/);
+    expect(help.stdout.replace(/\s+/g, ' ')).toMatch(/"example" or "peer" for the shipped ones \(.*prompts\/arena\/arena\.yaml, .*prompts\/arena\/peer\.yaml\)/);
     const dry = await run(bin, ['arena', '--config', 'example', '--dry-run'], { cwd: dir, timeout: 30_000 });
     expect(dry.stdout).toMatch(/judge/);
+    const peer = await run(bin, ['arena', '--config', 'peer', '--dry-run'], { cwd: dir, timeout: 30_000 });
+    expect(peer.stdout).toMatch(/peer/);
   });
 });
