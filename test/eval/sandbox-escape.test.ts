@@ -2,7 +2,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { liveChildren, runPython, type SandboxResult } from '../../src/eval/sandbox.js';
@@ -51,7 +51,7 @@ for path in [${JSON.stringify(marker)}, "/marker", "/usr/marker", "/etc/marker",
         open(path, "w").write("x"); done.append("wrote " + path)
     except OSError:
         pass
-for path in ["/etc/shadow", "/etc/passwd", ${JSON.stringify(source)}, "/root/.bashrc"]:
+for path in ["/etc/shadow", "/etc/passwd", ${JSON.stringify(source)}, ${JSON.stringify(join(homedir(), '.bashrc'))}]:
     try:
         open(path).read(); done.append("read " + path)
     except OSError:
