@@ -1,8 +1,8 @@
 // eval and arena against endless and never-finishing streams: a classified error per request, memory bounded (RSS measured in the child).
+import { listenOnLoopback } from '../helpers/servers.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createGzip } from 'node:zlib';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ import { CLI } from '../helpers/cli.js';
  * `gzip`: the endless stream gzip-encoded, some 200 times smaller on the wire than what it decodes to.
  */
 async function startStreamServer(kind: 'endless' | 'drip' | 'normal' | 'gzip'): Promise<{ url: string; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
   const event = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'token ' }, finish_reason: null }] })}\n\n`;
   const burst = event.repeat(512);
   const server: Server = createServer((req, res) => {
@@ -49,19 +48,7 @@ async function startStreamServer(kind: 'endless' | 'drip' | 'normal' | 'gzip'): 
     };
     pump();
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((r) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => r());
-    }),
-  };
+  return listenOnLoopback(server);
 }
 
 /** Runs the built CLI, sampling its peak resident set (VmHWM) from /proc while it runs. */

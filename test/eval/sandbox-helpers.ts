@@ -1,7 +1,7 @@
 // Shared by the sandbox suites: is bubblewrap here, a fixture server that answers with given code, and a /proc scan.
+import { listenOnLoopback } from '../helpers/servers.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { delimiter, join } from 'node:path';
 
 /** Why the bubblewrap suites cannot run here, or null when bwrap is installed (a bwrap that fails must fail the tests, not skip them). */
@@ -47,7 +47,6 @@ export interface CodeServer {
 
 /** An OpenAI-compatible server on loopback that streams `reply` to every chat request (a hostile model, in a few lines). */
 export async function startCodeServer(reply: string): Promise<CodeServer> {
-  const sockets = new Set<Socket>();
   let requests = 0;
   const server: Server = createServer((req, res) => {
     if (req.url?.endsWith('/models')) {
@@ -61,18 +60,6 @@ export async function startCodeServer(reply: string): Promise<CodeServer> {
       res.writeHead(200, { 'content-type': 'text/event-stream' }).end(event({ content: reply }, null) + event({}, 'stop') + 'data: [DONE]\n\n');
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => requests,
-    close: () => new Promise<void>((resolve) => {
-      for (const socket of sockets) socket.destroy();
-      server.close(() => resolve());
-    }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests: () => requests, close };
 }
