@@ -1,16 +1,8 @@
 // The eval report page: a one-row-per-benchmark summary first, the detail after, fingerprints folded away at the end.
 import { describe, expect, it } from 'vitest';
 import { renderEvalPage } from '../../src/eval/report-page.js';
-import type { BenchmarkResult, EvalDocument } from '../../src/eval/runner.js';
-
-function benchmark(overrides: Partial<BenchmarkResult>): BenchmarkResult {
-  return {
-    metric: 'accuracy', score: 0.75, stderr: 0.125, n: 4, mode: 'generate', subsets: [], categories: [], metrics: {}, metrics_stderr: {},
-    failed_requests: 0, cached_responses: 0, notes: [], refused: null,
-    fingerprint: { dataset_sha256: 'ab'.repeat(32), prompt_template_sha256: 'cd'.repeat(32), generation: { temperature: 0 }, model: 'm' },
-    ...overrides,
-  };
-}
+import type { EvalDocument } from '../../src/eval/runner.js';
+import { benchmark } from './fixtures.js';
 
 const doc: EvalDocument = {
   schema: 'llmperf/eval@1', started_at: '2026-01-01T00:00:00.000Z', ended_at: '2026-01-01T00:00:01.000Z', simulated: false,

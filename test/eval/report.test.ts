@@ -1,17 +1,9 @@
 // The eval outputs people read: the console score table and the HTML fragment (every text escaped).
 import { describe, expect, it } from 'vitest';
 import { renderEvalHtml } from '../../src/eval/report.js';
-import type { BenchmarkResult, EvalDocument } from '../../src/eval/runner.js';
+import type { EvalDocument } from '../../src/eval/runner.js';
+import { benchmark } from './fixtures.js';
 import { renderScoreTable } from '../../src/eval/table.js';
-
-function benchmark(overrides: Partial<BenchmarkResult>): BenchmarkResult {
-  return {
-    metric: 'accuracy', score: 0.75, stderr: 0.125, n: 4, mode: 'generate', subsets: [], categories: [], metrics: {}, metrics_stderr: {},
-    failed_requests: 0, cached_responses: 0, notes: [], refused: null,
-    fingerprint: { dataset_sha256: 'ab'.repeat(32), prompt_template_sha256: 'cd'.repeat(32), generation: { temperature: 0 }, model: 'm' },
-    ...overrides,
-  };
-}
 
 const doc: EvalDocument = {
   schema: 'llmperf/eval@1', started_at: '2026-01-01T00:00:00.000Z', ended_at: '2026-01-01T00:00:01.000Z', simulated: true,
