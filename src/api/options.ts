@@ -15,10 +15,14 @@ export type TokenLength = number | string;
  * where each flag `--some-flag` is the option `someFlag`).
  */
 export interface RunOptions {
-  /** Base URL of an OpenAI-compatible server (`http://host:8000` or `.../v1`). Default: the built-in simulator. */
-  url?: string;
-  /** Default: the first id of `GET /v1/models`. */
+  /** Base URL of an OpenAI-compatible server (`http://host:8000` or `.../v1`), or several replicas. Default: the built-in simulator. */
+  url?: string | string[];
+  /** A model id, or a mix by weight (`"a:0.7,b:0.3"`; `"a,b"`: equal shares). Default: the first id of `GET /v1/models`. */
   model?: string;
+  /** Several `url` replicas: `round-robin` (default) or `least-in-flight`. */
+  balance?: 'round-robin' | 'least-in-flight';
+  /** Several `url` replicas: keep each multi-turn conversation on the replica of its first turn. */
+  sessionAffinity?: boolean;
   /** Default `chat`. `responses`: OpenAI's /v1/responses; `messages`: Anthropic's /v1/messages (key sent as `x-api-key`). */
   api?: 'chat' | 'completions' | 'embeddings' | 'responses' | 'messages';
   /** Requests in flight (closed loop), or the cap with `rate`. Default 1 (10,000 with `rate`). */
@@ -100,11 +104,11 @@ export interface RunOptions {
   startAt?: string;
   serverMetrics?: string;
   /** Settings of the built-in simulator when no `url` is given. */
-  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
+  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number; modelTtftMs?: Record<string, number> };
 }
 
 const RUN_OPTION_NAMES = [
-  'url', 'model', 'api', 'concurrency', 'requests', 'duration', 'rate', 'prompts', 'dataset', 'datasetPath', 'inputTokens', 'prefixTokens',
+  'url', 'model', 'balance', 'sessionAffinity', 'api', 'concurrency', 'requests', 'duration', 'rate', 'prompts', 'dataset', 'datasetPath', 'inputTokens', 'prefixTokens',
   'prefixGroups', 'promptsPerGroup', 'suffixTokens', 'prefixZipf', 'traceFormat', 'replaySpeed', 'traceStart', 'traceEnd', 'cancelRate', 'cancelAfter',
   'outputTokens', 'tokenizer', 'ignoreEos', 'continuousUsage', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
@@ -127,10 +131,12 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
   checkOptionNames(options, RUN_OPTION_NAMES, where);
   const o = options;
   const sim = o.simulator ?? {};
-  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens'], `${where}: simulator`);
+  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'modelTtftMs'], `${where}: simulator`);
   return {
     url: o.url,
     model: o.model,
+    balance: o.balance,
+    sessionAffinity: o.sessionAffinity,
     api: o.api ?? RUN_DEFAULTS.api,
     concurrency: text(o.concurrency),
     requests: text(o.requests),
@@ -184,6 +190,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     simContention: text(sim.contention),
     simReasoningTokens: text(sim.reasoningTokens),
     simPrefixCache: text(sim.prefixCacheTokens),
+    simModelTtft: sim.modelTtftMs === undefined ? undefined : Object.entries(sim.modelTtftMs).map(([name, ms]) => `${name}=${ms}`).join(','),
     format: Array.isArray(o.format) ? o.format.join(',') : (o.format ?? RUN_DEFAULTS.format),
     slo: o.slo ?? [],
     workers: text(o.workers) ?? RUN_DEFAULTS.workers,

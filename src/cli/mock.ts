@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { FAULT_KINDS, JUDGE_RULES, parseFaultSpec, startMockServer, type AnswerKeyEntry, type FaultSpec, type JudgeRule, type MockOptions } from '../mock/index.js';
+import { parseModelList, parseModelTtft } from '../mock/options.js';
 
 function parseNumber(flag: string, integer: boolean, min: number, max = Infinity) {
   return (value: string): number => {
@@ -52,6 +53,8 @@ export interface MockFlags {
   contention: number;
   seed: number;
   model: string;
+  models?: string;
+  modelTtft?: string;
   closeAfterResponse: boolean;
   reasoningTokens: number;
   reasoningField: 'reasoning_content' | 'reasoning';
@@ -77,6 +80,8 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     contention: flags.contention,
     seed: flags.seed,
     model: flags.model,
+    ...(flags.models === undefined ? {} : { models: parseModelList(flags.models, '--models') }),
+    ...(flags.modelTtft === undefined ? {} : { modelTtftMs: parseModelTtft(flags.modelTtft, '--model-ttft') }),
     closeAfterResponse: flags.closeAfterResponse,
     reasoningTokens: flags.reasoningTokens,
     reasoningField: flags.reasoningField,
@@ -104,6 +109,8 @@ export function mockCommand(): Command {
     .option('--contention <x>', 'slowdown per active sequence: itl * (1 + x * (active - 1) / slots)', parseNumber('--contention', false, 0), 0.1)
     .option('--seed <n>', 'seed for generated text and fault decisions', parseNumber('--seed', true, 0, 2 ** 32 - 1), 0)
     .option('--model <name>', 'model id served by /v1/models', 'llmperf-sim')
+    .option('--models <list>', 'serve several models or adapters (a,b): /v1/models lists them, other names get 404')
+    .option('--model-ttft <list>', 'time to first token per model, ms, overriding --ttft: a=50,b=200')
     .option('--close-after-response', "close the connection after every response while advertising keep-alive (llama.cpp's behaviour)", false)
     .option('--reasoning-tokens <n>', 'chat streams send N reasoning tokens before the content', parseNumber('--reasoning-tokens', true, 0), 0)
     .addOption(new Option('--reasoning-field <name>', 'delta field for reasoning tokens').choices(['reasoning_content', 'reasoning']).default('reasoning_content'))
@@ -135,7 +142,7 @@ export function mockCommand(): Command {
         c.judgeRule ? `, judge rule ${c.judgeRule}` : '',
       ].join('');
       process.stdout.write(
-        `llmperf mock listening on ${server.url} (model ${c.model}, ttft ${c.ttftMs} ms, itl ${c.itlMs} ms, slots ${c.slots}${extras})\n`,
+        `llmperf mock listening on ${server.url} (model ${c.models.length > 0 ? c.models.join(',') : c.model}, ttft ${c.ttftMs} ms, itl ${c.itlMs} ms, slots ${c.slots}${extras})\n`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {

@@ -14,8 +14,10 @@ export type { RunFlags } from '../run/plan.js';
 /** Declares the run flags on a command (the default command and `run` share them). */
 export function addRunOptions(command: Command): Command {
   return addVllmAliases(addLiveOptions(addWorkloadOptions(addClusterOptions(command))))
-    .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); without it, the built-in simulator')
-    .option('--model <name>', 'model id (default: the first id of GET /v1/models)')
+    .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); repeat for replicas, see --balance; without it, the built-in simulator', collect)
+    .option('--model <name>', 'model id, or a mix by weight such as a:0.7,b:0.3 (LoRA adapters too; a,b: equal shares); default: the first id of GET /v1/models')
+    .option('--balance <policy>', 'several --url replicas: round-robin (request i to replica i mod n) or least-in-flight', 'round-robin')
+    .option('--session-affinity', 'several --url replicas: keep every turn of a multi-turn conversation on the replica of its first turn')
     .option('--api <kind>', 'chat, completions, embeddings, responses (OpenAI /v1/responses) or messages (Anthropic /v1/messages)', RUN_DEFAULTS.api)
     .option('-c, --concurrency <n>', 'requests in flight (closed loop), or the cap with --rate (default 1)')
     .option('-n, --requests <n>', 'requests to send (default: 100, or 2x concurrency if larger)')
@@ -56,5 +58,6 @@ export function addRunOptions(command: Command): Command {
     .option('--sim-slots <n>', 'built-in simulator: sequences decoded at once')
     .option('--sim-contention <x>', 'built-in simulator: token interval growth per active sequence (itl * (1 + x * (active - 1) / slots))')
     .option('--sim-prefix-cache <tokens>', 'built-in simulator: prefix cache size in tokens, 0 = none (default 1000000 for --dataset shared-prefix and trace, else none)')
+    .option('--sim-model-ttft <list>', 'built-in simulator with a --model mix: time to first token per model, ms (a=50,b=200)')
     .option('--sim-reasoning-tokens <n>', 'built-in simulator: reasoning_content tokens streamed before the answer (a reasoning model)');
 }

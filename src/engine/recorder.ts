@@ -30,8 +30,10 @@ export class Recorder implements PackageGapSink {
     expectedRequests: number | null,
     concurrency: number,
     private readonly warmupRequests = 0,
+    /** How each distribution's histogram is made (a split's cells use compact ones for the per-request keys). */
+    createFor: (key: DistributionKey) => Histogram = createLiveHistogram,
   ) {
-    for (const key of DISTRIBUTION_KEYS) this.histograms.set(key, createLiveHistogram());
+    for (const key of DISTRIBUTION_KEYS) this.histograms.set(key, createFor(key));
     this.itl = this.histograms.get('itl_ms')!;
     this.itlPerToken = this.histograms.get('itl_per_token_ms')!;
     this.tokensPerPackage = this.histograms.get('tokens_per_package')!;
@@ -149,6 +151,8 @@ export class Recorder implements PackageGapSink {
       usage_invalid: state.usageInvalid !== null,
       prefix_group: state.prefixGroup >= 0 ? state.prefixGroup : null,
       cached_tokens: state.cachedTokens >= 0 ? state.cachedTokens : null,
+      model: state.model,
+      url: state.url,
     };
   }
 

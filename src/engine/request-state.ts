@@ -42,6 +42,9 @@ export class RequestState {
   cachedTokens = -1;
   /** The shared-prefix group of the prompt (--prefix-groups, trace hash blocks); -1 for none. */
   prefixGroup = -1;
+  /** The model (or adapter) this request asked for, and its replica's URL (credentials redacted): set once per request. */
+  model: string | null = null;
+  url: string | null = null;
   /** Why the server's usage was not taken (a value that is no plausible count), or null. */
   usageInvalid: string | null = null;
   /** The server's id for this request: the x-request-id header, else the response's `id`. */

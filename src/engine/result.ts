@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { encodeHistogram, summarizeUs } from '../metrics/histogram.js';
 import { RESULT_SCHEMA, type ClientHealth, type ResultDocument, type RunConfigDocument } from '../metrics/schema.js';
 import { buildSummary } from '../metrics/summary.js';
+import { breakdownsOf } from '../metrics/breakdown.js';
+import { formatModelMix } from '../workload/model-mix.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
@@ -37,6 +39,12 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     extra_body: config.extraBody,
     header_names: Object.keys(config.target.headers ?? {}),
     api_key: config.target.apiKey ? 'redacted' : null,
+    // A mix: `model` is the mix as --model takes it, `models` each name with its weight.
+    ...(config.models && config.models.length > 1 ? { model: formatModelMix(config.models), models: config.models.map((m) => ({ name: m.name, weight: m.weight })) } : {}),
+    // Replicas: `url` is the first, `urls` every one (redacted), with the balancing policy.
+    ...(config.replicas && config.replicas.length > 1
+      ? { urls: config.replicas.map(redactUrl), balance: config.balance ?? 'round-robin', session_affinity: config.sessionAffinity === true }
+      : {}),
     // Only when asked: it changes what the server sends (usage in every chunk), so a reader of the result must know.
     ...(config.continuousUsage ? { continuous_usage: true } : {}),
     ...extra,
@@ -73,5 +81,6 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
     histograms,
     timeseries: outcome.timeseries,
     client: clientHealth(outcome, summary.ttft_ms.count > 0 ? summary.ttft_ms.p50 : null),
+    ...(outcome.split ? breakdownsOf(outcome.split, outcome.totals) : {}),
   };
 }

@@ -65,6 +65,9 @@ function nextAttemptState(previous: RequestState): RequestState {
   next.inputTokensEstimate = previous.inputTokensEstimate;
   next.maxOutputTokens = previous.maxOutputTokens;
   next.turn = previous.turn;
+  next.prefixGroup = previous.prefixGroup;
+  next.model = previous.model;
+  next.url = previous.url;
   next.contentPieces = previous.contentPieces === null ? null : [];
   next.reasoningPieces = previous.reasoningPieces === null ? null : [];
   return next;

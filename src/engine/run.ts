@@ -14,7 +14,7 @@ import { preopenCount, WarmConnector, type ConnectionStats } from './connections
 import { warmResponsePath } from './warm-up.js';
 import { startClientLoadMonitor } from './client-load.js';
 import { Recorder } from './recorder.js';
-import { Redactor, secretsOf } from '../util/redact.js';
+import { Redactor, redactUrl, secretsOf } from '../util/redact.js';
 import { DEFAULT_RETRY_POLICY, retryCount, sendWithRetries, type RetryingInFlight, type RetryPolicy } from './retry.js';
 import { ClosedLoop, OpenLoop, type Scheduler } from './scheduler.js';
 import { globalIndex, shareCount, shareOfStream, type Share } from './workers/share.js';
@@ -24,6 +24,10 @@ import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './canc
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { Balancer, type BalancePolicy, type ReplicaRoute } from './balance.js';
+import { SplitRecorder, type SplitOutcome } from './split.js';
+import { modelPicker, type ModelShare } from '../workload/model-mix.js';
+import type { PackageGapSink } from './request-state.js';
 
 export { buildBody };
 
@@ -75,6 +79,14 @@ export interface LoadConfig {
   cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
+  /** --model a:0.7,b:0.3: each request's model drawn by weight, seeded per request index (absent or one: target.model). */
+  models?: ModelShare[];
+  /** --url repeated: every replica's base URL, target.baseUrl first (absent or one: target.baseUrl only). */
+  replicas?: string[];
+  /** How requests spread over the replicas (default round-robin). */
+  balance?: BalancePolicy;
+  /** Keep every turn of a multi-turn conversation on the replica its first turn went to. */
+  sessionAffinity?: boolean;
 }
 
 export interface RunHooks {
@@ -98,6 +110,8 @@ export interface RunOutcome {
   connections?: ConnectionStats;
   /** Cores the machine left idle on average during the run (null: unknown, or too short a run to tell). */
   freeCores?: number | null;
+  /** Runs with several models or replicas: per (model, URL) cell counters and histograms (by_model, by_url). */
+  split?: SplitOutcome;
 }
 
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
@@ -107,9 +121,18 @@ export class LoadRun {
   private readonly connector: WarmConnector;
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
-  private readonly bodies: string[];
-  private readonly origin: string;
-  private readonly path: string;
+  /** Request bodies per model of the mix, per prompt: built once, on first use. */
+  private readonly bodies: string[][];
+  /** The configuration as each model of the mix sees it (its name as the target's model). */
+  private readonly modelConfigs: LoadConfig[];
+  private readonly modelNames: string[];
+  private readonly pickModel: (index: number) => number;
+  /** Replicas (--url repeated): where each goes, its name in results, and the balancer choosing between them. */
+  private readonly routes: ReplicaRoute[];
+  private readonly urlLabels: string[];
+  private readonly balancer: Balancer;
+  /** Several models or replicas: per-cell recording for by_model and by_url (null: one of each, nothing extra). */
+  private readonly split: SplitRecorder | null;
   private readonly headers: string[];
   /** Responses / Messages event mapping; null for chat and completions (decoded inline). */
   private readonly streamApi: StreamApi | null;
@@ -123,7 +146,7 @@ export class LoadRun {
   /** Error messages can echo what was sent (a 401 body quoting the key): redacted before anything records them. */
   private readonly redactor: Redactor;
   /** Per request in flight: what the workload summary needs at its end, and its conversation (multi-turn). */
-  private readonly sent = new Map<number, { requestedOutput: number | null; turn: Conversation | null }>();
+  private readonly sent = new Map<number, { requestedOutput: number | null; turn: Conversation | null; model: number; replica: number }>();
   private readonly workload = new WorkloadStats();
   private readonly multiTurn: boolean;
   /** Multi-turn: requests are numbered in send order (a conversation sends several). */
@@ -149,13 +172,20 @@ export class LoadRun {
     this.connector = new WarmConnector(connectOptions(clientOptions));
     this.dispatcher = createDispatcher({ ...clientOptions, connector: this.connector.connect });
     this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
-    this.redactor = new Redactor(secretsOf(config.target));
+    const replicas = !config.bodies && config.replicas && config.replicas.length > 1 ? config.replicas : [config.target.baseUrl];
+    this.redactor = new Redactor(replicas.flatMap((baseUrl) => secretsOf({ ...config.target, baseUrl })));
     // Trace replay: prompts carry their recorded send offsets, in order; they are never shuffled.
     const trace = !config.bodies && config.prompts.length > 0 && config.prompts[0]!.arrivalMs !== undefined;
     this.prompts = config.bodies || trace ? config.prompts : shuffled(config.prompts, config.seed);
-    this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
-    this.origin = new URL(config.target.baseUrl).origin;
-    this.path = apiPath(config.target.baseUrl, config.api);
+    const mix = !config.bodies && config.models && config.models.length > 1 ? config.models : [{ name: config.target.model, weight: 1 }];
+    this.modelNames = mix.map((m) => m.name);
+    this.modelConfigs = mix.map((m) => (m.name === config.target.model ? config : { ...config, target: { ...config.target, model: m.name } }));
+    this.pickModel = modelPicker(mix, config.seed);
+    this.bodies = config.bodies ? [config.bodies] : mix.map(() => new Array<string>(this.prompts.length));
+    this.routes = replicas.map((baseUrl) => ({ origin: new URL(baseUrl).origin, path: apiPath(baseUrl, config.api) }));
+    this.urlLabels = replicaLabels(replicas);
+    this.balancer = new Balancer(replicas.length, config.balance ?? 'round-robin');
+    this.split = mix.length > 1 || replicas.length > 1 ? new SplitRecorder(this.modelNames, this.urlLabels, this.recorder, config.concurrency, config.warmupRequests) : null;
     this.headers = flatHeaders(requestHeaders(config.target, config.api));
     this.streamApi = streamApiFor(config.api);
     const share = config.share;
@@ -213,6 +243,7 @@ export class LoadRun {
     snapshot.totals.retry_attempts = this.retryAttempts;
     return {
       ...snapshot,
+      ...(this.split !== null ? { split: this.split.snapshot() } : {}),
       interrupted: this.interrupted,
       scheduleLagUs: this.scheduler.scheduleLagUs,
       eventLoopDelayMs: load.eventLoopDelayMs,
@@ -238,7 +269,9 @@ export class LoadRun {
     // A worker thread opens its own share: its concurrency, requests and arrival rate are its share of the run's.
     const rate = config.ratePerS === null ? null : share ? config.ratePerS / share.step : config.ratePerS;
     const count = preopenCount(config.concurrency, requests === null ? null : share ? shareCount(requests, share) : requests, rate);
-    await this.connector.preopen(this.origin, count, Math.min(config.timeoutMs, 10_000));
+    // Several replicas: each gets its share of the first wave's connections (least-in-flight spreads the wave evenly too).
+    const origins = this.routes.map((route) => route.origin);
+    await Promise.all(origins.map((origin, i) => this.connector.preopen(origin, Math.floor(count / origins.length) + (i < count % origins.length ? 1 : 0), Math.min(config.timeoutMs, 10_000))));
   }
 
   /** Stops sending; in-flight requests may finish within `graceMs`, then are cancelled. */
@@ -268,9 +301,11 @@ export class LoadRun {
   private launch(index: number, intendedMs: number): void {
     const promptIndex = this.config.bodies ? index : index % this.prompts.length;
     const prompt = this.prompts[promptIndex % this.prompts.length];
-    const body = (this.bodies[promptIndex] ??= buildBody(this.config, prompt));
+    // The model is drawn from the launch index, so a conversation keeps one model and a seed always draws the same.
+    const model = this.pickModel(index);
+    const body = (this.bodies[model]![promptIndex] ??= buildBody(this.modelConfigs[model]!, prompt));
     const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
-    this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation);
+    this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation, model, -1);
   }
 
   /** Multi-turn request indexes in send order; a worker's share keeps them disjoint from the other workers'. */
@@ -280,8 +315,12 @@ export class LoadRun {
   }
 
   /** Sends one request: a scheduled one, or a conversation's next turn (intendedMs NaN: sent when the reply arrived). */
-  private send(index: number, intendedMs: number, prompt: Prompt, body: string, conversation: Conversation | null): void {
+  private send(index: number, intendedMs: number, prompt: Prompt, body: string, conversation: Conversation | null, model: number, pinned: number): void {
+    const replica = pinned >= 0 ? pinned : this.balancer.pick(index);
+    const route = this.routes[replica]!;
     const state = new RequestState(index);
+    state.model = this.modelNames[model]!;
+    state.url = this.urlLabels[replica]!;
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
     if (prompt.group !== undefined) state.prefixGroup = prompt.group;
@@ -289,14 +328,20 @@ export class LoadRun {
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
     state.continuousUsage = this.config.continuousUsage === true;
-    this.sent.set(index, { requestedOutput, turn: conversation });
+    this.sent.set(index, { requestedOutput, turn: conversation, model, replica });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
+    const request: PreparedRequest = { origin: route.origin, path: route.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
+    this.balancer.started(replica);
+    let gaps: PackageGapSink = this.recorder;
+    if (this.split !== null) {
+      this.split.recordSend(model, replica, state);
+      gaps = this.split.sinkFor(model, replica);
+    }
     let finished = false;
     const onEnd = (ended: RequestState) => {
       finished = true;
@@ -304,8 +349,8 @@ export class LoadRun {
     };
     const handle =
       this.retryPolicy === null
-        ? sendRequest(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, onEnd)
-        : sendWithRetries(this.dispatcher, request, state, this.recorder, this.config.timeoutMs, this.retryPolicy, (waitMs) => !this.stopping && performance.now() + waitMs < this.deadlineMs, onEnd);
+        ? sendRequest(this.dispatcher, request, state, gaps, this.config.timeoutMs, onEnd)
+        : sendWithRetries(this.dispatcher, request, state, gaps, this.config.timeoutMs, this.retryPolicy, (waitMs) => !this.stopping && performance.now() + waitMs < this.deadlineMs, onEnd);
     if (!finished) {
       this.inFlight.set(index, handle);
       const cancel = this.config.cancel;
@@ -325,6 +370,12 @@ export class LoadRun {
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
     const record = this.recorder.recordEnd(state);
+    const sent = this.sent.get(state.index);
+    this.sent.delete(state.index);
+    if (sent !== undefined) {
+      this.balancer.ended(sent.replica);
+      this.split?.recordEnd(sent.model, sent.replica, state);
+    }
     const retries = retryCount(state);
     record.retries = retries;
     if (retries > 0) {
@@ -332,8 +383,6 @@ export class LoadRun {
       this.retryAttempts += retries;
     }
     this.hooks.onRecord?.(record, state);
-    const sent = this.sent.get(state.index);
-    this.sent.delete(state.index);
     const conversation = sent?.turn ?? null;
     if (record.ok && state.index >= this.config.warmupRequests) {
       this.workload.add({
@@ -347,7 +396,10 @@ export class LoadRun {
     if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
       const next = conversation.next((state.contentPieces ?? []).join(''));
       // setImmediate, as below: by then undici has freed the connection, so the turn is not queued in the pool.
-      setImmediate(() => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
+      const model = sent!.model;
+      // --session-affinity: the later turns go where the first went (a replica's prefix cache holds the history).
+      const pinned = this.config.sessionAffinity ? sent!.replica : -1;
+      setImmediate(() => this.send(this.turnIndex(), NaN, next, buildBody(this.modelConfigs[model]!, next), conversation, model, pinned));
       return;
     }
     // Next send outside undici's callback stack, and after undici has marked the connection free: from a
@@ -355,6 +407,17 @@ export class LoadRun {
     // delayed sends by ~20 ms p50 (bench/fidelity.js); from setImmediate it goes straight to the free socket.
     setImmediate(() => this.scheduler.requestEnded());
   }
+}
+
+/** Each replica's name in results: its URL, credentials redacted; two that redact alike are told apart by #2, #3. */
+export function replicaLabels(baseUrls: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return baseUrls.map((url) => {
+    const label = redactUrl(url);
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    return n === 1 ? label : `${label}#${n}`;
+  });
 }
 
 /** Convenience: run a configuration to its end. */

@@ -5,6 +5,7 @@ import type { ClientHealth, DistributionSummary, EncodedHistogram, LoopDelaySumm
 import { buildSummary, type RunTotals } from './summary.js';
 import { mergeSummaryExtra } from '../cluster/summary-extras.js';
 import { describeShards, shardEntries, type MergedSection } from '../cluster/merge-shards.js';
+import { mergeBreakdowns } from './breakdown.js';
 
 export type { MergedSection, ShardEntry } from '../cluster/merge-shards.js';
 
@@ -213,6 +214,8 @@ export function mergeResults(inputs: readonly ResultDocument[]): ResultDocument 
   const merged = describeShards(entries);
   const dropped = carrySummaryExtras(docs, summary);
   if (dropped.length > 0) merged.notes.push(`summary fields that differ between inputs and cannot be merged from totals and histograms, left out: ${dropped.join(', ')}`);
+  const split = mergeBreakdowns(docs, totals);
+  merged.notes.push(...split.notes);
   const first = docs[0]!;
   return {
     schema: first.schema,
@@ -228,6 +231,7 @@ export function mergeResults(inputs: readonly ResultDocument[]): ResultDocument 
     timeseries: mergeTimeseries(docs, totals.first_send_epoch_ms),
     client: mergeClient(docs, histograms),
     ...mergeServerMetrics(docs, totals.first_send_epoch_ms),
+    ...split.breakdowns,
     merged,
   };
 }

@@ -1,6 +1,7 @@
 // The result document (result.json): the contract between the engine and everything that reads a run.
 // Keys are snake_case with units in their names because users' scripts read this file directly.
 import type { SloOutcome } from './slo.js';
+import type { Breakdown } from './breakdown.js';
 
 export const RESULT_SCHEMA = 'llmperf/result@1';
 
@@ -219,6 +220,10 @@ export interface ResultDocument {
   client: ClientHealth;
   /** Outcomes of the run's SLOs (`--slo`, or the API's `slo` option), when it had any. */
   slo?: SloOutcome[];
+  /** A --model mix: the run's part per model, each with `summary`, `totals` and `histograms` as the run has. */
+  by_model?: Breakdown;
+  /** Several --url replicas: the run's part per replica, keyed by its URL with credentials redacted. */
+  by_url?: Breakdown;
   [extra: string]: unknown;
 }
 
@@ -249,4 +254,8 @@ export interface RequestRecord {
   cached_tokens?: number | null;
   /** The prompt's shared-prefix group (--prefix-groups; null: none). */
   prefix_group?: number | null;
+  /** The model (or LoRA adapter) the request asked for (--model, or one of a --model mix). */
+  model?: string | null;
+  /** The replica it was sent to (--url, repeated for several), credentials redacted. */
+  url?: string | null;
 }

@@ -99,6 +99,14 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     return;
   }
 
+  // Several served models: another name is refused as vLLM refuses it; each served one is counted (server-side truth).
+  const asked = typeof body.model === 'string' ? body.model : config.model;
+  if (config.models.length > 0 && !config.models.includes(asked)) {
+    sendJsonError(res, 404, `The model \`${asked}\` does not exist.`);
+    endStats('rejected');
+    return;
+  }
+  stats.requestsByModel[asked] = (stats.requestsByModel[asked] ?? 0) + 1;
   const requestNo = ctx.nextId++;
   const streaming = body.stream === true;
   const picked = pickFault(config.faults, config.seed, requestNo);
@@ -116,11 +124,12 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     kind,
     id: `${ID_PREFIX[kind]}-${requestNo.toString(16).padStart(8, '0')}`,
     created: Math.floor(Date.now() / 1000),
-    model: config.model,
+    model: config.models.length > 0 ? asked : config.model,
     // Responses and Messages always carry usage, in their own end events.
     includeUsage: streaming && (kind === 'chat' || kind === 'completions') && streamOpts?.include_usage === true,
   };
   const promptTokens = countPromptTokens(body);
+  const modelTtftMs = config.modelTtftMs[asked];
   const chatLike = kind === 'chat' || kind === 'completions';
   if (streaming && chatLike && streamOpts?.continuous_usage_stats === true) meta.continuousUsagePromptTokens = promptTokens;
   ctx.totals.promptTokens += promptTokens;
@@ -159,7 +168,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     admittedMs: 0,
     dueMs: 0,
     timerSeq: 0,
-    ...(cachedTokens > 0 ? { prefillMs: prefillMs(config.ttftMs, promptTokens, cachedTokens) } : {}),
+    ...(cachedTokens > 0 || modelTtftMs !== undefined ? { prefillMs: prefillMs(modelTtftMs ?? config.ttftMs, promptTokens, Math.max(0, cachedTokens)) } : {}),
     writeToken(index, nowMs) {
       const reasoning = index < reasoningTokens;
       const raw = reasoning || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[index - reasoningTokens]!;

@@ -25,6 +25,14 @@ export interface MockOptions {
   seed: number;
   /** The model id served by /v1/models and echoed in responses. */
   model: string;
+  /**
+   * Several served models or adapters (a --model mix): /v1/models lists them, a request naming another is refused
+   * with 404 as vLLM does, and each response echoes the name asked for. Empty (the default): `model` is listed and
+   * any name is accepted.
+   */
+  models: string[];
+  /** Prefill time per served model (ms), overriding `ttftMs` for that name: makes a per-model split visible. */
+  modelTtftMs: Record<string, number>;
   /** llama.cpp behaviour: advertise keep-alive, then close the connection after each response. */
   closeAfterResponse: boolean;
   /** Chat streams send this many reasoning tokens before the content (0 = not a reasoning model). */
@@ -74,6 +82,8 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   contention: 0.1,
   seed: 0,
   model: 'llmperf-sim',
+  models: [],
+  modelTtftMs: {},
   closeAfterResponse: false,
   reasoningTokens: 0,
   reasoningField: 'reasoning_content',
@@ -115,6 +125,12 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   if (typeof merged.model !== 'string' || merged.model.length === 0) {
     throw new UsageError('simulator option model must be a non-empty string');
   }
+  if (!Array.isArray(merged.models) || merged.models.some((m) => typeof m !== 'string' || m.length === 0)) {
+    throw new UsageError('simulator option models must be a list of non-empty model names');
+  }
+  if (merged.models.length > 0 && !merged.models.includes(merged.model)) merged.model = merged.models[0]!;
+  if (merged.modelTtftMs === null || typeof merged.modelTtftMs !== 'object') throw new UsageError('simulator option modelTtftMs must map model names to milliseconds');
+  for (const [name, ms] of Object.entries(merged.modelTtftMs)) checkNumber(`modelTtftMs.${name}`, ms, 0, false, 3_600_000);
   checkNumber('port', merged.port, 0, true, 65535);
   checkNumber('ttftMs', merged.ttftMs, 0, false, 3_600_000);
   checkNumber('itlMs', merged.itlMs, 0, false, 3_600_000);
@@ -149,4 +165,26 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
     throw new UsageError(`simulator option judgeRule must be one of ${JUDGE_RULES.join(', ')}, got ${JSON.stringify(merged.judgeRule)}`);
   }
   return Object.freeze(merged);
+}
+
+/** `a=50,b=200`: prefill time per served model, ms (--model-ttft, --sim-model-ttft); `=` because names may hold `:`. */
+export function parseModelTtft(text: string, flag: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of text.split(',')) {
+    const eq = entry.lastIndexOf('=');
+    const name = entry.slice(0, eq).trim();
+    const ms = Number(entry.slice(eq + 1));
+    if (eq < 1 || name === '' || entry.slice(eq + 1).trim() === '' || !Number.isFinite(ms) || ms < 0) {
+      throw new UsageError(`${flag} ${text}: entry "${entry}" is not NAME=MS; use a form like a=50,b=200`);
+    }
+    out[name] = ms;
+  }
+  return out;
+}
+
+/** `a,b`: the names a simulator serves (--models). */
+export function parseModelList(text: string, flag: string): string[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`${flag} ${text}: an empty name; use a form like a,b`);
+  return names;
 }

@@ -48,9 +48,10 @@ const POST_ROUTES = new Map<string, 'chat' | 'completions' | 'responses' | 'mess
 ]);
 
 function modelsPayload(ctx: MockContext): string {
+  const served = ctx.config.models.length > 0 ? ctx.config.models : [ctx.config.model];
   return JSON.stringify({
     object: 'list',
-    data: [{ id: ctx.config.model, object: 'model', created: 0, owned_by: 'llmperf', root: ctx.config.model, parent: null, max_model_len: 32768 }],
+    data: served.map((id) => ({ id, object: 'model', created: 0, owned_by: 'llmperf', root: id, parent: null, max_model_len: 32768 })),
   });
 }
 

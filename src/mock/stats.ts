@@ -42,6 +42,8 @@ export interface MockStats {
   promptDigests: string[];
   /** POSTs to /reset_prefix_cache or /flush_cache (vLLM's and SGLang's cache-reset routes). */
   cacheResets: number;
+  /** Completion requests accepted per model name asked for (a --model mix's server-side truth). */
+  requestsByModel: Record<string, number>;
 }
 
 const MAX_BODIES = 1000;
@@ -67,6 +69,7 @@ export class StatsCollector {
   minTokensRequests = 0;
   faults: Record<string, number> = {};
   cacheResets = 0;
+  requestsByModel: Record<string, number> = {};
   private promptDigests: string[] = [];
   private bodies: unknown[] = [];
   private bodiesStart = 0;
@@ -194,6 +197,7 @@ export class StatsCollector {
       inFlightAtArrival: [...this.inFlightAtArrival],
       promptDigests: [...this.promptDigests],
       cacheResets: this.cacheResets,
+      requestsByModel: { ...this.requestsByModel },
     };
   }
 }

@@ -21,6 +21,7 @@ import { watchProgress, type RunHooks } from './hooks.js';
 import { linkLive, openLive } from '../live/run-link.js';
 import type { LiveSession } from '../live/session.js';
 import { gpuEnergy } from '../live/energy.js';
+import { formatModelMix } from '../workload/model-mix.js';
 
 /**
  * The most streams a run can hold open: the concurrency, or in an open loop also what can arrive within
@@ -84,7 +85,9 @@ function defaultOutDir(model: string, startedAt: Date): string {
 /** Starts the built-in simulator in a worker thread when no --url was given. */
 async function resolveServer(plan: RunPlan, hooks: RunHooks): Promise<{ baseUrl: string; simulator: MockServer | null }> {
   if (plan.baseUrl !== null) return { baseUrl: plan.baseUrl, simulator: null };
-  const simulator = await startMockInWorker({ port: 0, seed: plan.seed, ...definedOnly(plan.simulator) });
+  // A --model mix: the simulator serves every name of it (and refuses others, as a real server does).
+  const models = plan.models ? { models: plan.models.map((m) => m.name) } : {};
+  const simulator = await startMockInWorker({ port: 0, seed: plan.seed, ...definedOnly(plan.simulator), ...models });
   hooks.onNotice?.(`No --url given: running against the built-in simulator at ${simulator.url} (a simulated server, not a model).`);
   return { baseUrl: simulator.url, simulator };
 }
@@ -128,6 +131,7 @@ export interface RunOutput {
 export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: RunHooks = {}): Promise<RunOutput> {
   // Known before anything can fail, so every message printed from here on is redacted (main.ts's error printer too).
   registerSecrets(secretsOf({ apiKey: plan.apiKey, headers: plan.headers, baseUrl: plan.baseUrl ?? undefined }));
+  for (const replica of plan.replicas ?? []) registerSecrets(secretsOf({ baseUrl: replica }));
   // Too few file descriptors for the streams: one clear line now, not EMFILE errors mid-run.
   checkFileLimit(streamsAtMost(plan), shared ? shared.simulated : plan.baseUrl === null);
   const { baseUrl, simulator } = shared ? { baseUrl: shared.baseUrl, simulator: null } : await resolveServer(plan, hooks);
@@ -138,6 +142,10 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     // The pre-flight doubles as model discovery; discoverModel is left only to explain a server that lists no model.
     // Anthropic's GET /v1/models takes the key as --api messages sends it (x-api-key), not as a bearer token.
     const listed = await preflight(partial, plan.rejectUnauthorized, plan.model === undefined, plan.api);
+    // Every replica must answer before any load: a typo in the third --url is found now, not as a third of the run failing.
+    // (A shared server of a sweep or capacity search is the plan's first replica: the stages spread over all of them too.)
+    const replicas = plan.replicas && baseUrl === plan.baseUrl ? plan.replicas : undefined;
+    for (const replica of (replicas ?? []).slice(1)) await preflight({ ...partial, baseUrl: replica }, plan.rejectUnauthorized, false, plan.api);
     const model = plan.model ?? listed ?? (await discoverModel(partial));
     const cluster = new ClusterRun(plan, (text) => hooks.onNotice?.(text));
     const config: LoadConfig = {
@@ -166,11 +174,13 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       ignoreEos: plan.ignoreEos,
       continuousUsage: plan.continuousUsage,
       countTokens: plan.tokenCounter?.count,
+      ...(plan.models ? { models: plan.models } : {}),
+      ...(replicas ? { replicas, balance: plan.balance, sessionAffinity: plan.sessionAffinity } : {}),
     };
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.
     await cluster.beforeStart();
     const startedAt = new Date();
-    const outDir = plan.outDir ?? freshOutDir(defaultOutDir(model, startedAt));
+    const outDir = plan.outDir ?? freshOutDir(defaultOutDir(plan.models ? plan.models.map((m) => m.name).join('+') : model, startedAt));
     const runId = newRunId(startedAt);
     // --metrics-port / --otlp-endpoint: fed at request end and once a second, never per chunk. Opened first: a port in use is a usage error before anything is written.
     const live = await linkLive({ ...plan, outDir }, model, baseUrl, hooks.onNotice, shared?.live, runId);
@@ -195,7 +205,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     if (plan.skippedRecords && plan.skippedRecords.length > 0) {
       hooks.onNotice?.(`Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
     }
-    hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${redactUrl(baseUrl)} (model ${model})`);
+    hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${replicas ? `${replicas.length} replicas (${plan.balance}${plan.sessionAffinity ? ', session affinity' : ''}): ${replicas.map(redactUrl).join(', ')}` : redactUrl(baseUrl)} (model ${plan.models ? formatModelMix(plan.models) : model})`);
     const progress = watchProgress(run, expected, plan.graceMs, hooks);
     live.session?.attach(run, live.stage, model, plan.warmupRequests);
     let outcome;

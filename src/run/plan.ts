@@ -6,11 +6,15 @@ import { UsageError } from '../errors.js';
 import { streamsAllowed } from '../engine/fd-limit.js';
 import type { ApiKind } from '../engine/target.js';
 import { apiKeyFromEnv, checkHeaderValue, endpointPathNote, normalizeBaseUrl } from '../engine/target.js';
+import { BALANCE_POLICIES, type BalancePolicy } from '../engine/balance.js';
+import { parseModelMix, type ModelShare } from '../workload/model-mix.js';
+import { parseModelTtft } from '../mock/options.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { parseFormats, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
 import { checkRate } from '../workload/limits.js';
 import { refuseReuse } from '../util/out-dir.js';
+import { redactUrl } from '../util/redact.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
 import { toLivePlan, type LiveFlags, type LivePlan } from '../live/options.js';
@@ -27,8 +31,12 @@ import {
 
 /** A run's settings as text, as commander hands the flags over (the API converts its options to this). */
 export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
-  url?: string;
+  /** One URL, or several (--url repeated): replicas the load is spread over. */
+  url?: string | string[];
   model?: string;
+  /** Several replicas: round-robin (default) or least-in-flight. */
+  balance?: string;
+  sessionAffinity?: boolean;
   api: string;
   concurrency?: string;
   requests?: string;
@@ -64,6 +72,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   simContention?: string;
   simReasoningTokens?: string;
   simPrefixCache?: string;
+  simModelTtft?: string;
   cancelRate?: string;
   cancelAfter?: string;
   format: string;
@@ -75,9 +84,16 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
 export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
-  /** null: start the built-in simulator. */
+  /** null: start the built-in simulator. With several replicas, the first. */
   baseUrl: string | null;
+  /** The model, or the first of a mix (undefined: discovered from GET /v1/models). */
   model: string | undefined;
+  /** --model a:0.7,b:0.3: the mix, when it names more than one model. */
+  models?: ModelShare[];
+  /** --url repeated: every replica's base URL (baseUrl first), when there are several. */
+  replicas?: string[];
+  balance?: BalancePolicy;
+  sessionAffinity?: boolean;
   api: ApiKind;
   stream: boolean;
   concurrency: number;
@@ -110,7 +126,7 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   graceMs: number;
   /** Extra attempts for transient failures (0: none, the default). */
   retries: number;
-  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
+  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number; modelTtftMs?: Record<string, number> };
   formats: ReportFormat[];
   slos: Slo[];
   /** --cancel-rate / --cancel-after: abort this share of requests this long after their send (absent: none). */
@@ -200,12 +216,19 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     checkHeaderValue(value, `--header ${name}`);
   }
   const notes: string[] = [];
-  const endpoint = flags.url === undefined ? null : endpointPathNote(flags.url, api);
-  if (endpoint) notes.push(endpoint);
+  const urls = flags.url === undefined ? [] : Array.isArray(flags.url) ? flags.url : [flags.url];
+  for (const url of urls) {
+    const endpoint = endpointPathNote(url, api);
+    if (endpoint) notes.push(endpoint);
+  }
+  const replicas = replicaPlan(urls, flags);
+  const mix = flags.model === undefined ? undefined : parseModelMix(flags.model);
   const workers = clampWorkers(resolveWorkerCount(flags.workers ?? '1', availableParallelism()), flags.workers ?? '1', concurrency, availableParallelism(), notes);
   return withClusterOptions({
-    baseUrl: flags.url === undefined ? null : normalizeBaseUrl(flags.url),
-    model: flags.model,
+    baseUrl: replicas.baseUrls[0] ?? null,
+    model: mix?.[0]!.name,
+    ...(mix && mix.length > 1 ? { models: mix } : {}),
+    ...(replicas.baseUrls.length > 1 ? { replicas: replicas.baseUrls, balance: replicas.balance, sessionAffinity: replicas.sessionAffinity } : {}),
     api,
     stream: flags.stream && api !== 'embeddings',
     concurrency,
@@ -246,6 +269,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       slots: optionalInt(flags.simSlots, '--sim-slots'),
       contention: optionalNumber(flags.simContention, '--sim-contention'),
       reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
+      modelTtftMs: flags.simModelTtft === undefined ? undefined : parseModelTtft(flags.simModelTtft, '--sim-model-ttft'),
       // Workloads made to exercise a prefix cache get one in the built-in simulator (1M tokens) unless told otherwise.
       prefixCacheTokens:
         flags.simPrefixCache !== undefined
@@ -261,6 +285,18 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     failOnErrorRate: flags.failOnErrors === undefined ? null : parseErrorRate(flags.failOnErrors),
     notes,
   }, flags);
+}
+
+/** --url repeated, --balance, --session-affinity; the same replica twice is a typo, not a weight. */
+function replicaPlan(urls: string[], flags: RunFlags): { baseUrls: string[]; balance: BalancePolicy; sessionAffinity: boolean } {
+  const baseUrls = urls.map(normalizeBaseUrl);
+  const seen = new Set<string>();
+  for (const [i, url] of baseUrls.entries()) {
+    if (seen.has(url)) throw new UsageError(`--url ${redactUrl(urls[i]!)}: given twice; list each replica once`);
+    seen.add(url);
+  }
+  const balance = parseChoice(flags.balance ?? 'round-robin', '--balance', BALANCE_POLICIES);
+  return { baseUrls, balance, sessionAffinity: Boolean(flags.sessionAffinity) };
 }
 
 /** --cancel-rate R (a share, 0..1) with --cancel-after T (default 1s); either alone names the other. */

@@ -6,6 +6,7 @@ import type { RunTotals } from '../../metrics/summary.js';
 import { createLiveHistogram } from '../live-histogram.js';
 import type { RunOutcome } from '../run.js';
 import type { WireOutcome } from './protocol.js';
+import { mergeSplitOutcomes } from '../split.js';
 
 type Counters = Record<string, unknown>;
 
@@ -109,6 +110,8 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
     workers: parts.length,
     connections: mergeConnectionStats(parts.map((p) => p.connections)),
     // Every thread measures the same machine over nearly the same window: the least idle reading is the safe one.
+    // Per (model, URL) cell: every thread uses the same names in the same order, so cells add up by position.
+    ...(parts.some((p) => p.split) ? { split: mergeSplitOutcomes(parts.flatMap((p) => (p.split ? [p.split] : [])), (cells) => mergeTotals(cells, null, concurrency), mergeHistograms) } : {}),
     freeCores: parts.some((p) => p.freeCores === null || p.freeCores === undefined) ? null : Math.min(...parts.map((p) => p.freeCores as number)),
   };
 }
