@@ -4,6 +4,7 @@ import { decodeHistogram } from '../metrics/histogram.js';
 import { weightedFromHistogram, quantile } from '../metrics/histogram-values.js';
 import type { DistributionKey, DistributionSummary, RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { DISTRIBUTION_LABELS } from './tables.js';
+import type { Breakdown, BreakdownEntry } from '../metrics/breakdown.js';
 
 export interface ChartSpec {
   /** File-name-safe id: `charts/<id>.png`, `<canvas id="chart-<id>">`. */
@@ -69,9 +70,13 @@ function distributionCharts(result: ResultDocument, key: DistributionKey): Chart
   const name = key.replace(/_ms$/, '');
   // The ends come from the summary: the recorder knew the exact min and max, a decoded histogram only their buckets.
   const stored = (result.summary as Record<string, unknown>)[key] as DistributionSummary | undefined;
-  const curve = PERCENTILES.map((p) => {
-    const y = p === 0 && stored?.count ? stored.min : Math.round(p === 0 ? histogram.minNonZeroValue : histogram.getValueAtPercentile(p)) / 1000;
-    return { x: nines(p), y };
+  const curve = percentileCurve(histogram, stored);
+  // A --model mix or --url replicas: one more curve per model and per replica, beside the whole run's.
+  const splits = splitSeries(result).flatMap(({ label: part, entry }, i) => {
+    const own = entry.histograms?.[key];
+    if (!own) return [];
+    const color = COLORS[(i + 1) % COLORS.length];
+    return [{ label: `${part}`, data: percentileCurve(decodeHistogram(own), entry.summary?.[key] as DistributionSummary | undefined), borderColor: color, backgroundColor: color, tension: 0, borderDash: [6, 3] }];
   });
   const values = weightedFromHistogram(histogram);
   // Bins span min..p99.9 so one outlier does not squash the picture; the last bin also counts everything above.
@@ -91,7 +96,7 @@ function distributionCharts(result: ResultDocument, key: DistributionKey): Chart
       title: `${label}: percentiles`,
       config: {
         type: 'line',
-        data: { datasets: [{ label, data: curve, borderColor: COLORS[0], backgroundColor: COLORS[0], tension: 0 }] },
+        data: { datasets: [{ label: splits.length > 0 ? `${label}, whole run` : label, data: curve, borderColor: COLORS[0], backgroundColor: COLORS[0], tension: 0 }, ...splits] },
         options: options(`${label}: percentiles`, 'percentile (log scale of nines: p50, p90, p99, p99.9)', label, {
           x: { type: 'linear', min: 0, max: 4, llmperfNines: true, title: { display: true, text: 'percentile (log scale of nines: p50, p90, p99, p99.9)' } },
         }),
@@ -107,6 +112,54 @@ function distributionCharts(result: ResultDocument, key: DistributionKey): Chart
       },
     },
   ];
+}
+
+type Histogram = ReturnType<typeof decodeHistogram>;
+
+function percentileCurve(histogram: Histogram, stored: DistributionSummary | undefined): Array<{ x: number; y: number | null }> {
+  return PERCENTILES.map((p) => {
+    const y = p === 0 && stored?.count ? stored.min : Math.round(p === 0 ? histogram.minNonZeroValue : histogram.getValueAtPercentile(p)) / 1000;
+    return { x: nines(p), y };
+  });
+}
+
+/** The parts of a split run (by_model, then by_url), each named for a legend. */
+function splitSeries(result: ResultDocument): Array<{ label: string; entry: BreakdownEntry }> {
+  const series: Array<{ label: string; entry: BreakdownEntry }> = [];
+  for (const [key, prefix] of [['by_model', 'model'], ['by_url', 'url']] as const) {
+    const breakdown = result[key] as Breakdown | undefined;
+    if (breakdown && typeof breakdown === 'object') for (const [name, entry] of Object.entries(breakdown)) series.push({ label: `${prefix} ${name}`, entry });
+  }
+  return series;
+}
+
+/**
+ * Output tokens per second of each model (or replica), from the request records: each request's tokens spread
+ * evenly from its first token to its end, so a model that streams slowly draws a low, long line. One series each.
+ */
+function splitThroughputChart(records: readonly RequestRecord[] | null, field: 'model' | 'url', title: string, id: string): ChartSpec[] {
+  const ok = (records ?? []).filter((r) => r.ok && r.latency_ms !== null && typeof r[field] === 'string');
+  const names = [...new Set(ok.map((r) => r[field] as string))];
+  if (names.length < 2) return [];
+  let seconds = 0;
+  for (const r of ok) seconds = Math.max(seconds, Math.floor((r.start_ms + r.latency_ms!) / 1000) + 1);
+  const datasets = names.map((name, i) => {
+    const data = new Array<number>(seconds).fill(0);
+    for (const r of ok) {
+      if (r[field] !== name) continue;
+      const fromMs = r.start_ms + (r.ttft_ms ?? 0);
+      const toMs = r.start_ms + r.latency_ms!;
+      const spanMs = Math.max(1, toMs - fromMs);
+      for (let s = Math.floor(fromMs / 1000); s <= Math.floor(toMs / 1000) && s < seconds; s++) {
+        const overlapMs = Math.min(toMs, (s + 1) * 1000) - Math.max(fromMs, s * 1000);
+        data[s]! += toMs - fromMs < 1 ? r.output_tokens : (r.output_tokens * Math.max(0, overlapMs)) / spanMs;
+      }
+    }
+    const color = COLORS[(i + 1) % COLORS.length];
+    return { label: `${field} ${name}`, data: data.map((v) => Math.round(v)), borderColor: color, backgroundColor: color };
+  });
+  const labels = Array.from({ length: seconds }, (_, t) => t);
+  return [{ id, title, config: { type: 'line', data: { labels, datasets }, options: options(title, 'time since start (s)', 'output tokens/s') } }];
 }
 
 function overTimeCharts(result: ResultDocument, records: readonly RequestRecord[] | null): ChartSpec[] {
@@ -203,5 +256,11 @@ function scatterCharts(records: readonly RequestRecord[] | null): ChartSpec[] {
  * --server-metrics, are drawn by src/cluster/report-sections.ts as an extra section.)
  */
 export function buildCharts(result: ResultDocument, records: readonly RequestRecord[] | null): ChartSpec[] {
-  return [...CHARTED_DISTRIBUTIONS.flatMap((key) => distributionCharts(result, key)), ...overTimeCharts(result, records), ...scatterCharts(records)];
+  return [
+    ...CHARTED_DISTRIBUTIONS.flatMap((key) => distributionCharts(result, key)),
+    ...overTimeCharts(result, records),
+    ...splitThroughputChart(records, 'model', 'Output tokens/s by model', 'throughput-by-model'),
+    ...splitThroughputChart(records, 'url', 'Output tokens/s by replica', 'throughput-by-url'),
+    ...scatterCharts(records),
+  ];
 }

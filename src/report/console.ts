@@ -4,6 +4,7 @@ import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
 import { headlineBlock } from './console-headline.js';
 import { dataWarnings } from './warnings.js';
 import { prefixCacheLine } from './prefix-cache.js';
+import { breakdownConsole } from './breakdown.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -109,6 +110,8 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   // Nothing succeeded: a table of dashes and a saturation warning would only hide the one thing to fix.
   if (failedLine !== null) return failedLine;
   const lines = labels === 'seed' ? [metricTable(result), percentileTable(result)] : [headlineBlock(result), percentileTable(result)];
+  // A --model mix or --url replicas: one table per split.
+  lines.push(...breakdownConsole(result));
   const cache = prefixCacheLine(result);
   if (cache !== null) lines.push(cache);
   if (result.summary.token_counts_estimated) {

@@ -9,6 +9,7 @@ import { buildCharts, type ChartSpec } from './charts.js';
 import { headlineItems } from './headline.js';
 import { hydrateChartConfig } from './chart-hydrate.js';
 import { distributionRows, PERCENTILE_COLUMNS, summaryRows } from './tables.js';
+import { BREAKDOWN_COLUMNS, BREAKDOWN_NOTE, breakdownTables, shown } from './breakdown.js';
 
 /** Escapes text for HTML element content and quoted attribute values. */
 export function escapeHtml(text: string): string {
@@ -73,6 +74,17 @@ function percentileTable(result: ResultDocument): string {
     ({ key, label, summary }) => `<tr data-metric="${key}"><th>${text(label)}</th>${PERCENTILE_COLUMNS.map((c) => `<td class="num" data-stat="${c}">${text(formatNumber(summary[c]))}</td>`).join('')}</tr>`,
   );
   return `<table id="percentile-table">${head}${rows.join('')}</table>`;
+}
+
+/** --model mixes and --url replicas: one table per split (names escaped). */
+function breakdownSections(result: ResultDocument): string {
+  return breakdownTables(result)
+    .map(({ key, title, first, rows }) => {
+      const head = `<tr><th>${first}</th>${BREAKDOWN_COLUMNS.map((c) => `<th>${text(c.head)}</th>`).join('')}</tr>`;
+      const body = rows.map((row) => `<tr><th>${text(row.name)}</th>${row.values.map((v) => `<td class="num">${text(shown(v))}</td>`).join('')}</tr>`).join('');
+      return section(title, `<table id="${key.replace('_', '-')}-table">${head}${body}</table><p>${text(BREAKDOWN_NOTE)}</p>`, key.replace('_', '-'));
+    })
+    .join('\n');
 }
 
 function sloTableHtml(outcomes: SloOutcome[]): string {
@@ -145,6 +157,7 @@ ${notes(result, records)}
 ${charts.length > 0 ? section('Charts', `<div class="charts">${canvases}</div>`, 'charts') : ''}
 ${slo.length > 0 ? section('SLOs', sloTableHtml(slo), 'slo') : ''}
 ${section('Percentiles', percentileTable(result), 'percentiles')}
+${breakdownSections(result)}
 ${section('Metrics', metricsTable(result), 'metrics')}
 ${section('Errors', errorsTable(result), 'errors')}
 ${extraSections.join('\n')}
