@@ -33,7 +33,8 @@ type Socket = NetSocket | TLSSocket;
  */
 export class WarmConnector {
   private readonly base: buildConnector.connector;
-  private readonly stock: Socket[] = [];
+  /** Sockets opened ahead, per origin: with several replicas (--url repeated) a socket only serves its own server. */
+  private readonly stock = new Map<string, Socket[]>();
   private preopening = false;
   readonly stats: ConnectionStats = { preopened: 0, preopenMs: 0, openedDuringRun: 0, failed: 0, connectMs: [], warmUpMs: 0 };
   /** The function to pass as undici's `connect` option. */
@@ -43,7 +44,8 @@ export class WarmConnector {
     this.base = buildConnector(options);
     this.connect = (opts, callback) => {
       // Newest first: the one least likely to have been closed by an idle timeout on the server.
-      for (let socket = this.stock.pop(); socket !== undefined; socket = this.stock.pop()) {
+      const stock = this.stock.get(originKey(opts));
+      for (let socket = stock?.pop(); socket !== undefined; socket = stock!.pop()) {
         if (!socket.destroyed && socket.readyState === 'open') {
           socket.removeListener('error', ignoreError);
           // Never synchronously: undici asks for a connection from inside its resume loop, which ignores a resume
@@ -91,7 +93,8 @@ export class WarmConnector {
           if (!error && socket) {
             // An idle socket's error (a reset by the server) must not crash the process; it is dropped at hand-out.
             socket.on('error', ignoreError);
-            this.stock.push(socket);
+            const key = originKey(opts);
+            (this.stock.get(key) ?? this.stock.set(key, []).get(key)!).push(socket);
             this.stats.preopened++;
           }
           if (--pending === 0) done();
@@ -102,7 +105,7 @@ export class WarmConnector {
 
   /** Closes whatever was opened ahead and never used (a run that sent fewer requests than connections). */
   close(): void {
-    for (const socket of this.stock.splice(0)) socket.destroy();
+    for (const stock of this.stock.values()) for (const socket of stock.splice(0)) socket.destroy();
   }
 
   private open(opts: buildConnector.Options, callback: buildConnector.Callback): void {
@@ -116,6 +119,11 @@ export class WarmConnector {
 }
 
 function ignoreError(): void {}
+
+/** The server a connection goes to, the same from undici's connect options and from preopen's. */
+function originKey(opts: { protocol?: string; hostname?: string; port?: string | number | null }): string {
+  return `${opts.protocol ?? ''}//${opts.hostname ?? ''}:${opts.port ?? ''}`;
+}
 
 /**
  * How many connections to open before the first send: every request of the first wave gets its own. Closed loop:
