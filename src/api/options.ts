@@ -102,7 +102,7 @@ export interface RunOptions {
   /** `"I/N"`: run shard I of N. */
   shard?: string;
   startAt?: string;
-  serverMetrics?: string;
+  serverMetrics?: string | string[];
   /** Settings of the built-in simulator when no `url` is given. */
   simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number; modelTtftMs?: Record<string, number> };
 }

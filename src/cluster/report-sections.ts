@@ -49,8 +49,7 @@ function rate(series: Array<[number, number]>): Point[] {
 }
 
 /** Charts of the server's own metrics, x = seconds since the client's first send (the time series' axis). */
-export function serverMetricsCharts(result: ResultDocument): ChartSpec[] {
-  const metrics = result.server_metrics as ServerMetricsDocument | undefined;
+export function serverMetricsCharts(result: ResultDocument, metrics = result.server_metrics as ServerMetricsDocument | undefined, idSuffix = ''): ChartSpec[] {
   if (!metrics || !metrics.series) return [];
   const s = metrics.series;
   const present = (names: string[]) => names.filter((n) => (s[n]?.length ?? 0) > 0);
@@ -72,6 +71,11 @@ export function serverMetricsCharts(result: ResultDocument): ChartSpec[] {
     const client = (result.timeseries ?? []).map((p) => ({ x: p.t_s + 1, y: p.output_tokens }));
     charts.push(lineChart('server-tokens', 'Server: generated tokens per second', 'tokens/s', [...tokens.map((n) => ({ label: `${n} (rate)`, data: rate(s[n]!) })), { label: 'client: output tokens/s', data: client }]));
   }
+  // Several endpoints (replicas): each one's charts get ids of their own and its URL in the title.
+  if (idSuffix !== '') for (const chart of charts) {
+    chart.id += idSuffix;
+    chart.title += ` (${metrics.url})`;
+  }
   return charts;
 }
 
@@ -85,14 +89,18 @@ function chartsHtml(charts: ChartSpec[]): string {
 }
 
 export function serverMetricsSection(result: ResultDocument): string {
-  const metrics = result.server_metrics as ServerMetricsDocument | undefined;
-  if (!metrics) return '';
-  const charts = serverMetricsCharts(result);
+  const more = Array.isArray(result.server_metrics_more) ? (result.server_metrics_more as ServerMetricsDocument[]) : [];
+  const all = [result.server_metrics as ServerMetricsDocument | undefined, ...more].filter((m): m is ServerMetricsDocument => m !== undefined && m !== null);
+  return all.map((metrics, i) => oneServerSection(result, metrics, all.length > 1 ? `-${i + 1}` : '')).join('\n');
+}
+
+function oneServerSection(result: ResultDocument, metrics: ServerMetricsDocument, suffix: string): string {
+  const charts = serverMetricsCharts(result, metrics, suffix);
   const status = `${metrics.scrapes} scrapes of ${escapeHtml(metrics.url)} every ${metrics.interval_ms / 1000} s` +
     (metrics.failed_scrapes > 0 ? `; ${metrics.failed_scrapes} failed (${escapeHtml(metrics.last_error ?? '')})` : '');
   const body = `<p>${status}. Times are seconds since the client's first request, the axis of the charts above.</p>` +
     (charts.length > 0 ? chartsHtml(charts) : `<p>No known serving metrics among the ${Object.keys(metrics.series).length} series stored in result.json.</p>`);
-  return htmlSection("Server metrics", body, 'server-metrics');
+  return htmlSection(suffix === '' ? 'Server metrics' : `Server metrics: ${metrics.url}`, body, `server-metrics${suffix}`);
 }
 
 export function shardsSection(result: ResultDocument): string {

@@ -13,7 +13,8 @@ import { probeClockOffset } from './clock-probe.js';
 const LATE_WARNING_MS = 1000;
 
 export class ClusterRun {
-  private scraper: ServerMetricsScraper | null = null;
+  /** One scraper per --server-metrics URL (one per replica when repeated). */
+  private scrapers: ServerMetricsScraper[] = [];
   private startLateMs: number | null = null;
 
   constructor(
@@ -32,6 +33,7 @@ export class ClusterRun {
     if (this.plan.shard) extra.shard = shardLabel(this.plan.shard);
     if (this.plan.startAtEpochMs != null) extra.start_at = new Date(this.plan.startAtEpochMs).toISOString();
     if (this.plan.serverMetricsUrl) extra.server_metrics_url = this.plan.serverMetricsUrl;
+    if (this.plan.serverMetricsUrls) extra.server_metrics_urls = this.plan.serverMetricsUrls;
     return extra;
   }
 
@@ -46,15 +48,14 @@ export class ClusterRun {
         this.say(`Warning: starting ${(this.startLateMs / 1000).toFixed(1)} s after --start-at; this shard will not overlap the others fully`);
       }
     }
-    if (this.plan.serverMetricsUrl) {
-      this.scraper = new ServerMetricsScraper(this.plan.serverMetricsUrl);
-      this.scraper.start();
-    }
+    const urls = this.plan.serverMetricsUrls ?? (this.plan.serverMetricsUrl ? [this.plan.serverMetricsUrl] : []);
+    this.scrapers = urls.map((url) => new ServerMetricsScraper(url));
+    for (const scraper of this.scrapers) scraper.start();
   }
 
   /** Stops the scrape timer (also on failure paths). */
   stop(): void {
-    this.scraper?.stop();
+    for (const scraper of this.scrapers) scraper.stop();
   }
 
   /** Adds `shard` and `server_metrics` to the result; the series count from the run's first send. */
@@ -79,12 +80,16 @@ export class ClusterRun {
       };
       result.shard = section;
     }
-    if (this.scraper) {
-      const metrics = await this.scraper.finish(totals?.first_send_epoch_ms ?? Date.parse(result.started_at));
+    const scraped = [];
+    for (const scraper of this.scrapers) {
+      const metrics = await scraper.finish(totals?.first_send_epoch_ms ?? Date.parse(result.started_at));
       if (metrics.scrapes === 0) this.say(`Warning: --server-metrics ${metrics.url}: no scrape succeeded (${metrics.last_error ?? 'unknown error'})`);
       else if (metrics.oversized_scrapes) this.say(`Warning: --server-metrics ${metrics.url}: ${metrics.oversized_scrapes} scrape(s) larger than 32 MB abandoned`);
       if (metrics.dropped_samples) this.say(`Note: --server-metrics ${metrics.url}: more metrics than kept; up to ${metrics.dropped_samples} samples a scrape left out (the plotted families are always kept)`);
-      result.server_metrics = metrics;
+      scraped.push(metrics);
     }
+    // The first endpoint keeps its place (server_metrics); the other replicas' follow, as `llmperf merge` writes them.
+    if (scraped.length > 0) result.server_metrics = scraped[0];
+    if (scraped.length > 1) result.server_metrics_more = scraped.slice(1);
   }
 }

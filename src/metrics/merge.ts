@@ -177,8 +177,9 @@ function mergeGoodput(docs: readonly ResultDocument[], durationS: number): numbe
 function mergeServerMetrics(docs: readonly ResultDocument[], originMs: number | null): Record<string, unknown> {
   type Doc = { url: string; t0_epoch_ms: number; scrapes: number; series: Record<string, Array<[number, number]>> };
   const byUrl = new Map<string, Doc>();
-  for (const doc of docs) {
-    const metrics = doc.server_metrics as Doc | undefined;
+  // Each input's endpoints: server_metrics, and server_metrics_more (replicas scraped by one run, or an earlier merge).
+  const all = docs.flatMap((doc) => [doc.server_metrics, ...(Array.isArray(doc.server_metrics_more) ? doc.server_metrics_more : [])] as Array<Doc | undefined>);
+  for (const metrics of all) {
     if (!metrics || typeof metrics.url !== 'string') continue;
     const first = (m: Doc) => Math.min(...Object.values(m.series).map((s) => (s[0] ? m.t0_epoch_ms + s[0][0] * 1000 : Infinity)));
     const held = byUrl.get(metrics.url);
