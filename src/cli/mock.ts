@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { UsageError } from '../errors.js';
 import { FAULT_KINDS, JUDGE_RULES, parseFaultSpec, startMockServer, type AnswerKeyEntry, type FaultSpec, type JudgeRule, type MockOptions } from '../mock/index.js';
-import { parseModelList, parseModelTtft } from '../mock/options.js';
+import { parseModelList, parseModelTtft } from '../util/parse.js';
 
 function parseNumber(flag: string, integer: boolean, min: number, max = Infinity) {
   return (value: string): number => {

@@ -8,7 +8,6 @@ import type { ApiKind } from '../engine/target.js';
 import { apiKeyFromEnv, checkHeaderValue, endpointPathNote, normalizeBaseUrl } from '../engine/target.js';
 import { BALANCE_POLICIES, type BalancePolicy } from '../engine/balance.js';
 import { parseModelMix, type ModelShare } from '../workload/model-mix.js';
-import { parseModelTtft } from '../mock/options.js';
 import { parseSlo, type Slo } from '../metrics/slo.js';
 import { parseFormats, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
@@ -27,6 +26,7 @@ import {
   parseNonNegativeInt,
   parsePositiveInt,
   parsePositiveNumber,
+  parseModelTtft,
 } from '../util/parse.js';
 
 /** A run's settings as text, as commander hands the flags over (the API converts its options to this). */

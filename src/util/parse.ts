@@ -87,3 +87,25 @@ export function parseChoice<T extends string>(text: string, flag: string, choice
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/** `a=50,b=200`: prefill time per served model, ms (--model-ttft, --sim-model-ttft); `=` because names may hold `:`. */
+export function parseModelTtft(text: string, flag: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const entry of text.split(',')) {
+    const eq = entry.lastIndexOf('=');
+    const name = entry.slice(0, eq).trim();
+    const ms = Number(entry.slice(eq + 1));
+    if (eq < 1 || name === '' || entry.slice(eq + 1).trim() === '' || !Number.isFinite(ms) || ms < 0) {
+      throw new UsageError(`${flag} ${text}: entry "${entry}" is not NAME=MS; use a form like a=50,b=200`);
+    }
+    out[name] = ms;
+  }
+  return out;
+}
+
+/** `a,b`: the names a simulator serves (--models). */
+export function parseModelList(text: string, flag: string): string[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`${flag} ${text}: an empty name; use a form like a,b`);
+  return names;
+}
