@@ -14,6 +14,7 @@ export { findCapacity, type CapacityOptions } from './api/capacity.js';
 // Results
 export { loadResult, compareResults, mergeResults, writeReports, type CompareOptions, type MergeOptions, type MergedResult, type ResultInput, type LoadedResult } from './api/results.js';
 export type { ResultDocument, Summary, DistributionSummary, DistributionKey, RequestRecord } from './metrics/schema.js';
+export type { Breakdown, BreakdownEntry } from './metrics/breakdown.js';
 export type { Comparison, CompareRow } from './metrics/compare.js';
 export type { SloOutcome } from './metrics/slo.js';
 export type { ReportFormat } from './report/formats.js';

@@ -1,5 +1,6 @@
 // Deliberate cancellation (--cancel-rate, --cancel-after): which requests a simulated user abandons, and when.
 import { codedError } from './dispatcher.js';
+import { unitHash } from '../util/random.js';
 
 /** What a run is told: abort this share of requests this long after they were sent. */
 export interface CancelPlan {
@@ -14,11 +15,7 @@ export interface CancelPlan {
  * chooses the same requests with any number of --workers (the choice does not depend on send order).
  */
 export function chosenForCancel(seed: number, index: number, rate: number): boolean {
-  if (rate <= 0) return false;
-  let h = (seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32 < rate;
+  return rate > 0 && unitHash(seed, index) < rate;
 }
 
 /** The abort reason: classified as `cancelled_by_design`, counted apart from failures and interruptions. */

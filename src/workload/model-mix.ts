@@ -1,5 +1,6 @@
 // --model a:0.7,b:0.3: a weighted mix of models (or LoRA adapters), and the seeded pick of each request's model.
 import { UsageError } from '../errors.js';
+import { unitHash } from '../util/random.js';
 
 /** One model of a mix and its share of requests (weights are normalised: 7 and 3 mean 70% and 30%). */
 export interface ModelShare {
@@ -92,10 +93,3 @@ export function modelPicker(mix: readonly ModelShare[], seed: number): (index: n
   };
 }
 
-/** A well-mixed value in [0, 1) from a seed and an index (murmur3's finaliser). */
-function unitHash(seed: number, index: number): number {
-  let h = (seed ^ Math.imul(index + 1, 0x9e3779b1)) >>> 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
-  return ((h ^ (h >>> 16)) >>> 0) / 2 ** 32;
-}
