@@ -16,7 +16,7 @@ export function addRunOptions(command: Command): Command {
   return addVllmAliases(addLiveOptions(addWorkloadOptions(addClusterOptions(command))))
     .option('--url <url>', 'base URL of the OpenAI-compatible server (http://host:8000 or .../v1); repeat for replicas, see --balance; without it, the built-in simulator', collect)
     .option('--model <name>', 'model id, or a mix by weight such as a:0.7,b:0.3 (LoRA adapters too; a,b: equal shares); default: the first id of GET /v1/models')
-    .option('--balance <policy>', 'several --url replicas: round-robin (request i to replica i mod n) or least-in-flight', 'round-robin')
+    .option('--balance <policy>', 'several --url replicas: round-robin (request i to replica i mod n; the default) or least-in-flight')
     .option('--session-affinity', 'several --url replicas: keep every turn of a multi-turn conversation on the replica of its first turn')
     .option('--api <kind>', 'chat, completions, embeddings, responses (OpenAI /v1/responses) or messages (Anthropic /v1/messages)', RUN_DEFAULTS.api)
     .option('-c, --concurrency <n>', 'requests in flight (closed loop), or the cap with --rate (default 1)')

@@ -222,6 +222,10 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     if (endpoint) notes.push(endpoint);
   }
   const replicas = replicaPlan(urls, flags);
+  // Said, not refused: a script may pass the same flags to runs with one replica and with several.
+  if (urls.length <= 1 && (flags.balance !== undefined || flags.sessionAffinity)) {
+    notes.push(`${flags.balance !== undefined ? '--balance' : '--session-affinity'} has no effect with ${urls.length === 0 ? 'the built-in simulator' : 'one --url'}: repeat --url for each replica.`);
+  }
   const mix = flags.model === undefined ? undefined : parseModelMix(flags.model);
   const workers = clampWorkers(resolveWorkerCount(flags.workers ?? '1', availableParallelism()), flags.workers ?? '1', concurrency, availableParallelism(), notes);
   return withClusterOptions({
