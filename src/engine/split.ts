@@ -14,7 +14,7 @@ const PER_PACKAGE: ReadonlySet<DistributionKey> = new Set(['itl_ms', 'itl_per_to
 const cellHistogram = (key: DistributionKey): Histogram => (PER_PACKAGE.has(key) ? createLiveHistogram() : createHistogram());
 
 /**
- * Feeds a package to the run's recorder and to its cell's: one more histogram record per package, and only in runs
+ * Feeds a package to the run's recorder and its gap to the cell's: one more histogram record per package, and only in runs
  * that split (several models or URLs). Keeping one cell per (model, URL), not one recorder per model plus one per
  * URL, keeps that at one extra record however many ways the run is split.
  */
@@ -29,9 +29,9 @@ class TeeSink implements PackageGapSink {
     this.cell.recordItlUs(gapUs);
   }
 
+  /** The run's output-over-time only: a cell's time series is never read (by_model and by_url keep totals and histograms). */
   recordPackageAt(nowMs: number): void {
     this.run.recordPackageAt(nowMs);
-    this.cell.recordPackageAt(nowMs);
   }
 
   recordPackageTokens(tokens: number, gapUs: number): void {
