@@ -105,6 +105,11 @@ export class Recorder implements PackageGapSink {
       totals.usage_invalid_sample ??= state.usageInvalid.slice(0, 200);
     }
 
+    if (state.inputImages > 0 && !warmup) {
+      totals.image_requests = (totals.image_requests ?? 0) + 1;
+      totals.input_images = (totals.input_images ?? 0) + state.inputImages;
+      totals.input_image_bytes = (totals.input_image_bytes ?? 0) + state.inputImageBytes;
+    }
     if (warmup) totals.warmup++;
     else if (state.errorKind === 'cancelled') totals.cancelled++;
     // Abandoned on purpose (--cancel-rate): neither a failure nor a latency sample; the server still did the work.
@@ -149,6 +154,8 @@ export class Recorder implements PackageGapSink {
       usage_invalid: state.usageInvalid !== null,
       prefix_group: state.prefixGroup >= 0 ? state.prefixGroup : null,
       cached_tokens: state.cachedTokens >= 0 ? state.cachedTokens : null,
+      input_images: state.inputImages,
+      input_image_bytes: state.inputImageBytes,
     };
   }
 

@@ -138,6 +138,15 @@ export interface Summary {
   cache_hit_rate?: number | null;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
+  /**
+   * Input images (--images or the dataset's), over sent requests that carried any (warm-up excluded): how many
+   * requests, images and file bytes in all (base64 data URLs put 4/3 of that on the wire), and means per such request.
+   */
+  image_requests?: number;
+  input_images?: number;
+  input_image_bytes?: number;
+  input_images_per_request?: number;
+  input_image_bytes_per_request?: number;
   [extra: string]: unknown;
 }
 
@@ -249,4 +258,7 @@ export interface RequestRecord {
   cached_tokens?: number | null;
   /** The prompt's shared-prefix group (--prefix-groups; null: none). */
   prefix_group?: number | null;
+  /** Images the request carried, and their file bytes (0 and 0 without images). */
+  input_images?: number;
+  input_image_bytes?: number;
 }

@@ -39,6 +39,10 @@ export interface RunTotals {
   cache_hit_requests?: number;
   cached_tokens?: number;
   cache_reported_input_tokens?: number;
+  /** Requests that carried images (sent, warm-up excluded), the images, and their file bytes (base64 makes the wire 4/3 of it). */
+  image_requests?: number;
+  input_images?: number;
+  input_image_bytes?: number;
   first_send_epoch_ms: number | null;
   last_end_epoch_ms: number | null;
   max_in_flight: number;
@@ -123,6 +127,7 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     usage_invalid: totals.usage_invalid ?? 0,
     ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
     ...cacheFields(totals),
+    ...imageFields(totals),
     max_in_flight: totals.max_in_flight,
     warmup_requests: totals.warmup,
     ...(distributions as Pick<Summary, 'latency_ms' | 'ttft_ms' | 'tpot_ms' | 'itl_ms' | 'queue_ms'>),
@@ -138,5 +143,20 @@ function cacheFields(totals: RunTotals): Partial<Summary> {
     cache_hit_requests: totals.cache_hit_requests ?? 0,
     cached_token_share: reported > 0 && inputTokens > 0 ? round((totals.cached_tokens ?? 0) / inputTokens, 6) : null,
     cache_hit_rate: reported > 0 ? round((totals.cache_hit_requests ?? 0) / reported, 6) : null,
+  };
+}
+
+/** Input images (--images, dataset images): totals and means per request that carried any; absent when none did. */
+function imageFields(totals: RunTotals): Partial<Summary> {
+  const requests = totals.image_requests ?? 0;
+  if (requests === 0) return {};
+  const images = totals.input_images ?? 0;
+  const bytes = totals.input_image_bytes ?? 0;
+  return {
+    image_requests: requests,
+    input_images: images,
+    input_image_bytes: bytes,
+    input_images_per_request: round(images / requests, 3),
+    input_image_bytes_per_request: Math.round(bytes / requests),
   };
 }

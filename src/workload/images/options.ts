@@ -1,0 +1,73 @@
+// The image flags of `run` (--images, --image-size, --image-format, --image-pool), validated into a spec at the edge.
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import type { ImageFormat, ImageSize, SyntheticImageSpec } from './synthetic.js';
+
+export interface ImageFlags {
+  images?: string;
+  imageSize?: string;
+  imageFormat?: string;
+  imagePool?: string;
+}
+
+export const DEFAULT_IMAGE_SIZE = '512x512';
+export const DEFAULT_IMAGE_POOL = 8;
+/** Bounds that keep the pool's memory sane (count x pool images of at most 8192x8192 pixels). */
+const MAX_IMAGES = 64;
+const MAX_POOL = 256;
+const MAX_SIDE_PX = 8192;
+
+/** APIs whose request bodies can carry images. */
+export const IMAGE_APIS = ['chat', 'responses', 'messages'];
+
+export function addImageOptions(command: Command): Command {
+  return command
+    .option('--images <n>', 'attach n synthetic images to every request (data URLs; --api chat, responses or messages)')
+    .option('--image-size <WxH,...>', `--images: pixel size, or a comma list drawn from per image (default ${DEFAULT_IMAGE_SIZE})`)
+    .option('--image-format <png|jpeg>', '--images: encoding (default png)')
+    .option('--image-pool <k>', `--images: distinct images per slot, reused across requests (default ${DEFAULT_IMAGE_POOL})`);
+}
+
+function wholeNumber(text: string, flag: string, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > max) throw new UsageError(`${flag} ${text}: must be a whole number from 1 to ${max}`);
+  return value;
+}
+
+/** `512x512` or `512x512,1024x768`. */
+export function parseImageSizes(text: string): ImageSize[] {
+  return text.split(',').map((part) => {
+    const match = /^\s*(\d+)\s*[xX]\s*(\d+)\s*$/.exec(part);
+    const widthPx = Number(match?.[1]);
+    const heightPx = Number(match?.[2]);
+    if (!match || widthPx < 1 || heightPx < 1 || widthPx > MAX_SIDE_PX || heightPx > MAX_SIDE_PX) {
+      throw new UsageError(`--image-size ${text}: each size must be WxH with sides from 1 to ${MAX_SIDE_PX} px, e.g. 512x512 or 512x512,1024x768`);
+    }
+    return { widthPx, heightPx };
+  });
+}
+
+/** The synthetic image spec, or undefined without --images; every error is one line naming the flag. */
+export function imageSpec(flags: ImageFlags, api: string): SyntheticImageSpec | undefined {
+  if (flags.images === undefined) {
+    const stray = flags.imageSize !== undefined ? '--image-size' : flags.imageFormat !== undefined ? '--image-format' : flags.imagePool !== undefined ? '--image-pool' : null;
+    if (stray !== null) throw new UsageError(`${stray} shapes synthetic images: add --images N`);
+    return undefined;
+  }
+  const count = wholeNumber(flags.images, '--images', MAX_IMAGES);
+  if (!IMAGE_APIS.includes(api)) throw new UsageError(`--images: --api ${api} takes no images; use --api chat, responses or messages`);
+  const format = flags.imageFormat ?? 'png';
+  if (format !== 'png' && format !== 'jpeg') throw new UsageError(`--image-format ${format}: must be png or jpeg`);
+  const pool = flags.imagePool === undefined ? DEFAULT_IMAGE_POOL : wholeNumber(flags.imagePool, '--image-pool', MAX_POOL);
+  return { count, sizes: parseImageSizes(flags.imageSize ?? DEFAULT_IMAGE_SIZE), format: format as ImageFormat, pool };
+}
+
+/** How the result's config records the images of a run. */
+export function describeImageSpec(spec: SyntheticImageSpec): Record<string, unknown> {
+  return {
+    images: spec.count,
+    image_size: spec.sizes.map((s) => `${s.widthPx}x${s.heightPx}`).join(','),
+    image_format: spec.format,
+    image_pool: spec.pool,
+  };
+}
