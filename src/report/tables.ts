@@ -22,6 +22,8 @@ const LABELS: Record<string, string> = {
   input_tokens_client_per_request: "Input tokens per request, client's count", output_tokens_requested_per_request: 'Output tokens per request, asked (max_tokens)',
   cancelled_by_design: 'Cancelled on purpose (--cancel-rate)',
   cached_token_share: 'Prompt tokens served from prefix cache (share)', cache_hit_rate: 'Requests with a prefix-cache hit (share)',
+  input_images: 'Input images sent', input_image_bytes: 'Input image bytes sent (files, before base64)',
+  input_images_per_request: 'Input images per request (with images)', input_image_bytes_per_request: 'Input image bytes per request (with images)',
 };
 
 export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
