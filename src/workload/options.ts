@@ -164,7 +164,7 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
     throw new UsageError(`${workload.source}: its records carry images, which --api ${context.api} cannot send; use --api chat, responses or messages`);
   }
   // Drawn here, before the run: generation never falls inside the timed window.
-  if (images !== undefined) attachSyntheticImages(workload.prompts, syntheticImagePool(images, context.seed));
+  if (images !== undefined) attachSyntheticImages(workload.prompts, syntheticImagePool(images, context.seed, workload.prompts.length));
   const datasetImages = images === undefined && workload.prompts.some((p) => p.images !== undefined && p.images.length > 0);
   return {
     prompts: workload.prompts,

@@ -50,7 +50,7 @@ describe('llmperf run --images', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--images', '0'], /--images 0: must be a whole number from 1 to 64/],
       [['--images', '1', '--image-size', '64'], /--image-size 64: each size must be WxH/],
-      [['--images', '1', '--image-format', 'gif'], /--image-format gif: must be png or jpeg/],
+      [['--images', '1', '--image-format', 'gif'], /--image-format gif: must be jpeg or png/],
       [['--image-size', '64x64'], /--image-size shapes synthetic images: add --images N/],
       [['--images', '1', '--api', 'completions'], /--api completions takes no images/],
       [['--images', '1', '--api', 'embeddings'], /--api embeddings takes no images/],

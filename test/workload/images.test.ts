@@ -78,7 +78,8 @@ describe('image flags', () => {
     expect(bad({ images: '0' })).toMatch(/^--images 0: must be a whole number/);
     expect(bad({ images: '2', imageSize: '512' })).toMatch(/^--image-size 512: each size must be WxH/);
     expect(bad({ images: '2', imageSize: '0x10' })).toMatch(/^--image-size/);
-    expect(bad({ images: '2', imageFormat: 'gif' })).toBe('--image-format gif: must be png or jpeg');
+    expect(bad({ images: '2', imageFormat: 'gif' })).toBe('--image-format gif: must be jpeg or png');
+    expect(imageSpec({ images: '1' }, 'chat')?.format).toBe('jpeg');
     expect(bad({ imageSize: '64x64' })).toBe('--image-size shapes synthetic images: add --images N');
     expect(bad({ images: '1' }, 'completions')).toMatch(/--api completions takes no images/);
     expect(bad({ images: '1' }, 'embeddings')).toMatch(/--api embeddings takes no images/);
