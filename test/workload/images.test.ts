@@ -51,6 +51,19 @@ describe('synthetic images', () => {
     expect(syntheticImagePool(spec, 12).flat()[0]!.base64).not.toBe(all[0]!.base64);
   });
 
+  it('a size range: every width and height drawn within it, and not all the same', () => {
+    const pool = syntheticImagePool({ count: 2, sizes: parseImageSizes('20x30-60x40'), format: 'jpeg', pool: 8 }, 5);
+    const sizes = pool.flat().map((image) => [image.widthPx, image.heightPx] as const);
+    for (const [w, h] of sizes) {
+      expect(w).toBeGreaterThanOrEqual(20);
+      expect(w).toBeLessThanOrEqual(60);
+      expect(h).toBeGreaterThanOrEqual(30);
+      expect(h).toBeLessThanOrEqual(40);
+    }
+    expect(new Set(sizes.map(([w, h]) => `${w}x${h}`)).size).toBeGreaterThan(4);
+    for (const image of pool.flat()) expect(readImageHeader(Buffer.from(image.base64, 'base64'))).toMatchObject({ widthPx: image.widthPx, heightPx: image.heightPx });
+  });
+
   it('prompts share the pool objects (memory is count x pool, whatever the number of prompts)', () => {
     const pool = syntheticImagePool({ count: 2, sizes: [{ widthPx: 16, heightPx: 16 }], format: 'png', pool: 3 }, 1);
     const prompts = syntheticPrompts(10, 8, 1);
@@ -78,6 +91,8 @@ describe('image flags', () => {
     expect(bad({ images: '0' })).toMatch(/^--images 0: must be a whole number/);
     expect(bad({ images: '2', imageSize: '512' })).toMatch(/^--image-size 512: each size must be WxH/);
     expect(bad({ images: '2', imageSize: '0x10' })).toMatch(/^--image-size/);
+    expect(bad({ images: '2', imageSize: '64x64-32x32' })).toMatch(/a range WxH-WxH goes from the smaller size to the larger/);
+    expect(bad({ images: '2', imageSize: '1x1-2x2-3x3' })).toMatch(/^--image-size 1x1-2x2-3x3: each size must be WxH or a range/);
     expect(bad({ images: '2', imageFormat: 'gif' })).toBe('--image-format gif: must be jpeg or png');
     expect(imageSpec({ images: '1' }, 'chat')?.format).toBe('jpeg');
     expect(bad({ imageSize: '64x64' })).toBe('--image-size shapes synthetic images: add --images N');

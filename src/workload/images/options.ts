@@ -1,7 +1,7 @@
 // The image flags of `run` (--images, --image-size, --image-format, --image-pool), validated into a spec at the edge.
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import type { ImageFormat, ImageSize, SyntheticImageSpec } from './synthetic.js';
+import type { ImageFormat, ImageSizeChoice, SyntheticImageSpec } from './synthetic.js';
 
 export interface ImageFlags {
   images?: string;
@@ -23,7 +23,7 @@ export const IMAGE_APIS = ['chat', 'responses', 'messages'];
 export function addImageOptions(command: Command): Command {
   return command
     .option('--images <n>', 'attach n synthetic images to every request (data URLs; --api chat, responses or messages)')
-    .option('--image-size <WxH,...>', `--images: pixel size, or a comma list drawn from per image (default ${DEFAULT_IMAGE_SIZE})`)
+    .option('--image-size <WxH,...>', `--images: pixel size, a range WxH-WxH, or a comma list of them drawn from per image (default ${DEFAULT_IMAGE_SIZE})`)
     .option('--image-format <jpeg|png>', '--images: encoding (default jpeg, as vLLM bench random-mm sends)')
     .option('--image-pool <k>', `--images: distinct images per slot, reused across requests (default ${DEFAULT_IMAGE_POOL})`);
 }
@@ -34,16 +34,27 @@ function wholeNumber(text: string, flag: string, max: number): number {
   return value;
 }
 
-/** `512x512` or `512x512,1024x768`. */
-export function parseImageSizes(text: string): ImageSize[] {
-  return text.split(',').map((part) => {
+/** `512x512`, `512x512,1024x768` or `256x256-1024x1024` (a range: width and height each drawn within it). */
+export function parseImageSizes(text: string): ImageSizeChoice[] {
+  const bad = () =>
+    new UsageError(`--image-size ${text}: each size must be WxH or a range WxH-WxH with sides from 1 to ${MAX_SIDE_PX} px, e.g. 512x512, 512x512,1024x768 or 256x256-1024x1024`);
+  const size = (part: string) => {
     const match = /^\s*(\d+)\s*[xX]\s*(\d+)\s*$/.exec(part);
     const widthPx = Number(match?.[1]);
     const heightPx = Number(match?.[2]);
-    if (!match || widthPx < 1 || heightPx < 1 || widthPx > MAX_SIDE_PX || heightPx > MAX_SIDE_PX) {
-      throw new UsageError(`--image-size ${text}: each size must be WxH with sides from 1 to ${MAX_SIDE_PX} px, e.g. 512x512 or 512x512,1024x768`);
-    }
+    if (!match || widthPx < 1 || heightPx < 1 || widthPx > MAX_SIDE_PX || heightPx > MAX_SIDE_PX) throw bad();
     return { widthPx, heightPx };
+  };
+  return text.split(',').map((entry) => {
+    const ends = entry.split('-');
+    if (ends.length > 2) throw bad();
+    const low = size(ends[0]!);
+    if (ends.length === 1) return low;
+    const high = size(ends[1]!);
+    if (high.widthPx < low.widthPx || high.heightPx < low.heightPx) {
+      throw new UsageError(`--image-size ${text}: a range WxH-WxH goes from the smaller size to the larger, e.g. 256x256-1024x1024`);
+    }
+    return { ...low, upTo: high };
   });
 }
 
@@ -67,7 +78,7 @@ export function imageSpec(flags: ImageFlags, api: string): SyntheticImageSpec | 
 export function describeImageSpec(spec: SyntheticImageSpec): Record<string, unknown> {
   return {
     images: spec.count,
-    image_size: spec.sizes.map((s) => `${s.widthPx}x${s.heightPx}`).join(','),
+    image_size: spec.sizes.map((s) => `${s.widthPx}x${s.heightPx}${s.upTo ? `-${s.upTo.widthPx}x${s.upTo.heightPx}` : ''}`).join(','),
     image_format: spec.format,
     image_pool: spec.pool,
   };

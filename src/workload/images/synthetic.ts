@@ -11,12 +11,17 @@ export interface ImageSize {
   heightPx: number;
 }
 
+/** One entry of --image-size: a size, or with `upTo` a range whose width and height are drawn uniformly (seeded). */
+export interface ImageSizeChoice extends ImageSize {
+  upTo?: ImageSize;
+}
+
 /** What --images, --image-size, --image-format and --image-pool ask for. */
 export interface SyntheticImageSpec {
   /** Images per request. */
   count: number;
-  /** Each image's size is drawn (seeded) from this list. */
-  sizes: ImageSize[];
+  /** Each image's size is drawn (seeded) from this list, then within the entry's range if it has one. */
+  sizes: ImageSizeChoice[];
   format: ImageFormat;
   /** Distinct images per slot; prompt k sends variant k mod pool in every slot. */
   pool: number;
@@ -76,6 +81,13 @@ function asPromptImage(bytes: Buffer, size: ImageSize, format: ImageFormat): Pro
   return { mediaType: `image/${format}`, base64: bytes.toString('base64'), url: null, widthPx: size.widthPx, heightPx: size.heightPx, bytes: bytes.length };
 }
 
+/** A size from a list entry: the size itself, or uniform whole pixels within its range. */
+function drawSize(choice: ImageSizeChoice, pick: () => number): ImageSize {
+  if (choice.upTo === undefined) return { widthPx: choice.widthPx, heightPx: choice.heightPx };
+  const between = (low: number, high: number) => low + Math.floor(pick() * (high - low + 1));
+  return { widthPx: between(choice.widthPx, choice.upTo.widthPx), heightPx: between(choice.heightPx, choice.upTo.heightPx) };
+}
+
 /** Mixes seed, slot and variant into one 32-bit seed (distinct for every pair, the same for the same run seed). */
 const imageSeed = (seed: number, slot: number, variant: number): number => (Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1) + slot * 0x85ebca6b + variant * 0xc2b2ae35) >>> 0;
 
@@ -91,7 +103,7 @@ export function syntheticImagePool(spec: SyntheticImageSpec, seed: number, promp
   for (let slot = 0; slot < spec.count; slot++) {
     const variants: PromptImage[] = [];
     for (let variant = 0; variant < pool; variant++) {
-      const size = spec.sizes[Math.floor(pick() * spec.sizes.length)]!;
+      const size = drawSize(spec.sizes[Math.floor(pick() * spec.sizes.length)]!, pick);
       variants.push(asPromptImage(drawImage(size, spec.format, imageSeed(seed, slot, variant)), size, spec.format));
     }
     slots.push(variants);
