@@ -45,6 +45,11 @@ export interface RunOptions {
   replaySpeed?: number;
   traceStart?: Duration;
   traceEnd?: Duration;
+  /** Synthetic images per request (docs/workloads.md#images): count, `"512x512"` / `"256x256-1024x768,512x512"`, encoding, distinct per slot. */
+  images?: number;
+  imageSize?: string;
+  imageFormat?: 'jpeg' | 'png';
+  imagePool?: number;
   /** Abort this share of requests on purpose, `cancelAfter` after their send (`cancelled_by_design`). */
   cancelRate?: number;
   cancelAfter?: Duration;
@@ -109,6 +114,7 @@ const RUN_OPTION_NAMES = [
   'outputTokens', 'tokenizer', 'ignoreEos', 'continuousUsage', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator',
+  'images', 'imageSize', 'imageFormat', 'imagePool',
 ] as const;
 
 /** Rejects option names the function does not know, so a typo is an error rather than a silent default. */
@@ -149,6 +155,10 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     replaySpeed: text(o.replaySpeed),
     traceStart: duration(o.traceStart),
     traceEnd: duration(o.traceEnd),
+    images: text(o.images),
+    imageSize: o.imageSize,
+    imageFormat: o.imageFormat,
+    imagePool: text(o.imagePool),
     cancelRate: text(o.cancelRate),
     cancelAfter: duration(o.cancelAfter),
     outputTokens: text(o.outputTokens),
