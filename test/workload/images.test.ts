@@ -134,6 +134,16 @@ describe('dataset images', () => {
     expect(third!.images![0]).toBe(second!.images![0]);
   });
 
+  it('OpenAI batch files: image_url parts of chat bodies become the prompt images', () => {
+    const path = join(dir, 'batch.jsonl');
+    const line = { custom_id: 'a', method: 'POST', url: '/v1/chat/completions', body: { model: 'm', max_tokens: 8, messages: [{ role: 'user', content: [{ type: 'text', text: 'Describe' }, { type: 'image_url', image_url: { url: 'b.jpg' } }] }] } };
+    writeFileSync(path, JSON.stringify(line));
+    const [prompt] = loadWorkload({ dataset: 'openai-batch', datasetPath: path, count: 1, seed: 1, counter: tokenCounter(undefined) }).prompts;
+    expect(prompt!.messages).toEqual([{ role: 'user', content: 'Describe' }]);
+    expect(prompt!.images).toMatchObject([{ mediaType: 'image/jpeg', widthPx: 30, heightPx: 12, bytes: jpeg.length }]);
+    expect(prompt!.outputTokens).toBe(8);
+  });
+
   it('a bad image is one line naming file:line and what to fix', () => {
     const message = (lines: unknown[]) => {
       try {
