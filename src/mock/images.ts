@@ -5,7 +5,7 @@
 // (512x512: 19 * 19 = 361). Remote http(s) URLs are not fetched: they count as 512x512. Each image token also adds
 // `imageTokenMs` to the request's prefill (the vision encoder's time), on top of the text prefill.
 import { createHash } from 'node:crypto';
-import { readImageHeader } from '../workload/images/header.js';
+import { readImageHeader } from '../util/image-header.js';
 
 /** Pixels per token side: 14-pixel patches merged 2x2. */
 export const IMAGE_TOKEN_PX = 28;

@@ -8,8 +8,7 @@ import { checkTokens, MAX_RANDOM_TOKENS_IN_MEMORY } from './limits.js';
 import type { Prompt } from './prompts.js';
 import { TRACE_FORMATS, type TraceFormat } from './datasets/trace.js';
 import { tokenCounter, type TokenCounter } from './tokenizer.js';
-import { addImageOptions, describeImageSpec, imageSpec, IMAGE_APIS, type ImageFlags } from './images/options.js';
-import { attachSyntheticImages, syntheticImagePool } from './images/synthetic.js';
+import { addImageOptions, attachSyntheticImages, describeImageSpec, imageSpec, IMAGE_APIS, syntheticImagePool, type ImageFlags } from './images/index.js';
 
 /** Raw workload flags (commander's camelCase names); --prompts, --input-tokens and --output-tokens are declared by run. */
 export interface WorkloadFlags extends ImageFlags {

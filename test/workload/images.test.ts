@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/errors.js';
 import { loadWorkload } from '../../src/workload/datasets/index.js';
-import { readImageHeader } from '../../src/workload/images/header.js';
+import { readImageHeader } from '../../src/util/image-header.js';
 import { imageSpec, parseImageSizes } from '../../src/workload/images/options.js';
 import { attachSyntheticImages, drawImage, syntheticImagePool } from '../../src/workload/images/synthetic.js';
 import { syntheticPrompts } from '../../src/workload/prompts.js';

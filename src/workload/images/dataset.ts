@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { PromptImage } from '../prompts.js';
-import { readImageHeader } from './header.js';
+import { readImageHeader } from '../../util/image-header.js';
 
 /** A dataset image file above this is refused: no real request carries one, and every body would hold it. */
 export const MAX_IMAGE_FILE_BYTES = 20 * 1024 * 1024;
