@@ -12,7 +12,7 @@ const FAST_SIM = ['--sim-ttft', '5', '--sim-itl', '1', '--sim-output-tokens', '4
 describe('llmperf run --images', () => {
   it('N images per request: result totals, requests.csv columns, the console line and the config', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'llmperf-img-cli-'));
-    const run = await runCli(['run', '--images', '2', '--image-size', '64x48', '--image-format', 'jpeg', '-n', '8', '-c', '2', ...FAST_SIM, '--format', 'table,json,csv', '--out', dir], { timeoutMs: 90_000 });
+    const run = await runCli(['run', '--images', '2', '--image-size', '64x48', '--image-format', 'jpeg', '-n', '8', '-c', '2', ...FAST_SIM, '--format', 'table,json,csv,md', '--out', dir], { timeoutMs: 90_000 });
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as ResultDocument;
     expect(doc.summary).toMatchObject({ succeeded: 8, image_requests: 8, input_images: 16, input_images_per_request: 2 });
@@ -24,6 +24,9 @@ describe('llmperf run --images', () => {
     expect(rows.every((r) => r[col('input_images')] === '2')).toBe(true);
     expect(rows.reduce((sum, r) => sum + Number(r[col('input_image_bytes')]), 0)).toBe(doc.summary.input_image_bytes);
     expect(run.stdout).toMatch(/Input images: 16 in 8 requests \(2 per request\)/);
+    const markdown = readFileSync(join(dir, 'summary.md'), 'utf8');
+    expect(markdown).toContain('| Input images sent | 16 |');
+    expect(markdown).toMatch(/\| Input image bytes sent \(files, before base64\) \| [\d,.]+ \|/);
   });
 
   it('over two engine threads: the image totals merge exactly', async () => {

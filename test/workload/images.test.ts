@@ -96,6 +96,7 @@ describe('image flags', () => {
     expect(bad({ images: '2', imageFormat: 'gif' })).toBe('--image-format gif: must be jpeg or png');
     expect(imageSpec({ images: '1' }, 'chat')?.format).toBe('jpeg');
     expect(bad({ imageSize: '64x64' })).toBe('--image-size shapes synthetic images: add --images N');
+    expect(bad({ images: '64', imagePool: '256', imageSize: '8192x8192' })).toMatch(/would draw 1099512 megapixels before the run; keep it under 1000/);
     expect(bad({ images: '1' }, 'completions')).toMatch(/--api completions takes no images/);
     expect(bad({ images: '1' }, 'embeddings')).toMatch(/--api embeddings takes no images/);
     expect(imageSpec({ images: '2', imageSize: '64x48,32x32', imageFormat: 'jpeg' }, 'messages')).toEqual({

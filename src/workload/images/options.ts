@@ -16,6 +16,8 @@ export const DEFAULT_IMAGE_POOL = 8;
 const MAX_IMAGES = 64;
 const MAX_POOL = 256;
 const MAX_SIDE_PX = 8192;
+/** Pixels the pool may hold at most (a billion: ~4 GB while drawing, minutes of encoding); beyond, a typo is likelier than intent. */
+const MAX_POOL_PIXELS = 1e9;
 
 /** APIs whose request bodies can carry images. */
 export const IMAGE_APIS = ['chat', 'responses', 'messages'];
@@ -71,7 +73,14 @@ export function imageSpec(flags: ImageFlags, api: string): SyntheticImageSpec | 
   const format = flags.imageFormat ?? 'jpeg';
   if (format !== 'png' && format !== 'jpeg') throw new UsageError(`--image-format ${format}: must be jpeg or png`);
   const pool = flags.imagePool === undefined ? DEFAULT_IMAGE_POOL : wholeNumber(flags.imagePool, '--image-pool', MAX_POOL);
-  return { count, sizes: parseImageSizes(flags.imageSize ?? DEFAULT_IMAGE_SIZE), format: format as ImageFormat, pool };
+  const sizes = parseImageSizes(flags.imageSize ?? DEFAULT_IMAGE_SIZE);
+  const largest = Math.max(...sizes.map((s) => (s.upTo ?? s).widthPx * (s.upTo ?? s).heightPx));
+  if (count * pool * largest > MAX_POOL_PIXELS) {
+    throw new UsageError(
+      `--images ${count} x --image-pool ${pool} images of up to ${largest / 1e6} megapixels would draw ${Math.round((count * pool * largest) / 1e6)} megapixels before the run; keep it under ${MAX_POOL_PIXELS / 1e6} (fewer images, a smaller pool or smaller sizes)`,
+    );
+  }
+  return { count, sizes, format: format as ImageFormat, pool };
 }
 
 /** How the result's config records the images of a run. */
