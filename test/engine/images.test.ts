@@ -104,6 +104,15 @@ describe('images sent to the simulator', () => {
     expect(parsed.messages[0]!.content[1]!.image_url!.url).toBe(`data:image/png;base64,${prompts[0]!.images![0]!.base64}`);
   });
 
+  it('an image-only message gets no empty text part (Anthropic refuses empty text blocks)', () => {
+    const [prompt] = imagePrompts(1, 1, 1);
+    const imageOnly = { ...prompt!, messages: [{ role: 'user', content: '' }], text: '' };
+    for (const api of ['chat', 'responses', 'messages'] as const) {
+      const body = JSON.parse(String(bodyWithImages({ ...testConfig(sim.url), api }, imageOnly))) as Record<string, Array<{ content: Array<{ type: string }> }>>;
+      expect((body.messages ?? body.input)![0]!.content.map((part) => part.type)).toEqual([api === 'chat' ? 'image_url' : api === 'responses' ? 'input_image' : 'image']);
+    }
+  });
+
   it('prefill grows by the image tokens: TTFT with images exceeds TTFT without by about tokens x imageTokenMs', async () => {
     const slow = await startMockServer({ port: 0, ttftMs: 5, itlMs: 1, outputTokens: 2, imageTokenMs: 0.5 });
     try {

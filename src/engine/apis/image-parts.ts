@@ -37,7 +37,8 @@ export function attachImageParts(api: string, body: Record<string, unknown>, ima
   }
   const text = typeof messages[at]!.content === 'string' ? (messages[at]!.content as string) : '';
   const imageParts = images.map((image, i) => part(api, image, i));
-  const textPart = { type: api === 'responses' ? 'input_text' : 'text', text };
-  messages[at] = { ...messages[at]!, content: api === 'messages' ? [...imageParts, textPart] : [textPart, ...imageParts] };
+  // No empty text part for an image-only message: Anthropic refuses empty text blocks.
+  const textParts = text === '' ? [] : [{ type: api === 'responses' ? 'input_text' : 'text', text }];
+  messages[at] = { ...messages[at]!, content: api === 'messages' ? [...imageParts, ...textParts] : [...textParts, ...imageParts] };
   body[key] = messages;
 }
