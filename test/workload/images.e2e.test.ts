@@ -29,6 +29,19 @@ describe('llmperf run --images', () => {
     expect(markdown).toMatch(/\| Input image bytes sent \(files, before base64\) \| [\d,.]+ \|/);
   });
 
+  it('--sim-image-token-ms: the built-in simulator spends the image tokens in prefill (TTFT grows against a run without images)', async () => {
+    const ttft = async (extra: string[]) => {
+      const run = await runCli(['run', '-n', '6', '-c', '1', ...FAST_SIM, '--sim-image-token-ms', '0.5', ...extra, '--json', '-q', '--out', mkdtempSync(join(tmpdir(), 'llmperf-img-cli-'))], { timeoutMs: 90_000 });
+      expect(run.code, run.stderr).toBe(0);
+      return (JSON.parse(run.stdout) as ResultDocument).summary.ttft_ms.p50!;
+    };
+    const base = await ttft([]);
+    // One 280x280 image: 10 x 10 = 100 tokens, 50 ms of prefill at 0.5 ms a token.
+    const extra = (await ttft(['--images', '1', '--image-size', '280x280'])) - base;
+    expect(extra).toBeGreaterThan(30);
+    expect(extra).toBeLessThan(75 + base);
+  });
+
   it('over two engine threads: the image totals merge exactly', async () => {
     const run = await runCli(['run', '--images', '1', '--image-size', '32x32', '-n', '8', '-c', '2', '--workers', '2', ...FAST_SIM, '--json', '-q', '--out', mkdtempSync(join(tmpdir(), 'llmperf-img-cli-'))], { timeoutMs: 90_000 });
     expect(run.code, run.stderr).toBe(0);
