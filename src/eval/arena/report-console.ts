@@ -72,6 +72,6 @@ export function arenaConsole(doc: ArenaDocument): string {
   }
   if (doc.modes.peer) parts.push(peerTable(doc.modes.peer));
   if (doc.modes.peer?.turn2) parts.push(peerTable(doc.modes.peer.turn2, ', second turn (MT-bench two-turn questions)'));
-  parts.push(['cost and speed', ...doc.perf.candidates.map((p) => perfLine('candidate', p)), perfLine('judge', doc.perf.judge), ...(doc.perf.peer_judges ?? []).map((p) => perfLine('peer judge', p))].join('\n'));
+  parts.push(['cost and speed', ...doc.perf.candidates.map((p) => perfLine('candidate', p)), ...(doc.perf.second_turns ?? []).map((p) => perfLine('candidate, second turns:', p)), perfLine('judge', doc.perf.judge), ...(doc.perf.peer_judges ?? []).map((p) => perfLine('peer judge', p))].join('\n'));
   return parts.join('\n\n');
 }
