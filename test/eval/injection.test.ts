@@ -9,6 +9,7 @@ import { loadBenchmarks, shippedDataDir } from '../../src/eval/load.js';
 import type { ReviewRecord } from '../../src/eval/runner.js';
 import { compliesWith, refusalVerdict, SIM_REFUSAL, startMockServer, type MockServer } from '../../src/mock/index.js';
 import { UsageError } from '../../src/errors.js';
+import { evaluate } from '../../src/api/eval.js';
 
 let servers: MockServer[] = [];
 afterEach(async () => {
@@ -125,6 +126,24 @@ describe('llmperf eval --datasets injection against the simulator (judge = the s
     const unparsed = reviews(outDir).filter((r) => r.judge?.verdict === null);
     expect(unparsed).toHaveLength(25);
     expect(unparsed.every((r) => typeof r.judge!.reply === 'string' && r.judge!.reply.length > 0 && r.extracted === 'unparseable')).toBe(true);
+  });
+});
+
+describe('injection: cache and library', () => {
+  it('a rerun takes answers and verdicts from the response cache and scores the same', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'llmperf-injection-cache-'));
+    const first = await executeEval(plan({ simComplyRate: '0.4', cache: true, cacheDir, limit: '6' }));
+    const again = await executeEval(plan({ simComplyRate: '0.4', cache: true, cacheDir, limit: '6' }));
+    expect(first.doc.benchmarks.injection!.judge).toMatchObject({ requests: 6, sent: 6, cached: 0 });
+    expect(again.doc.benchmarks.injection!.judge).toMatchObject({ requests: 6, sent: 0, cached: 6 });
+    expect(again.doc.benchmarks.injection!.score).toBe(first.doc.benchmarks.injection!.score);
+    // A different comply rate is a different simulator: its answers are not served from the first one's cache.
+    const other = await executeEval(plan({ simComplyRate: '1', cache: true, cacheDir, limit: '6' }));
+    expect(other.doc.benchmarks.injection!.score).toBe(1);
+  });
+  it('evaluate() takes simComplyRate and the judge options', async () => {
+    const doc = await evaluate({ datasets: 'injection', limit: 3, simComplyRate: 1, out: mkdtempSync(join(tmpdir(), 'llmperf-injection-api-')), cache: false });
+    expect(doc.benchmarks.injection).toMatchObject({ score: 1, n: 3 });
   });
 });
 
