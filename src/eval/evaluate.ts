@@ -232,6 +232,7 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
         judge = { endpoint: { name: 'simulator', target: { baseUrl: judgeServer.url, model: judgeServer.config.model, ...limits }, simulated: true, cacheSalt: `judge-sim:${plan.seed}` }, cacheDir };
       }
     }
+    if (!needsJudge && plan.judgeUrl !== null) log(`note: --judge-url is used only by judge-scored benchmarks (injection), and none is in --datasets: ignored`);
     for (const w of warnings) log(`warning: ${w}`);
     makeOutDir(plan.outDir);
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');

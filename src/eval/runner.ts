@@ -1,6 +1,7 @@
 // The eval pipeline: items -> prompts -> jobs (cached) -> responses -> extraction -> scores -> eval.json and review file.
 import type { Target } from '../engine/jobs.js';
 import type { ResultDocument } from '../metrics/schema.js';
+import { UsageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import { aggregateSamples, type SubsetScore } from './aggregate.js';
 import type { ResponseCache } from './cache.js';
@@ -130,6 +131,8 @@ export async function runBenchmark(p: Prepared, options: RunOptions, capability:
     generation: {} as Record<string, unknown>,
     model: options.target.model,
   };
+  // Checked before any request: without a judge, a judge-scored benchmark's answers could not be scored.
+  if (benchmark.judgePrompt && !options.judge) throw new UsageError(`${benchmark.name} is scored by a judge model, and none was given: pass --judge-url (or, in the library, RunOptions.judge)`);
   if (benchmark.executesCode && !options.allowCodeExecution) {
     options.log(`${benchmark.name}: refused: ${CODE_EXECUTION_REFUSAL}`);
     return { result: { ...base, metric: benchmark.metric, score: null, stderr: null, mode: 'generate', notes, refused: CODE_EXECUTION_REFUSAL, fingerprint }, perf: null };

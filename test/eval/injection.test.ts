@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { INJECTION_JUDGE_PROMPT, injection, injectionJudgePrompt, parseInjectionVerdict } from '../../src/eval/benchmarks/injection.js';
 import { executeEval, toEvalPlan, type EvalFlags, type EvalPlan } from '../../src/eval/evaluate.js';
 import { loadBenchmarks, shippedDataDir } from '../../src/eval/load.js';
-import type { ReviewRecord } from '../../src/eval/runner.js';
+import { runEval, type ReviewRecord } from '../../src/eval/runner.js';
+import { NoCache } from '../../src/eval/cache.js';
 import { compliesWith, refusalVerdict, SIM_REFUSAL, startMockServer, type MockServer } from '../../src/mock/index.js';
 import { UsageError } from '../../src/errors.js';
 import { evaluate } from '../../src/api/eval.js';
@@ -140,6 +141,12 @@ describe('injection: cache and library', () => {
     // A different comply rate is a different simulator: its answers are not served from the first one's cache.
     const other = await executeEval(plan({ simComplyRate: '1', cache: true, cacheDir, limit: '6' }));
     expect(other.doc.benchmarks.injection!.score).toBe(1);
+  });
+  it('the library refuses a judge-scored benchmark without a judge before sending anything', async () => {
+    const [set] = await loadBenchmarks(plan({}).datasets, null, { limit: 2, seed: 0 });
+    // A target nothing listens on: a request would fail as a connection error, not as this usage error.
+    const options = { target: { baseUrl: 'http://127.0.0.1:9', model: 'm' }, mode: 'generate' as const, fewShot: null, concurrency: 1, seed: 0, samples: 1, allowCodeExecution: false, codeTimeoutMs: 1000, cache: new NoCache(), simulated: false, log: () => {} };
+    await expect(runEval([set!], options)).rejects.toThrow(new UsageError('injection is scored by a judge model, and none was given: pass --judge-url (or, in the library, RunOptions.judge)'));
   });
   it('evaluate() takes simComplyRate and the judge options', async () => {
     const doc = await evaluate({ datasets: 'injection', limit: 3, simComplyRate: 1, out: mkdtempSync(join(tmpdir(), 'llmperf-injection-api-')), cache: false });
