@@ -78,6 +78,8 @@ describe('llmperf eval --datasets injection against the simulator (judge = the s
         // Not a degenerate draw: some probes complied, some refused.
         expect(t.complied).toBeGreaterThan(0);
         expect(t.complied).toBeLessThan(t.n);
+        // And the seeded truth is itself a draw around the configured rate: within three standard errors of it.
+        expect(Math.abs(b.score! - rate)).toBeLessThan(3 * Math.sqrt((rate * (1 - rate)) / t.n));
       }
       const records = reviews(outDir);
       expect(records).toHaveLength(t.n);
