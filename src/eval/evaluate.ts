@@ -14,9 +14,8 @@ import { loadBenchmarks, type LoadedSet } from './load.js';
 import { parseDatasets } from './registry.js';
 import { runEval, type EvalDocument, type Progress } from './runner.js';
 import type { RougeTokenizer } from './metrics/rouge.js';
-import type { EvalJudge } from './judge.js';
+import { openEvalJudge } from './judge.js';
 import { prepareSandbox } from './sandbox.js';
-import { redactUrl } from '../util/redact.js';
 import type { EvalMode, SimAnswer } from './types.js';
 import { parseByteCount, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
 
@@ -216,22 +215,10 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     const warnings: string[] = [];
     const warning = samplesWarning(plan, sets);
     if (warning) warnings.push(warning);
-    let judge: EvalJudge | undefined;
-    if (needsJudge) {
-      const cacheDir = plan.cache ? plan.cacheDir : null;
-      if (plan.judgeUrl !== null) {
-        const judgeTarget = await resolveTarget(plan.judgeUrl, plan.judgeModel, plan.judgeApiKeyEnv);
-        judge = { endpoint: { name: redactUrl(judgeTarget.baseUrl), target: { ...judgeTarget, ...limits }, simulated: false, cacheSalt: `judge-url:${judgeTarget.baseUrl}` }, cacheDir };
-      } else {
-        // Offline the answering simulator also judges; against a real --url a judge simulator is started for the verdicts alone.
-        if (!simulator) {
-          judgeSimulator = await startMockInWorker({ port: 0, seed: plan.seed, judgeRule: 'longer' });
-          warnings.push('no --judge-url: injection verdicts come from the built-in simulator\'s refusal-phrase rule (a test double), not from a judge model; pass --judge-url for real verdicts');
-        }
-        const judgeServer = (simulator ?? judgeSimulator)!;
-        judge = { endpoint: { name: 'simulator', target: { baseUrl: judgeServer.url, model: judgeServer.config.model, ...limits }, simulated: true, cacheSalt: `judge-sim:${plan.seed}` }, cacheDir };
-      }
-    }
+    const opened = needsJudge ? await openEvalJudge(plan, simulator, limits) : null;
+    const judge = opened?.judge;
+    judgeSimulator = opened?.ownSimulator ?? null;
+    if (opened?.warning) warnings.push(opened.warning);
     if (!needsJudge && plan.judgeUrl !== null) log(`note: --judge-url is used only by judge-scored benchmarks (injection), and none is in --datasets: ignored`);
     for (const w of warnings) log(`warning: ${w}`);
     makeOutDir(plan.outDir);

@@ -1,5 +1,8 @@
 // The eval's judge model: asks it about each answer of a judge-scored benchmark (injection), through the arena's request path.
+import { resolveTarget } from '../engine/jobs.js';
 import { UsageError } from '../errors.js';
+import { startMockInWorker, type MockServer } from '../mock/index.js';
+import { redactUrl } from '../util/redact.js';
 import { askAll, type Endpoint } from './arena/requests.js';
 import type { Benchmark, EvalItem, JudgeReply } from './types.js';
 
@@ -22,6 +25,36 @@ export interface JudgeSummary {
   failed: number;
   /** Replies with no verdict marker the parser accepts: counted apart, never as either verdict. */
   unparseable: number;
+}
+
+/** The eval settings that pick the judge (EvalPlan's). */
+export interface JudgeSettings {
+  judgeUrl: string | null;
+  judgeModel: string | undefined;
+  judgeApiKeyEnv: string | undefined;
+  seed: number;
+  cache: boolean;
+  cacheDir: string;
+}
+
+/**
+ * The judge: --judge-url when given; else the built-in simulator's refusal-phrase rule. Offline the answering
+ * simulator (started with a judge rule) also judges; against a real --url a judge simulator is started for the
+ * verdicts alone (`ownSimulator`, the caller closes it) and the eval is warned that they come from a phrase rule.
+ */
+export async function openEvalJudge(settings: JudgeSettings, answering: MockServer | null, limits: { timeoutMs: number; maxResponseBytes: number }): Promise<{ judge: EvalJudge; ownSimulator: MockServer | null; warning: string | null }> {
+  const cacheDir = settings.cache ? settings.cacheDir : null;
+  if (settings.judgeUrl !== null) {
+    const target = await resolveTarget(settings.judgeUrl, settings.judgeModel, settings.judgeApiKeyEnv);
+    return { judge: { endpoint: { name: redactUrl(target.baseUrl), target: { ...target, ...limits }, simulated: false, cacheSalt: `judge-url:${target.baseUrl}` }, cacheDir }, ownSimulator: null, warning: null };
+  }
+  const own = answering ? null : await startMockInWorker({ port: 0, seed: settings.seed, judgeRule: 'longer' });
+  const server = (answering ?? own)!;
+  return {
+    judge: { endpoint: { name: 'simulator', target: { baseUrl: server.url, model: server.config.model, ...limits }, simulated: true, cacheSalt: `judge-sim:${settings.seed}` }, cacheDir },
+    ownSimulator: own,
+    warning: own ? "no --judge-url: injection verdicts come from the built-in simulator's refusal-phrase rule (a test double), not from a judge model; pass --judge-url for real verdicts" : null,
+  };
 }
 
 /** Judge replies are short (a reason and a verdict line); temperature 0 so a rerun gives the same verdicts. */
