@@ -24,6 +24,9 @@ import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './canc
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { checkOutput, OutputChecks } from './checks/index.js';
+import type { ToolSpec } from '../workload/tools.js';
+import type { ResponseFormatSpec } from '../workload/response-format.js';
 
 export { buildBody };
 
@@ -75,6 +78,12 @@ export interface LoadConfig {
   cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
+  /** --tools: sent with every request (a prompt's own tools take their place); their calls' arguments are checked at the end. */
+  tools?: ToolSpec[] | null;
+  /** --tool-choice: auto, required, none or a tool's name (absent: the server's default). */
+  toolChoice?: string | null;
+  /** --response-format: the JSON Schema every answer must follow (sent as response_format, checked at the end). */
+  responseFormat?: ResponseFormatSpec | null;
 }
 
 export interface RunHooks {
@@ -131,6 +140,8 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** Tool-call and structured-output checks (null: the run sends neither). */
+  private readonly checks: OutputChecks | null;
 
   constructor(
     private readonly config: LoadConfig,
@@ -188,6 +199,8 @@ export class LoadRun {
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
     }
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
+    const anyTools = Boolean(config.tools) || config.prompts.some((prompt) => prompt.tools !== undefined);
+    this.checks = anyTools || config.responseFormat ? new OutputChecks(config.tools ?? null, config.toolChoice ?? null, config.responseFormat ?? null) : null;
   }
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
@@ -294,6 +307,7 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
+    this.checks?.prepare(state, prompt);
     const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
@@ -324,6 +338,8 @@ export class LoadRun {
     }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
+    // Tool-call arguments and structured outputs are parsed and validated here, once, never per chunk.
+    if (state.outputCheck !== null) checkOutput(state);
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;
