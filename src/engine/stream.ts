@@ -159,7 +159,10 @@ export class SseDecoder {
     const toolCalls = delta !== undefined ? delta.tool_calls : undefined;
     if (!hasReasoning && !hasContent) {
       // A tool-call fragment is a package like content: its argument text counts as output, kept only for the checks.
-      if (Array.isArray(toolCalls) && toolCalls.length > 0) recordPackage(state, this.gaps, this.nowMs, null, chatToolCallFragments(state, toolCalls, this.nowMs), false);
+      if (Array.isArray(toolCalls) && toolCalls.length > 0) {
+        const text = chatToolCallFragments(state, toolCalls, this.nowMs);
+        if (text !== null) recordPackage(state, this.gaps, this.nowMs, null, text, false);
+      }
       return; // role-only or empty chunks are not packages
     }
     if (Array.isArray(toolCalls) && toolCalls.length > 0) chatToolCallFragments(state, toolCalls, this.nowMs);

@@ -39,25 +39,30 @@ interface ChatToolCall {
 
 /**
  * Chat completions: one chunk's `delta.tool_calls` (vLLM and OpenAI send the id, type and name in a call's first
- * fragment, then `arguments` pieces). Returns the argument text the chunk carried (counted as output characters).
+ * fragment, then `arguments` pieces). Returns the argument text the chunk carried (counted as output characters), or
+ * null when it carried neither a name nor argument text: vLLM's closing fragment (empty arguments beside
+ * finish_reason) is structure, not output, as an empty content delta is.
  */
-export function chatToolCallFragments(state: RequestState, calls: unknown[], nowMs: number): string {
-  noteToolCallStart(state, nowMs);
+export function chatToolCallFragments(state: RequestState, calls: unknown[], nowMs: number): string | null {
   const parts = state.toolCalls;
   let text = '';
+  let named = false;
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i] as ChatToolCall | null;
     if (call === null || typeof call !== 'object') continue;
     const fn = call.function !== null && typeof call.function === 'object' ? call.function : undefined;
     const args = fn === undefined ? undefined : fn.arguments;
     if (typeof args === 'string') text += args;
+    if (typeof fn?.name === 'string' && fn.name.length > 0) named = true;
     if (parts !== null) parts.add(typeof call.index === 'number' ? call.index : i, fn?.name, args);
   }
+  if (!named && text.length === 0) return null;
+  noteToolCallStart(state, nowMs);
   return text;
 }
 
 /** A whole (non-streaming) chat message's `tool_calls`: every call complete at `nowMs`. Returns their argument text. */
 export function wholeToolCalls(state: RequestState, calls: unknown, nowMs: number): string {
   if (!Array.isArray(calls) || calls.length === 0) return '';
-  return chatToolCallFragments(state, calls, nowMs);
+  return chatToolCallFragments(state, calls, nowMs) ?? '';
 }
