@@ -165,7 +165,7 @@ function outputCheckFields(totals: RunTotals): Partial<Summary> {
     fields.tool_calls_per_request = totals.tool_call_requests > 0 ? round(calls / totals.tool_call_requests) : null;
     fields.tool_calls = calls;
     fields.tool_calls_invalid = invalid;
-    fields.tool_call_invalid_kinds = { ...(totals.tool_call_invalid_kinds ?? {}) };
+    fields.tool_call_invalid_kinds = byName(totals.tool_call_invalid_kinds);
     fields.requests_without_tool_call = totals.requests_without_tool_call ?? 0;
   }
   if (totals.schema_checked !== undefined) {
@@ -173,7 +173,11 @@ function outputCheckFields(totals: RunTotals): Partial<Summary> {
     fields.schema_valid_rate = totals.schema_checked > 0 ? round((totals.schema_checked - invalid) / totals.schema_checked, 6) : null;
     fields.schema_checked = totals.schema_checked;
     fields.schema_invalid = invalid;
-    fields.schema_invalid_kinds = { ...(totals.schema_invalid_kinds ?? {}) };
+    fields.schema_invalid_kinds = byName(totals.schema_invalid_kinds);
   }
   return fields;
 }
+
+/** Counts by kind in name order: the same run writes the same document whatever order its requests ended in. */
+const byName = (counts: Record<string, number> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts ?? {}).sort(([a], [b]) => a.localeCompare(b)));

@@ -3,7 +3,8 @@ import type { ResultDocument } from '../metrics/schema.js';
 
 const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
 const kinds = (counts: Record<string, number> | undefined): string => {
-  const entries = Object.entries(counts ?? {}).filter(([, n]) => n > 0);
+  // By name: the same run prints the same line whatever order its requests ended in.
+  const entries = Object.entries(counts ?? {}).filter(([, n]) => n > 0).sort(([a], [b]) => a.localeCompare(b));
   return entries.length === 0 ? '' : ` (${entries.map(([kind, n]) => `${kind}: ${n}`).join(', ')})`;
 };
 
