@@ -67,7 +67,9 @@ export function checkOutput(state: RequestState): void {
   const check = state.outputCheck;
   if (check === null || state.errorKind !== null) return;
   if (check.tools !== null) checkToolCalls(state, check.tools);
-  if (check.schema !== null) checkStructured(state, check.schema);
+  // An answer that is only tool calls has no text to hold to the response format: it is not checked against it.
+  const onlyToolCalls = state.toolCallCount > 0 && (state.contentPieces?.length ?? 0) === 0;
+  if (check.schema !== null && !onlyToolCalls) checkStructured(state, check.schema);
 }
 
 function noteInvalid(state: RequestState, kind: InvalidKind, detail: string): InvalidKind {

@@ -15,6 +15,8 @@ export function addCheckTotals(totals: RunTotals, state: RequestState): void {
     const kinds = (totals.tool_call_invalid_kinds ??= {});
     for (const kind of state.toolCallInvalidKinds ?? []) bumpKind(kinds, kind);
   }
+  // A response format in play shows in the summary even when no answer had text to check (schema_valid_rate null).
+  if (state.outputCheck?.schema) totals.schema_checked ??= 0;
   if (state.schemaValid !== null) {
     totals.schema_checked = (totals.schema_checked ?? 0) + 1;
     const kinds = (totals.schema_invalid_kinds ??= {});

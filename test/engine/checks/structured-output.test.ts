@@ -55,3 +55,16 @@ describe('schema_valid_rate against the simulator', () => {
     expect(await reasons(wrong.url)).toBe('schema_violation: response /total: must be number');
   });
 });
+
+describe('tools and a response format together', () => {
+  it('an answer that is only a tool call is checked as a call, not against the response format', async () => {
+    const { loadToolsFile } = await import('../../../src/workload/tools.js');
+    const tools = loadToolsFile(fileURLToPath(new URL('../../../prompts/tools/weather-tools.json', import.meta.url)));
+    const server = await startMockServer({ port: 0, ttftMs: 2, itlMs: 0.5 });
+    servers.push(server);
+    const outcome = await runLoad(testConfig(server.url, { tools, responseFormat: FORMAT, requests: 6, concurrency: 2 }));
+    const summary = buildSummary(outcome.totals, outcome.histograms);
+    expect([summary.tool_calls, summary.tool_call_valid_rate]).toEqual([6, 1]);
+    expect([summary.schema_checked, summary.schema_valid_rate]).toEqual([0, null]);
+  });
+});
