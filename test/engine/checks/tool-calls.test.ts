@@ -58,6 +58,17 @@ describe('tool_call_valid_rate against the simulator', () => {
     expect([summary.tool_calls, summary.tool_calls_invalid, summary.tool_call_invalid_kinds]).toEqual([8, 8, { not_json: 8 }]);
   });
 
+  it('faults hit tool-call streams as they hit text: failed requests are neither checked nor counted by the simulator', async () => {
+    const server = await sim({ toolInvalidRate: 0.3, seed: 5, faults: [{ kind: 'reset', rate: 0.3 }] });
+    const outcome = await runLoad(testConfig(server.url, { tools: TOOLS, requests: 40, concurrency: 4 }));
+    const summary = buildSummary(outcome.totals, outcome.histograms);
+    const truth = await server.stats();
+    expect(summary.errors.stream_cut).toBeGreaterThan(0);
+    expect(summary.succeeded + summary.failed).toBe(40);
+    expect([summary.tool_calls, summary.tool_calls_invalid]).toEqual([truth.toolCalls, truth.toolCallsInvalid]);
+    expect(summary.tool_calls).toBe(summary.succeeded);
+  });
+
   it('non-streamed answers are checked the same way', async () => {
     const server = await sim({ toolInvalidRate: 0.5, seed: 3 });
     const outcome = await runLoad(testConfig(server.url, { stream: false, tools: TOOLS, requests: 24 }));
