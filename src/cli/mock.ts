@@ -64,6 +64,8 @@ export interface MockFlags {
   recordSendTimes: boolean;
   embeddingDim: number;
   prefixCache: number;
+  toolInvalidRate: number;
+  schemaInvalidRate: number;
   imageTokenMs: number;
 }
 
@@ -91,6 +93,8 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     recordSendTimes: flags.recordSendTimes,
     embeddingDim: flags.embeddingDim,
     prefixCacheTokens: flags.prefixCache,
+    toolInvalidRate: flags.toolInvalidRate,
+    schemaInvalidRate: flags.schemaInvalidRate,
     imageTokenMs: flags.imageTokenMs,
   };
 }
@@ -125,6 +129,8 @@ export function mockCommand(): Command {
     .addOption(new Option('--judge-rule <rule>', 'test double for judges: verdicts by rule').choices([...JUDGE_RULES]))
     .option('--record-send-times', 'record when each event was written (GET /debug/send-times)', false)
     .option('--embedding-dim <n>', 'length of /v1/embeddings vectors', parseNumber('--embedding-dim', true, 1, 65536), 384)
+    .option('--tool-invalid-rate <r>', 'share (0..1) of tool calls streamed with invalid arguments (seeded; counted in GET /debug/stats)', parseNumber('--tool-invalid-rate', false, 0, 1), 0)
+    .option('--schema-invalid-rate <r>', 'share (0..1) of json_schema answers that break the schema (seeded; counted in GET /debug/stats)', parseNumber('--schema-invalid-rate', false, 0, 1), 0)
     .action(async (flags: MockFlags) => {
       const server = await startMockServer(mockOptionsFromFlags(flags)).catch((err: NodeJS.ErrnoException) => {
         // A taken or forbidden port is the user's to fix: one line, exit 2, no stack.
@@ -140,6 +146,7 @@ export function mockCommand(): Command {
         c.answerKey.length > 0 ? `, answer key ${c.answerKey.length} entries at accuracy ${c.answerAccuracy}` : '',
         c.complyRate !== null ? `, comply rate ${c.complyRate}` : '',
         c.judgeRule ? `, judge rule ${c.judgeRule}` : '',
+        c.toolInvalidRate > 0 || c.schemaInvalidRate > 0 ? `, invalid tool calls ${c.toolInvalidRate}, invalid structured answers ${c.schemaInvalidRate}` : '',
       ].join('');
       process.stdout.write(
         `llmperf mock listening on ${server.url} (model ${c.model}, ttft ${c.ttftMs} ms, itl ${c.itlMs} ms, slots ${c.slots}${extras})\n`,

@@ -25,6 +25,9 @@ import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { bodyWithImages, countImages, type ImageBody } from './image-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { checkOutput, OutputChecks } from './checks/index.js';
+import type { ToolSpec } from '../workload/tools.js';
+import type { ResponseFormatSpec } from '../workload/response-format.js';
 
 export { buildBody };
 
@@ -76,6 +79,12 @@ export interface LoadConfig {
   cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
+  /** --tools: sent with every request (a prompt's own tools take their place); their calls' arguments are checked at the end. */
+  tools?: ToolSpec[] | null;
+  /** --tool-choice: auto, required, none or a tool's name (absent: the server's default). */
+  toolChoice?: string | null;
+  /** --response-format: the JSON Schema every answer must follow (sent as response_format, checked at the end). */
+  responseFormat?: ResponseFormatSpec | null;
 }
 
 export interface RunHooks {
@@ -132,6 +141,8 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** Tool-call and structured-output checks (null: the run sends neither). */
+  private readonly checks: OutputChecks | null;
 
   constructor(
     private readonly config: LoadConfig,
@@ -189,6 +200,8 @@ export class LoadRun {
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
     }
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
+    const anyTools = Boolean(config.tools) || config.prompts.some((prompt) => prompt.tools !== undefined);
+    this.checks = anyTools || config.responseFormat ? new OutputChecks(config.tools ?? null, config.toolChoice ?? null, config.responseFormat ?? null) : null;
   }
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
@@ -295,6 +308,7 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
+    this.checks?.prepare(state, prompt);
     if (prompt.images !== undefined) countImages(state, prompt);
     // An image body goes out as its shared pieces under its own Content-Length (image-body.ts).
     const headers = typeof body === 'string' ? this.headers : body.headersWith(this.headers);
@@ -328,6 +342,8 @@ export class LoadRun {
     }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
+    // Tool-call arguments and structured outputs are parsed and validated here, once, never per chunk.
+    if (state.outputCheck !== null) checkOutput(state);
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;

@@ -60,6 +60,13 @@ export interface MockOptions {
   complyRate: number | null;
   /** Test double for judges: how a pairwise or single-grade judge prompt is answered (null = not a judge). */
   judgeRule: JudgeRule | null;
+  /**
+   * Requests carrying tools (tool_choice not none) get a tool call whose arguments follow the tool's parameters
+   * schema; requests with a json_schema response format get an answer in that schema. These shares (0..1) of them
+   * are broken on purpose, seeded (cut short: not JSON; or a schema violation), and counted in the stats.
+   */
+  toolInvalidRate: number;
+  schemaInvalidRate: number;
 }
 
 export interface AnswerKeyEntry {
@@ -97,6 +104,8 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   answerAccuracy: 1,
   complyRate: null,
   judgeRule: null,
+  toolInvalidRate: 0,
+  schemaInvalidRate: 0,
 });
 
 /** The validated, complete configuration the server runs with. */
@@ -145,6 +154,8 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   checkNumber('imageTokenMs', merged.imageTokenMs, 0, false, 60_000);
   checkNumber('slowHeadersMs', merged.slowHeadersMs, 0, false, 3_600_000);
   checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
+  checkNumber('toolInvalidRate', merged.toolInvalidRate, 0, false, 1);
+  checkNumber('schemaInvalidRate', merged.schemaInvalidRate, 0, false, 1);
   if (merged.complyRate !== null) checkNumber('complyRate', merged.complyRate, 0, false, 1);
   if (!Array.isArray(merged.faults)) throw new UsageError('simulator option faults must be a list of {kind, rate}');
   for (const f of merged.faults) {

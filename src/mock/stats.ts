@@ -43,6 +43,14 @@ export interface MockStats {
   promptDigests: string[];
   /** POSTs to /reset_prefix_cache or /flush_cache (vLLM's and SGLang's cache-reset routes). */
   cacheResets: number;
+  /**
+   * The truth for output checks: tool calls and json_schema answers sent in full, and how many of them were invalid
+   * (broken on purpose, or cut by max_tokens). Responses cancelled or faulted before their end are not counted.
+   */
+  toolCalls: number;
+  toolCallsInvalid: number;
+  structuredAnswers: number;
+  structuredInvalid: number;
   /** Images received in all, and the tokens they counted for (images.ts states the rule). */
   images: number;
   imageTokens: number;
@@ -73,6 +81,10 @@ export class StatsCollector {
   minTokensRequests = 0;
   faults: Record<string, number> = {};
   cacheResets = 0;
+  toolCalls = 0;
+  toolCallsInvalid = 0;
+  structuredAnswers = 0;
+  structuredInvalid = 0;
   images = 0;
   imageTokens = 0;
   private recentImages: ReceivedImage[][] = [];
@@ -182,6 +194,10 @@ export class StatsCollector {
     this.minTokensRequests = 0;
     this.faults = {};
     this.cacheResets = 0;
+    this.toolCalls = 0;
+    this.toolCallsInvalid = 0;
+    this.structuredAnswers = 0;
+    this.structuredInvalid = 0;
     this.images = 0;
     this.imageTokens = 0;
     this.recentImages = [];
@@ -218,6 +234,10 @@ export class StatsCollector {
       inFlightAtArrival: [...this.inFlightAtArrival],
       promptDigests: [...this.promptDigests],
       cacheResets: this.cacheResets,
+      toolCalls: this.toolCalls,
+      toolCallsInvalid: this.toolCallsInvalid,
+      structuredAnswers: this.structuredAnswers,
+      structuredInvalid: this.structuredInvalid,
       images: this.images,
       imageTokens: this.imageTokens,
       recentImages: this.recentImages.map((list) => list.map((image) => ({ ...image }))),

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { seededRandom } from './random.js';
 import { CHARS_PER_TOKEN, estimateTokens } from './tokens.js';
+import type { ToolSpec } from './tools.js';
 
 export interface ChatMessage {
   role: string;
@@ -26,6 +27,8 @@ export interface Prompt {
   turns?: string[];
   /** Images sent with the last user message (--images or the dataset's); shared objects, never copied per prompt. */
   images?: PromptImage[];
+  /** Tools this prompt is sent with (a dataset record's "tools"); they take the place of --tools for it. */
+  tools?: ToolSpec[];
 }
 
 /** One image as requests carry it: inline bytes (a data URL) or a remote URL the server fetches. */

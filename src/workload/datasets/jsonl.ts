@@ -1,5 +1,6 @@
-// The `jsonl` dataset: one JSON object a line with "prompt" (text) or "messages" (chat), optionally "max_tokens" and "images".
+// The `jsonl` dataset: one JSON object a line with "prompt" (text) or "messages" (chat), optionally "max_tokens", "tools" and "images".
 import { fromMessages, fromText, type Prompt } from '../prompts.js';
+import { checkTools } from '../tools.js';
 import { DatasetImages, recordImages, splitContentParts } from '../images/dataset.js';
 import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
@@ -44,6 +45,14 @@ export function loadJsonl(path: string, context: DatasetContext, content?: Buffe
     }
     if (maxTokens !== undefined) prompt.outputTokens = maxTokens;
     if (promptImages.length > 0) prompt.images = promptImages;
+    if (record.tools !== undefined) {
+      const tools = checkTools(record.tools);
+      if (typeof tools === 'string') {
+        problems.add(where, tools);
+        continue;
+      }
+      prompt.tools = tools;
+    }
     prompts.push(prompt);
   }
   problems.throwIfAny(path);
