@@ -22,8 +22,12 @@ import { RequestState } from './stream.js';
 import { checkUsageBounds } from './usage.js';
 import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './cancel.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
+import { bodyWithImages, countImages, type ImageBody } from './image-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { checkOutput, OutputChecks } from './checks/index.js';
+import type { ToolSpec } from '../workload/tools.js';
+import type { ResponseFormatSpec } from '../workload/response-format.js';
 import { Balancer, type BalancePolicy, type ReplicaRoute } from './balance.js';
 import { SplitRecorder, type SplitOutcome } from './split.js';
 import { modelPicker, type ModelShare } from '../workload/model-mix.js';
@@ -79,6 +83,12 @@ export interface LoadConfig {
   cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
+  /** --tools: sent with every request (a prompt's own tools take their place); their calls' arguments are checked at the end. */
+  tools?: ToolSpec[] | null;
+  /** --tool-choice: auto, required, none or a tool's name (absent: the server's default). */
+  toolChoice?: string | null;
+  /** --response-format: the JSON Schema every answer must follow (sent as response_format, checked at the end). */
+  responseFormat?: ResponseFormatSpec | null;
   /** --model a:0.7,b:0.3: each request's model drawn by weight, seeded per request index (absent or one: target.model). */
   models?: ModelShare[];
   /** --url repeated: every replica's base URL, target.baseUrl first (absent or one: target.baseUrl only). */
@@ -122,7 +132,7 @@ export class LoadRun {
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
   /** Request bodies per model of the mix, per prompt: built once, on first use. */
-  private readonly bodies: string[][];
+  private readonly bodies: Array<Array<string | ImageBody>>;
   /** The configuration as each model of the mix sees it (its name as the target's model). */
   private readonly modelConfigs: LoadConfig[];
   private readonly modelNames: string[];
@@ -154,6 +164,8 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** Tool-call and structured-output checks (null: the run sends neither). */
+  private readonly checks: OutputChecks | null;
 
   constructor(
     private readonly config: LoadConfig,
@@ -181,7 +193,7 @@ export class LoadRun {
     this.modelNames = mix.map((m) => m.name);
     this.modelConfigs = mix.map((m) => (m.name === config.target.model ? config : { ...config, target: { ...config.target, model: m.name } }));
     this.pickModel = modelPicker(mix, config.seed);
-    this.bodies = config.bodies ? [config.bodies] : mix.map(() => new Array<string>(this.prompts.length));
+    this.bodies = config.bodies ? [config.bodies] : mix.map(() => new Array<string | ImageBody>(this.prompts.length));
     this.routes = replicas.map((baseUrl) => ({ origin: new URL(baseUrl).origin, path: apiPath(baseUrl, config.api) }));
     this.urlLabels = replicaLabels(replicas);
     this.balancer = new Balancer(replicas.length, config.balance ?? 'round-robin');
@@ -218,6 +230,8 @@ export class LoadRun {
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
     }
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
+    const anyTools = Boolean(config.tools) || config.prompts.some((prompt) => prompt.tools !== undefined);
+    this.checks = anyTools || config.responseFormat ? new OutputChecks(config.tools ?? null, config.toolChoice ?? null, config.responseFormat ?? null) : null;
   }
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
@@ -303,7 +317,7 @@ export class LoadRun {
     const prompt = this.prompts[promptIndex % this.prompts.length];
     // The model is drawn from the launch index, so a conversation keeps one model and a seed always draws the same.
     const model = this.pickModel(index);
-    const body = (this.bodies[model]![promptIndex] ??= buildBody(this.modelConfigs[model]!, prompt));
+    const body = (this.bodies[model]![promptIndex] ??= bodyWithImages(this.modelConfigs[model]!, prompt));
     const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
     this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation, model, -1);
   }
@@ -315,7 +329,7 @@ export class LoadRun {
   }
 
   /** Sends one request: a scheduled one, or a conversation's next turn (intendedMs NaN: sent when the reply arrived). */
-  private send(index: number, intendedMs: number, prompt: Prompt, body: string, conversation: Conversation | null, model: number, pinned: number): void {
+  private send(index: number, intendedMs: number, prompt: Prompt, body: string | ImageBody, conversation: Conversation | null, model: number, pinned: number): void {
     const replica = pinned >= 0 ? pinned : this.balancer.pick(index);
     const route = this.routes[replica]!;
     const state = new RequestState(index);
@@ -333,7 +347,11 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: route.origin, path: route.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
+    this.checks?.prepare(state, prompt);
+    if (prompt.images !== undefined) countImages(state, prompt);
+    // An image body goes out as its shared pieces under its own Content-Length (image-body.ts).
+    const headers = typeof body === 'string' ? this.headers : body.headersWith(this.headers);
+    const request: PreparedRequest = { origin: route.origin, path: route.path, headers, body: typeof body === 'string' ? body : body.parts, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     this.balancer.started(replica);
@@ -369,6 +387,8 @@ export class LoadRun {
     }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
+    // Tool-call arguments and structured outputs are parsed and validated here, once, never per chunk.
+    if (state.outputCheck !== null) checkOutput(state);
     const record = this.recorder.recordEnd(state);
     const sent = this.sent.get(state.index);
     this.sent.delete(state.index);
@@ -399,7 +419,7 @@ export class LoadRun {
       const model = sent!.model;
       // --session-affinity: the later turns go where the first went (a replica's prefix cache holds the history).
       const pinned = this.config.sessionAffinity ? sent!.replica : -1;
-      setImmediate(() => this.send(this.turnIndex(), NaN, next, buildBody(this.modelConfigs[model]!, next), conversation, model, pinned));
+      setImmediate(() => this.send(this.turnIndex(), NaN, next, bodyWithImages(this.modelConfigs[model]!, next), conversation, model, pinned));
       return;
     }
     // Next send outside undici's callback stack, and after undici has marked the connection free: from a

@@ -3,6 +3,7 @@ import { dataWarnings } from './warnings.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { formatNumber, type SloOutcome } from '../metrics/slo.js';
 import { distributionRows, PERCENTILE_COLUMNS, summaryRows } from './tables.js';
+import { outputCheckLines } from './output-checks.js';
 import { BREAKDOWN_COLUMNS, BREAKDOWN_NOTE, breakdownTables, shown } from './breakdown.js';
 
 /** Markdown cells hold text from servers and configs: neutralise table pipes, newlines and inline HTML. */
@@ -38,6 +39,8 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
     for (const { label, summary } of distributions) lines.push(`| ${label} | ${PERCENTILE_COLUMNS.map((stat) => formatNumber(summary[stat])).join(' | ')} |`);
     lines.push('');
   }
+  const checks = outputCheckLines(result);
+  if (checks.length > 0) lines.push(...checks.map(mdCell), '');
   // --model mixes and --url replicas: the run split by model and by replica.
   for (const { title, first, rows } of breakdownTables(result)) {
     lines.push(`### ${title}`, '', `| ${first} | ${BREAKDOWN_COLUMNS.map((c) => c.head).join(' | ')} |`, `|---|${BREAKDOWN_COLUMNS.map(() => '---:').join('|')}|`);

@@ -174,6 +174,9 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       ignoreEos: plan.ignoreEos,
       continuousUsage: plan.continuousUsage,
       countTokens: plan.tokenCounter?.count,
+      tools: plan.tools,
+      toolChoice: plan.toolChoice,
+      responseFormat: plan.responseFormat,
       ...(plan.models ? { models: plan.models } : {}),
       ...(replicas ? { replicas, balance: plan.balance, sessionAffinity: plan.sessionAffinity } : {}),
     };
