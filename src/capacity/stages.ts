@@ -76,7 +76,7 @@ export class StageRunner {
 
   /** One stage at `load`, written to `outDir/<label>` (or to `dir` exactly when given). */
   async run(by: LoadAxis, load: number, outDir: string, dir = join(outDir, label(by, load))): Promise<StageResult> {
-    const cacheReset = this.isolation.resetPath === null ? null : await resetCache(this.target(), this.isolation.resetPath);
+    const cacheReset = this.isolation.resetPath === null ? null : await this.resetEveryReplica(this.isolation.resetPath);
     return this.execute(stagePlan(this.base, by, load, dir), by, load, cacheReset, this.isolation.onProgress);
   }
 
@@ -100,6 +100,16 @@ export class StageRunner {
     this.prompts.consumed(prompts, typeof result.config.seed === 'number' ? result.config.seed : seed, records);
     const sustain = judgeStage(by, result.summary, records, plan.warmupRequests, plan.concurrency);
     return { load, dir: plan.outDir!, summary: result.summary, result, index, seed, prompts: info, cacheReset, sustain, sustained: sustain.reasons.length === 0 };
+  }
+
+  /**
+   * --reset-cache on every replica (--url repeated): a stage's hits must be its own on each of them. The first replica's
+   * outcome is recorded; a failure on any other is what `ok` and `error` report, naming that replica's URL.
+   */
+  private async resetEveryReplica(path: string): Promise<CacheReset> {
+    const replicas = this.base.replicas && this.server.baseUrl === this.base.baseUrl ? this.base.replicas : [this.server.baseUrl];
+    const resets = await Promise.all(replicas.map((baseUrl) => resetCache({ ...this.target(), baseUrl }, path)));
+    return resets.find((reset) => !reset.ok) ?? resets[0]!;
   }
 
   private target() {

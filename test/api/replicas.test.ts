@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { runLoad } from '../../src/api/run-load.js';
+import { sweep } from '../../src/api/sweep.js';
 import { mergeResults } from '../../src/metrics/merge.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { TargetError } from '../../src/errors.js';
@@ -56,4 +57,18 @@ it('an unreachable replica stops the run before any load, naming it', async () =
   await expect(runLoad({ url: [up!.url, down], model: 'llmperf-sim', requests: 4, out })).rejects.toThrow(TargetError);
   await expect(runLoad({ url: [up!.url, down], model: 'llmperf-sim', requests: 4, out: `${out}/2` })).rejects.toThrow(new RegExp(down.replace(/[.:/]/g, '\\$&')));
   expect((await up!.stats()).requests).toBe(0);
+});
+
+it('a sweep over replicas spreads every stage over them and --reset-cache empties each replica\'s cache before each stage', async () => {
+  const two = await Promise.all([0, 1].map(() => startMockServer({ port: 0, ttftMs: 2, itlMs: 0.5, outputTokens: 6, contention: 0, prefixCacheTokens: 100_000 })));
+  servers.push(...two);
+  const out = mkdtempSync(join(tmpdir(), 'llmperf-replicas-sweep-'));
+  const document = await sweep({ url: two.map((s) => s.url), model: 'llmperf-sim', concurrency: [1, 2], requests: 8, outputTokens: 6, cooldown: 0, resetCache: '/reset_prefix_cache', format: ['json'], out });
+  expect(document.stages).toHaveLength(2);
+  for (const server of two) {
+    const stats = await server.stats();
+    expect(stats.cacheResets).toBe(2);
+    // Half of each stage's requests (round robin), warm-up included when the sweep sends one.
+    expect(stats.requests).toBeGreaterThanOrEqual(8);
+  }
 });
