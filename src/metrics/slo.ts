@@ -2,18 +2,21 @@
 //
 // Grammar (one threshold per --slo, k6-style: the expression states what must hold):
 //
-//   slo        := metric [ "." stat ] op number
+//   slo        := metric [ "." stat ] [ "{" part "}" ] op number
 //   metric     := a summary key: error_rate, failed, qps, goodput, output_tokens_per_s, ... (see metric-value.ts)
 //               | a distribution: ttft_ms, tpot_ms, itl_ms, latency_ms, queue_ms, ...
 //               | "errors" "." error-kind          (the count of one error kind)
 //   stat       := mean | stdev | min | max | count | p50 | p90 | p95 | p99 | p999 | pNN   (p99.9 = p999)
 //   op         := "<" | "<=" | ">" | ">=" | "==" | "!="
 //   number     := a decimal number in the metric's unit (ms for *_ms, a fraction for *_rate)
+//   part       := ( "model" | "url" ) ( "=" | ":" ) name   (one model of a --model mix, one --url replica: by_model / by_url)
 //
 // Examples: "ttft_ms.p99 < 500", "error_rate < 0.01", "failed == 0", "output_tokens_per_s > 100".
 // A distribution without a statistic is a per-request threshold ("ttft_ms < 1000", "tpot_ms < 50"): every
 // successful request must meet it, and goodput counts the requests per second that met all of them
 // (vLLM's --goodput, DistServe). Per-request thresholds accept ttft_ms, tpot_ms, latency_ms and queue_ms.
+// A part ("ttft_ms.p99{model=llama-8b} < 500", k6's tag filter in spirit) holds one model or replica to its own
+// threshold; its name is taken as written (case kept), and a run without that part fails the threshold (no value).
 import Table from 'cli-table3';
 import { UsageError } from '../errors.js';
 import { metricProblem, metricValue, splitMetric } from './metric-value.js';
@@ -30,6 +33,13 @@ export interface Slo {
   threshold: number;
   /** True for a bare distribution name: judged per request and used for goodput. */
   per_request: boolean;
+  /** `{model=NAME}` / `{url=URL}`: judged on that part of the run (by_model / by_url) instead of the whole. */
+  part?: SloPart;
+}
+
+export interface SloPart {
+  key: 'by_model' | 'by_url';
+  name: string;
 }
 
 /** What `result.slo` holds: one entry per threshold. */
@@ -45,6 +55,8 @@ export interface SloOutcome {
   per_request: boolean;
   /** Per-request thresholds with request records: share of finished requests that met it (failures never do). */
   met_share: number | null;
+  /** The model or replica it held to its own threshold. */
+  part?: SloPart;
 }
 
 export const PER_REQUEST_METRICS = ['ttft_ms', 'tpot_ms', 'latency_ms', 'queue_ms'] as const;
@@ -65,7 +77,11 @@ export function compare(actual: number, op: Comparator, threshold: number): bool
 export function parseSlo(text: string): Slo {
   const expression = text.trim();
   const bad = (why: string) => new UsageError(`--slo "${expression}": ${why} (example: --slo "ttft_ms.p99 < 500")`);
-  const match = PATTERN.exec(expression);
+  // The part is cut out first: a model name or a URL keeps its case and may hold any character but "}".
+  const selector = /^([^{]*)\{\s*(model|url)\s*[=:]\s*([^}]*?)\s*\}(.*)$/i.exec(expression);
+  const part: SloPart | undefined = selector ? { key: selector[2]!.toLowerCase() === 'model' ? 'by_model' : 'by_url', name: selector[3]! } : undefined;
+  if (part !== undefined && part.name === '') throw bad(`give the ${part.key === 'by_model' ? 'model' : 'url'} after "=", e.g. ttft_ms.p99{model=my-model}`);
+  const match = PATTERN.exec(selector ? `${selector[1]!.trim()} ${selector[4]!.trim()}` : expression);
   if (!match) throw bad('expected METRIC[.STAT] OP NUMBER');
   const { metric, stat } = splitMetric(match[1]!.toLowerCase());
   const problem = metricProblem(metric, stat, true);
@@ -74,7 +90,8 @@ export function parseSlo(text: string): Slo {
   if (stat === null && !perRequest && metricProblem(metric, null, false) !== null) {
     throw bad(`per-request thresholds accept ${PER_REQUEST_METRICS.join(', ')}; use a statistic such as ${metric}.p99`);
   }
-  return { expression, metric, stat, op: match[2] as Comparator, threshold: Number(match[3]), per_request: perRequest };
+  if (part !== undefined && perRequest) throw bad(`a threshold on one ${part.key === 'by_model' ? 'model' : 'url'} takes a statistic, e.g. ${metric}.p99{${part.key === 'by_model' ? 'model' : 'url'}=${part.name}}`);
+  return { expression, metric, stat, op: match[2] as Comparator, threshold: Number(match[3]), per_request: perRequest, ...(part ? { part } : {}) };
 }
 
 /** A request's value for a per-request metric. TPOT needs two output tokens; with fewer it is null (met, as in vLLM). */
@@ -123,11 +140,18 @@ export function evaluateSlos(result: ResultDocument, slos: readonly Slo[], recor
       actual = metricValue(result, slo.metric, worst);
       if (records && records.length > 0) metShare = records.filter((r) => requestMeetsSlos(r, [slo])).length / records.length;
     } else {
-      actual = metricValue(result, slo.metric, slo.stat);
+      const source = slo.part ? partOf(result, slo.part) : result;
+      actual = source === null ? null : metricValue(source, slo.metric, slo.stat);
     }
     const passed = actual !== null && compare(actual, slo.op, slo.threshold);
-    return { expression: slo.expression, metric: slo.metric, stat: slo.stat, op: slo.op, threshold: slo.threshold, actual, passed, per_request: slo.per_request, met_share: metShare };
+    return { expression: slo.expression, metric: slo.metric, stat: slo.stat, op: slo.op, threshold: slo.threshold, actual, passed, per_request: slo.per_request, met_share: metShare, ...(slo.part ? { part: slo.part } : {}) };
   });
+}
+
+/** One model's or replica's part of a result, readable as a result (its summary and histograms); null when absent. */
+function partOf(result: ResultDocument, part: SloPart): ResultDocument | null {
+  const entry = (result[part.key] as Record<string, { summary: ResultDocument['summary']; histograms: ResultDocument['histograms'] }> | undefined)?.[part.name];
+  return entry ? { ...result, summary: entry.summary, histograms: entry.histograms } : null;
 }
 
 export function allPassed(outcomes: readonly SloOutcome[]): boolean {

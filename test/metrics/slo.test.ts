@@ -4,6 +4,11 @@ import { UsageError } from '../../src/errors.js';
 import { decodeHistogram } from '../../src/metrics/histogram.js';
 import { allPassed, evaluateSlos, goodput, parseSlo, requestMeetsSlos, sloTable } from '../../src/metrics/slo.js';
 import { syntheticRun } from '../report/fixture.js';
+import { buildResult } from '../../src/engine/result.js';
+import { runLoad } from '../../src/engine/run.js';
+import { startMockServer } from '../../src/mock/index.js';
+import { parseModelMix } from '../../src/workload/model-mix.js';
+import { testConfig } from '../helpers/config.js';
 
 describe('parseSlo', () => {
   it('reads percentile, summary and per-request forms', () => {
@@ -110,5 +115,36 @@ describe('goodput', () => {
     expect(requestMeetsSlos(failed, [parseSlo('ttft_ms < 1e9')])).toBe(false);
     const oneToken = { ...records.find((r) => r.ok)!, output_tokens: 1 };
     expect(requestMeetsSlos(oneToken, [parseSlo('tpot_ms < 1')])).toBe(true);
+  });
+});
+
+describe('thresholds on one model or replica: metric.stat{model=NAME} / {url=URL}', () => {
+  it('parses the part with its case kept, and refuses a per-request or empty one', () => {
+    expect(parseSlo('ttft_ms.p99{model=Llama-3.1-8B} < 500')).toMatchObject({ metric: 'ttft_ms', stat: 'p99', part: { key: 'by_model', name: 'Llama-3.1-8B' }, threshold: 500 });
+    expect(parseSlo('error_rate{url:http://10.0.0.2:8000} <= 0.01').part).toEqual({ key: 'by_url', name: 'http://10.0.0.2:8000' });
+    expect(parseSlo('ttft_ms.p99 < 500').part).toBeUndefined();
+    expect(() => parseSlo('ttft_ms{model=a} < 500')).toThrow(/takes a statistic, e.g. ttft_ms.p99\{model=a\}/);
+    expect(() => parseSlo('ttft_ms.p99{model=} < 500')).toThrow(/give the model after "="/);
+  });
+
+  it('judges the part on its own numbers, any percentile from its histogram; a part the run lacks fails', async () => {
+    const server = await startMockServer({ port: 0, ttftMs: 2, itlMs: 0.5, outputTokens: 6, contention: 0, models: ['fast', 'slow'], modelTtftMs: { slow: 60 } });
+    try {
+      const config = testConfig(server.url, { target: { baseUrl: server.url, model: 'fast' }, models: parseModelMix('fast,slow'), requests: 40, concurrency: 4 });
+      const result = buildResult(config, await runLoad(config), { startedAt: new Date(), endedAt: new Date(), simulated: true });
+      const slow = result.by_model!.slow!.summary.ttft_ms;
+      const [fastOk, slowBad, slowP97, missing] = evaluateSlos(result, [
+        parseSlo(`ttft_ms.p50{model=fast} < ${slow.min}`),
+        parseSlo('ttft_ms.p50{model=slow} < 60'),
+        parseSlo('ttft_ms.p97{model=slow} > 0'),
+        parseSlo('ttft_ms.p50{model=other} < 1000'),
+      ]);
+      expect(fastOk).toMatchObject({ passed: true, actual: result.by_model!.fast!.summary.ttft_ms.p50, part: { key: 'by_model', name: 'fast' } });
+      expect(slowBad).toMatchObject({ passed: false, actual: slow.p50 });
+      expect(slowP97!.actual).toBeGreaterThanOrEqual(slow.p50!);
+      expect(missing).toMatchObject({ passed: false, actual: null });
+    } finally {
+      await server.close();
+    }
   });
 });
