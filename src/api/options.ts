@@ -100,7 +100,7 @@ export interface RunOptions {
   startAt?: string;
   serverMetrics?: string;
   /** Settings of the built-in simulator when no `url` is given. */
-  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
+  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number; specTokens?: number; specAccept?: number };
 }
 
 const RUN_OPTION_NAMES = [
@@ -127,7 +127,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
   checkOptionNames(options, RUN_OPTION_NAMES, where);
   const o = options;
   const sim = o.simulator ?? {};
-  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens'], `${where}: simulator`);
+  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'specTokens', 'specAccept'], `${where}: simulator`);
   return {
     url: o.url,
     model: o.model,
@@ -184,6 +184,8 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     simContention: text(sim.contention),
     simReasoningTokens: text(sim.reasoningTokens),
     simPrefixCache: text(sim.prefixCacheTokens),
+    simSpecTokens: text(sim.specTokens),
+    simSpecAccept: text(sim.specAccept),
     format: Array.isArray(o.format) ? o.format.join(',') : (o.format ?? RUN_DEFAULTS.format),
     slo: o.slo ?? [],
     workers: text(o.workers) ?? RUN_DEFAULTS.workers,

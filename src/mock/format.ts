@@ -9,9 +9,9 @@ export type ApiKind = 'chat' | 'completions' | 'responses' | 'messages';
 export interface StreamFrames {
   /** What goes out before the first token (chat: the role chunk; Responses: created; Messages: message_start). */
   roleFrame(): string;
-  /** One content token; `fragment` is already JSON-escaped. */
-  contentFrame(fragment: string): string;
-  reasoningFrame(fragment: string): string;
+  /** One content event; `fragment` is already JSON-escaped; `tokens` it carries (1 unless speculative decoding). */
+  contentFrame(fragment: string, tokens?: number): string;
+  reasoningFrame(fragment: string, tokens?: number): string;
   /** The end of the output (finish reason; Messages: message_delta with output usage). */
   finishFrame(finishReason: string, usage: Usage): string;
   /** The separate usage frame (chat and completions with include_usage); '' where usage rides elsewhere. */
@@ -84,21 +84,21 @@ export class FrameWriter implements StreamFrames {
   }
 
   /** One content token; `fragment` is already JSON-escaped. */
-  contentFrame(fragment: string): string {
-    return this.contentHead + fragment + this.tokenTail();
+  contentFrame(fragment: string, tokens = 1): string {
+    return this.contentHead + fragment + this.tokenTail(tokens);
   }
 
-  /** The frame's tail: fixed, or with this token's cumulative usage when continuous usage was asked for. */
-  private tokenTail(): string {
+  /** The frame's tail: fixed, or with the cumulative usage after its tokens when continuous usage was asked for. */
+  private tokenTail(tokens: number): string {
     const prompt = this.meta.continuousUsagePromptTokens;
     if (prompt === undefined) return this.tail;
-    const completion = ++this.emitted;
+    const completion = (this.emitted += tokens);
     return `${this.tailOpen},"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion}}}\n\n`;
   }
 
   /** One reasoning token (chat: delta.reasoning_content). */
-  reasoningFrame(fragment: string): string {
-    return this.reasoningHead + fragment + this.tokenTail();
+  reasoningFrame(fragment: string, tokens = 1): string {
+    return this.reasoningHead + fragment + this.tokenTail(tokens);
   }
 
   /** The closing chunk: empty delta (chat) or empty text (completions) with the finish reason. */

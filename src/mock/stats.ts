@@ -1,4 +1,5 @@
 // What the simulator saw and how well it kept its own schedule: counters, bounded samples, lag percentiles.
+import type { SpecTotals } from './speculative.js';
 import { hash32 } from './tokens.js';
 
 /** A snapshot of the simulator's counters. Plain data: it crosses worker boundaries by structured clone. */
@@ -42,6 +43,8 @@ export interface MockStats {
   promptDigests: string[];
   /** POSTs to /reset_prefix_cache or /flush_cache (vLLM's and SGLang's cache-reset routes). */
   cacheResets: number;
+  /** Speculative mode only: its drafts, acceptances and tokens per event since the start (never reset). */
+  spec?: SpecTotals;
 }
 
 const MAX_BODIES = 1000;

@@ -64,6 +64,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   simContention?: string;
   simReasoningTokens?: string;
   simPrefixCache?: string;
+  simSpecTokens?: string;
+  simSpecAccept?: string;
   cancelRate?: string;
   cancelAfter?: string;
   format: string;
@@ -110,7 +112,7 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   graceMs: number;
   /** Extra attempts for transient failures (0: none, the default). */
   retries: number;
-  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
+  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number; specTokens?: number; specAccept?: number };
   formats: ReportFormat[];
   slos: Slo[];
   /** --cancel-rate / --cancel-after: abort this share of requests this long after their send (absent: none). */
@@ -246,6 +248,8 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       slots: optionalInt(flags.simSlots, '--sim-slots'),
       contention: optionalNumber(flags.simContention, '--sim-contention'),
       reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
+      specTokens: optionalInt(flags.simSpecTokens, '--sim-spec-tokens'),
+      specAccept: optionalNumber(flags.simSpecAccept, '--sim-spec-accept'),
       // Workloads made to exercise a prefix cache get one in the built-in simulator (1M tokens) unless told otherwise.
       prefixCacheTokens:
         flags.simPrefixCache !== undefined
