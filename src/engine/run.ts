@@ -24,6 +24,8 @@ import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './canc
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { PackageTokenCounter, PackageTrace } from './package-tokens.js';
+import { loadTokenizer } from '../workload/tokenizer.js';
 
 export { buildBody };
 
@@ -48,6 +50,11 @@ export interface LoadConfig {
   ignoreEos?: boolean;
   /** Chat and completions streams: ask for usage in every chunk (vLLM continuous_usage_stats), for tokens per package. */
   continuousUsage?: boolean;
+  /**
+   * --tokenizer on a stream without --continuous-usage: the tokenizer (a tokenizer.json path or model id) whose count
+   * of each package's text gives tokens per package and ITL per token, computed when each request ends.
+   */
+  packageTokenizer?: string;
   /** The client's token counter, for multi-turn histories (default: the 4-characters rule). */
   countTokens?: (text: string) => number;
   prompts: Prompt[];
@@ -131,6 +138,8 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** --tokenizer on a stream: counts each finished request's packages (null: off, and the per-chunk path skips it). */
+  private readonly packageTokens: PackageTokenCounter | null;
 
   constructor(
     private readonly config: LoadConfig,
@@ -158,6 +167,7 @@ export class LoadRun {
     this.path = apiPath(config.target.baseUrl, config.api);
     this.headers = flatHeaders(requestHeaders(config.target, config.api));
     this.streamApi = streamApiFor(config.api);
+    this.packageTokens = packageTokenCounter(config);
     const share = config.share;
     const launch = share
       ? (index: number, intendedMs: number) => this.launch(globalIndex(share, index), intendedMs)
@@ -289,6 +299,7 @@ export class LoadRun {
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
     state.continuousUsage = this.config.continuousUsage === true;
+    if (this.packageTokens !== null) state.packageTrace = new PackageTrace();
     this.sent.set(index, { requestedOutput, turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
@@ -324,6 +335,10 @@ export class LoadRun {
     }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
+    if (state.packageTrace !== null) {
+      this.packageTokens?.record(state.packageTrace, this.recorder);
+      state.packageTrace = null;
+    }
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;
@@ -362,3 +377,9 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks = {}): Promise
   return new LoadRun(config, hooks).run();
 }
 
+/** The tokens-per-package counter a streamed run with --tokenizer (and no --continuous-usage) uses, or null. */
+function packageTokenCounter(config: LoadConfig): PackageTokenCounter | null {
+  if (!config.stream || config.continuousUsage || config.packageTokenizer === undefined || config.api === 'embeddings') return null;
+  const tokenEnds = loadTokenizer(config.packageTokenizer).tokenEnds;
+  return tokenEnds ? new PackageTokenCounter(tokenEnds) : null;
+}

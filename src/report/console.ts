@@ -4,6 +4,7 @@ import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
 import { headlineBlock } from './console-headline.js';
 import { dataWarnings } from './warnings.js';
 import { prefixCacheLine } from './prefix-cache.js';
+import { itlNote, speculativeLine } from './token-level.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -111,6 +112,10 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   const lines = labels === 'seed' ? [metricTable(result), percentileTable(result)] : [headlineBlock(result), percentileTable(result)];
   const cache = prefixCacheLine(result);
   if (cache !== null) lines.push(cache);
+  const spec = speculativeLine(result);
+  if (spec !== null) lines.push(spec);
+  const itl = itlNote(result);
+  if (itl !== null) lines.push(`${itl.warning ? 'Warning' : 'Note'}: ${itl.text}`);
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');
   }

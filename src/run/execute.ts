@@ -165,6 +165,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       rampUpMs: plan.rampUpMs,
       ignoreEos: plan.ignoreEos,
       continuousUsage: plan.continuousUsage,
+      ...(plan.packageTokenizer !== undefined ? { packageTokenizer: plan.packageTokenizer } : {}),
       countTokens: plan.tokenCounter?.count,
     };
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.

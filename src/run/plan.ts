@@ -107,6 +107,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   rejectUnauthorized: boolean;
   /** --continuous-usage: usage in every chunk, for tokens per package and ITL per token. */
   continuousUsage: boolean;
+  /** --tokenizer on a stream without --continuous-usage: count each package's tokens at request end (the tokenizer spec). */
+  packageTokenizer?: string;
   /** Open the first wave's connections before the timed window (default; --no-preconnect: no). */
   preconnect: boolean;
   graceMs: number;
@@ -235,6 +237,9 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     rejectUnauthorized: !flags.insecure,
     preconnect: flags.preconnect !== false,
     continuousUsage: Boolean(flags.continuousUsage) && flags.stream && (api === 'chat' || api === 'completions'),
+    // The server's own count per chunk (continuous usage) is the truth; the tokenizer's is the fallback.
+    packageTokenizer:
+      flags.tokenizer !== undefined && flags.stream && api !== 'embeddings' && !(Boolean(flags.continuousUsage) && (api === 'chat' || api === 'completions')) ? flags.tokenizer : undefined,
     graceMs: parseDurationMs(flags.grace, '--grace'),
     retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {

@@ -15,6 +15,35 @@ export interface TokenCounter {
   count(text: string): number;
   /** Vocabulary entries decoded to text, lazily, in the file's order (nothing for the rule): exact-length synthesis. */
   vocabulary(): Iterable<string>;
+  /**
+   * Where each token of `text` ends (UTF-16 offset into the text as this tokenizer decodes it back), for tokens per
+   * stream package; absent for the characters rule.
+   */
+  tokenEnds?(text: string): number[];
+}
+
+/** Tokens of context decoded before the new ones, so decoders that strip a leading space see the space's token. */
+const DETOKENIZE_CONTEXT = 4;
+
+/**
+ * Token end offsets by incremental detokenization, as a server streams text (vLLM's detokenizer): decode a few tokens
+ * of context with and without the new token; the difference is its text. A decode ending in U+FFFD is a character
+ * split across tokens: those tokens end where the character completes. 2 short decodes per token.
+ */
+export function detokenizedEnds(ids: readonly number[], decode: (ids: number[]) => string): number[] {
+  const ends = new Array<number>(ids.length);
+  let offset = 0;
+  let readAt = 0;
+  for (let i = 0; i < ids.length; i++) {
+    const from = Math.max(0, readAt - DETOKENIZE_CONTEXT);
+    const before = decode(ids.slice(from, readAt) as number[]);
+    const after = decode(ids.slice(from, i + 1) as number[]);
+    if (after.endsWith('\uFFFD') && i + 1 < ids.length) continue;
+    offset += Math.max(0, after.length - before.length);
+    for (let j = readAt; j <= i; j++) ends[j] = offset;
+    readAt = i + 1;
+  }
+  return ends;
 }
 
 /** The documented default: one token per 4 characters, rounded up. */
@@ -69,6 +98,17 @@ export function resolveTokenizerPath(spec: string, env: NodeJS.ProcessEnv = proc
 /** Loads a Hugging Face tokenizer (tokenizer.json, plus tokenizer_config.json when it sits beside it). */
 export function loadTokenizer(spec: string, env: NodeJS.ProcessEnv = process.env): TokenCounter {
   const path = resolveTokenizerPath(spec, env);
+  // The workload and the engine (tokens per package) both ask for it: parse a tokenizer.json once per thread.
+  const cached = loaded.get(`${spec}\0${path}`);
+  if (cached) return cached;
+  const counter = parseTokenizer(spec, path);
+  loaded.set(`${spec}\0${path}`, counter);
+  return counter;
+}
+
+const loaded = new Map<string, TokenCounter>();
+
+function parseTokenizer(spec: string, path: string): TokenCounter {
   const json = readJson(path, 'tokenizer file');
   const configPath = join(path, '..', 'tokenizer_config.json');
   const config = existsSync(configPath) ? readJson(configPath, 'tokenizer config') : {};
@@ -84,6 +124,8 @@ export function loadTokenizer(spec: string, env: NodeJS.ProcessEnv = process.env
     name: `tokenizer:${spec}`,
     exact: true,
     count,
+    tokenEnds: (text: string) =>
+      detokenizedEnds(tokenizer.encode(text, { add_special_tokens: false }).ids, (ids) => tokenizer.decode(ids, { skip_special_tokens: false })),
     *vocabulary() {
       for (const id of tokenizer.get_vocab(false).values()) yield tokenizer.decode([id], { skip_special_tokens: true });
     },
