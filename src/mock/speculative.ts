@@ -74,7 +74,8 @@ const value = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : Strin
  * gauges. SGLang's are averages over its last logging window; the simulator serves them over its whole life.
  */
 export function renderSpecMetrics(lines: string[], modelLabels: string, totals: SpecTotals): void {
-  const labels = `${modelLabels},engine="0"`;
+  // prometheus_client writes label names sorted: engine, model_name, position.
+  const labels = `engine="0",${modelLabels}`;
   const counter = (name: string, help: string, v: number) => lines.push(`# HELP ${name}_total ${help}`, `# TYPE ${name}_total counter`, `${name}_total{${labels}} ${value(v)}`);
   counter('vllm:spec_decode_num_drafts', 'Number of spec decoding drafts.', totals.drafts);
   counter('vllm:spec_decode_num_draft_tokens', 'Number of draft tokens.', totals.draftTokens);

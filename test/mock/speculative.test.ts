@@ -88,7 +88,7 @@ describe('simulator speculative decoding (--spec-tokens K --spec-accept P)', () 
     expect(values.get('vllm:spec_decode_num_drafts_total')).toBe(truth.drafts);
     expect(values.get('vllm:spec_decode_num_draft_tokens_total')).toBe(truth.draftTokens);
     expect(values.get('vllm:spec_decode_num_accepted_tokens_total')).toBe(truth.acceptedTokens);
-    for (let i = 0; i < K; i++) expect(page.text).toContain(`vllm:spec_decode_num_accepted_tokens_per_pos_total{model_name="llmperf-sim",engine="0",position="${i}"} ${truth.acceptedPerPos[i]!.toFixed(1)}`);
+    for (let i = 0; i < K; i++) expect(page.text).toContain(`vllm:spec_decode_num_accepted_tokens_per_pos_total{engine="0",model_name="llmperf-sim",position="${i}"} ${truth.acceptedPerPos[i]!.toFixed(1)}`);
     expect(values.get('sglang:spec_accept_length')).toBeCloseTo(1 + truth.acceptedTokens / truth.drafts, 9);
     expect(values.get('vllm:generation_tokens_total')).toBe(requests * 400);
   });
