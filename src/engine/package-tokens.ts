@@ -57,7 +57,7 @@ export function tokensPerPackage(endChars: readonly number[], tokenEnds: readonl
 
 /** Counts a finished request's packages and records them like --continuous-usage does (packages with no whole token are skipped). */
 export class PackageTokenCounter {
-  /** Requests whose stream was longer than MAX_TRACKED_PACKAGES packages (left out). */
+  /** Requests left out: a stream longer than MAX_TRACKED_PACKAGES packages, or text the tokenizer failed on. */
   skipped = 0;
 
   constructor(private readonly tokenEnds: (text: string) => number[]) {}
@@ -68,7 +68,14 @@ export class PackageTokenCounter {
       return;
     }
     if (trace.atMs.length === 0 || sink.recordPackageTokens === undefined) return;
-    const counts = tokensPerPackage(trace.endChars, this.tokenEnds(trace.pieces.join('')));
+    let counts: number[];
+    try {
+      counts = tokensPerPackage(trace.endChars, this.tokenEnds(trace.pieces.join('')));
+    } catch {
+      // A tokenizer that fails on some text costs that request's counts, never the run (this runs as a request ends).
+      this.skipped++;
+      return;
+    }
     for (let i = 0; i < counts.length; i++) {
       if (counts[i]! <= 0) continue;
       sink.recordPackageTokens(counts[i]!, i === 0 ? NaN : (trace.atMs[i]! - trace.atMs[i - 1]!) * 1000);

@@ -125,7 +125,7 @@ function parseTokenizer(spec: string, path: string): TokenCounter {
     exact: true,
     count,
     tokenEnds: (text: string) =>
-      detokenizedEnds(tokenizer.encode(text, { add_special_tokens: false }).ids, (ids) => tokenizer.decode(ids, { skip_special_tokens: false })),
+      detokenizedEnds(tokenizer.encode(text, { add_special_tokens: false }).ids, (ids) => (ids.length === 0 ? '' : tokenizer.decode(ids, { skip_special_tokens: false }))),
     *vocabulary() {
       for (const id of tokenizer.get_vocab(false).values()) yield tokenizer.decode([id], { skip_special_tokens: true });
     },
