@@ -48,6 +48,9 @@ describe('ITL per chunk vs per token in the reports', () => {
     const console = consoleReport(result);
     for (const label of ['Mean ITL per chunk (ms)', 'Mean ITL per token (ms)', 'P99 ITL per token (ms)', 'Mean tokens per chunk']) expect(console).toContain(label);
     expect(console).toContain(`Note: ${note.text}`);
+    const html = renderHtml(result, null, [], []);
+    expect(html).toContain('ITL p99, per chunk');
+    expect(html).toContain('per token: ');
     // Per token is per chunk divided by the chunk's tokens: smaller on average when chunks carry several.
     expect(result.summary.itl_per_token_ms!.mean).toBeLessThan(result.summary.itl_ms.mean);
   });
