@@ -136,3 +136,19 @@ describe('--server-metrics speculative decoding', () => {
     expect(markdown).toMatch(/ITL is per chunk; \d\.\d tokens per chunk on average/);
   });
 });
+
+describe('llmperf merge', () => {
+  it('keeps the speculative decoding of the shard that scraped the server longest (the counters are server-wide)', async () => {
+    const { mergeResults } = await import('../../src/metrics/merge.js');
+    const sim: MockServer = await startMockServer({ port: 0, ttftMs: 2, itlMs: 1, outputTokens: 30, specTokens: 2, specAccept: 0.5 });
+    closers.push(() => sim.close());
+    const shard = () => runLoad({ url: sim.url, serverMetrics: sim.url, concurrency: 2, requests: 6, out: mkdtempSync(join(tmpdir(), 'llmperf-spec-')), format: 'json' });
+    const first = await shard();
+    const second = await shard();
+    const scrapes = (r: typeof first) => (r.server_metrics as { scrapes: number }).scrapes;
+    const longest = scrapes(second) > scrapes(first) ? second : first;
+    const merged = mergeResults([first, second]);
+    expect(merged.speculative_decoding).toEqual(longest.speculative_decoding);
+    expect((merged.speculative_decoding as SpeculativeDecodingDocument).drafts).toBeGreaterThan(0);
+  });
+});
