@@ -125,3 +125,20 @@ describe('tokens per package by tokenizer', () => {
     expect(configDocument(testConfig(sim.url))).not.toHaveProperty('package_tokens');
   });
 });
+
+describe('--tokenizer through the run options', () => {
+  it('turns tokens per package on for streams (also on --workers threads), and gives way to --continuous-usage', async () => {
+    const { runLoad: runLoadApi } = await import('../../src/api/run-load.js');
+    sim = await startMockServer({ port: 0, ttftMs: 2, itlMs: 1, outputTokens: 24, specTokens: 2, specAccept: 0.5 });
+    const dir = wordTokenizer(VOCABULARY);
+    const out = () => mkdtempSync(join(tmpdir(), 'llmperf-pt-'));
+    const counted = await runLoadApi({ url: sim.url, tokenizer: dir, concurrency: 2, requests: 8, workers: 2, out: out(), format: 'json' });
+    expect(counted.config.package_tokens).toBe(`tokenizer:${dir}`);
+    expect(counted.summary.tokens_per_package!.count).toBe(Math.round(counted.summary.packages_per_request * 8));
+    const usage = await runLoadApi({ url: sim.url, tokenizer: dir, continuousUsage: true, concurrency: 2, requests: 8, out: out(), format: 'json' });
+    expect(usage.config).not.toHaveProperty('package_tokens');
+    expect(usage.config.continuous_usage).toBe(true);
+    const unary = await runLoadApi({ url: sim.url, tokenizer: dir, stream: false, requests: 2, out: out(), format: 'json' });
+    expect(unary.config).not.toHaveProperty('package_tokens');
+  });
+});
