@@ -142,3 +142,17 @@ describe('--tokenizer through the run options', () => {
     expect(unary.config).not.toHaveProperty('package_tokens');
   });
 });
+
+describe('retried requests', () => {
+  it('a request retried after a 429 still counts its tokens per package (continuous usage and tokenizer alike)', async () => {
+    sim = await startMockServer({ port: 0, ttftMs: 2, itlMs: 1, outputTokens: 12, specTokens: 2, specAccept: 0.5, faults: [{ kind: '429', rate: 0.5 }], seed: 4 });
+    const dir = wordTokenizer(VOCABULARY);
+    for (const overrides of [{ continuousUsage: true }, { packageTokenizer: dir }]) {
+      const outcome = await runLoad(testConfig(sim.url, { ...overrides, retries: 5, concurrency: 2, requests: 10 }));
+      const summary = buildSummary(outcome.totals, outcome.histograms);
+      expect(summary.succeeded).toBe(10);
+      expect(outcome.totals.retried ?? 0, 'some requests were retried').toBeGreaterThan(0);
+      expect(summary.tokens_per_package!.count).toBe(outcome.totals.packages);
+    }
+  });
+});
