@@ -82,11 +82,13 @@ export function percentileTable(result: ResultDocument): string {
   const table = new Table({ head, chars: COMPACT, style: style() });
   // Embeddings have no tokens out: TTFT equals latency and TPOT/ITL mean nothing, so only latency and queueing show.
   const embeddings = result.config.api === 'embeddings';
+  // Chunks of several tokens: the per-package row says it is per chunk (itlNote explains below the table).
+  const perChunk = itlNote(result) !== null;
   for (const [label, key] of PERCENTILE_ROWS) {
     if (embeddings && !/^(latency|queue)/.test(key)) continue;
     const summary = result.summary[key] as DistributionSummary | undefined;
     if (!summary || summary.count === 0) continue;
-    table.push([label, ...(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((field) => ms(summary, field))]);
+    table.push([perChunk && key === 'itl_ms' ? 'Time per package (ITL per chunk)' : label, ...(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((field) => ms(summary, field))]);
   }
   return table.toString();
 }

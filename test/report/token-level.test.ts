@@ -36,6 +36,7 @@ describe('ITL per chunk vs per token in the reports', () => {
     const console = consoleReport(result);
     expect(console).toContain(`Warning: ${note.text}`);
     expect(console).toContain('Mean ITL per chunk (ms)');
+    expect(console).toContain('Time per package (ITL per chunk)');
     expect(renderMarkdown(result)).toContain('> **Warning**: ITL is per chunk;');
     expect(renderHtml(result, null, [], [])).toContain('Warning: ITL is per chunk;');
   });
