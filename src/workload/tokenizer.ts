@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { UsageError } from '../errors.js';
+import { tokenEndsOf } from './token-ends.js';
 import { CHARS_PER_TOKEN, estimateTokens } from './tokens.js';
 
 /** What the workload needs of a tokenizer: counts, and (when exact) ids <-> text for length synthesis. */
@@ -20,30 +21,6 @@ export interface TokenCounter {
    * stream package; absent for the characters rule.
    */
   tokenEnds?(text: string): number[];
-}
-
-/** Tokens of context decoded before the new ones, so decoders that strip a leading space see the space's token. */
-const DETOKENIZE_CONTEXT = 4;
-
-/**
- * Token end offsets by incremental detokenization, as a server streams text (vLLM's detokenizer): decode a few tokens
- * of context with and without the new token; the difference is its text. A decode ending in U+FFFD is a character
- * split across tokens: those tokens end where the character completes. 2 short decodes per token.
- */
-export function detokenizedEnds(ids: readonly number[], decode: (ids: number[]) => string): number[] {
-  const ends = new Array<number>(ids.length);
-  let offset = 0;
-  let readAt = 0;
-  for (let i = 0; i < ids.length; i++) {
-    const from = Math.max(0, readAt - DETOKENIZE_CONTEXT);
-    const before = decode(ids.slice(from, readAt) as number[]);
-    const after = decode(ids.slice(from, i + 1) as number[]);
-    if (after.endsWith('\uFFFD') && i + 1 < ids.length) continue;
-    offset += Math.max(0, after.length - before.length);
-    for (let j = readAt; j <= i; j++) ends[j] = offset;
-    readAt = i + 1;
-  }
-  return ends;
 }
 
 /** The documented default: one token per 4 characters, rounded up. */
@@ -124,8 +101,10 @@ function parseTokenizer(spec: string, path: string): TokenCounter {
     name: `tokenizer:${spec}`,
     exact: true,
     count,
-    tokenEnds: (text: string) =>
-      detokenizedEnds(tokenizer.encode(text, { add_special_tokens: false }).ids, (ids) => (ids.length === 0 ? '' : tokenizer.decode(ids, { skip_special_tokens: false }))),
+    tokenEnds: tokenEndsOf(
+      (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+      (ids) => (ids.length === 0 ? '' : tokenizer.decode(ids, { skip_special_tokens: false })),
+    ),
     *vocabulary() {
       for (const id of tokenizer.get_vocab(false).values()) yield tokenizer.decode([id], { skip_special_tokens: true });
     },

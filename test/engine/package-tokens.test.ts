@@ -11,7 +11,8 @@ import { weightedFromHistogram } from '../../src/metrics/histogram-values.js';
 import { buildSummary } from '../../src/metrics/summary.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { VOCABULARY } from '../../src/mock/tokens.js';
-import { detokenizedEnds, loadTokenizer } from '../../src/workload/tokenizer.js';
+import { detokenizedEnds } from '../../src/workload/token-ends.js';
+import { loadTokenizer } from '../../src/workload/tokenizer.js';
 import { testConfig } from '../helpers/config.js';
 
 /** GPT-2's byte -> printable character map (what a byte-level BPE tokenizer.json spells its vocabulary in). */
