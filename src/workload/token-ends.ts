@@ -34,10 +34,19 @@ export function detokenizedEnds(ids: readonly number[], decode: (ids: number[]) 
  */
 export function tokenEndsOf(encode: (text: string) => number[], decode: (ids: number[]) => string): (text: string) => number[] {
   const pieces = new Map<number, string>();
-  const anchorIds = encode('a');
-  const anchor = anchorIds.length === 1 ? anchorIds[0]! : null;
-  const anchorText = anchor === null ? '' : decode([anchor]);
+  // Found on first use, never at load: a tokenizer that cannot encode "a" as one known token just goes without context.
+  let anchor: number | null | undefined;
+  let anchorText = '';
   const pieceOf = (id: number): string => {
+    if (anchor === undefined) {
+      try {
+        const ids = encode('a');
+        anchor = ids.length === 1 && Number.isInteger(ids[0]) ? ids[0]! : null;
+        anchorText = anchor === null ? '' : decode([anchor]);
+      } catch {
+        anchor = null;
+      }
+    }
     let piece = pieces.get(id);
     if (piece === undefined) {
       const withContext = anchor === null ? '' : decode([anchor, id]);
@@ -48,6 +57,8 @@ export function tokenEndsOf(encode: (text: string) => number[], decode: (ids: nu
   };
   return (text: string) => {
     const ids = encode(text);
+    // A tokenizer that maps some text to no id (WordLevel's unknown words without [UNK]) cannot place its tokens.
+    if (!ids.every((id) => Number.isInteger(id))) throw new Error('the tokenizer has no id for part of the text');
     return fromPieces(ids, pieceOf, decode, text) ?? detokenizedEnds(ids, decode);
   };
 }
