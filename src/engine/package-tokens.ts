@@ -1,4 +1,5 @@
 // --tokenizer: tokens per package counted at request end by tokenizing the streamed text, never on the per-chunk path.
+import { performance } from 'node:perf_hooks';
 import type { PackageGapSink } from './request-state.js';
 
 /** Packages tracked per request at most; a longer stream is left out of tokens per package (counted in `skipped`). */
@@ -55,30 +56,38 @@ export function tokensPerPackage(endChars: readonly number[], tokenEnds: readonl
   return counts;
 }
 
+/**
+ * The tokenizer's share of the engine thread's time at most: past it, requests are left out (a time-based, so
+ * content-blind, sample) rather than letting the count slow the measurement. The first TOKENIZE_FREE_MS are free.
+ */
+export const TOKENIZE_CPU_SHARE = 0.1;
+const TOKENIZE_FREE_MS = 100;
+
 /** Counts a finished request's packages and records them like --continuous-usage does (packages with no whole token are skipped). */
 export class PackageTokenCounter {
-  /** Requests left out: a stream longer than MAX_TRACKED_PACKAGES packages, or text the tokenizer failed on. */
-  skipped = 0;
+  private spentMs = 0;
+  private readonly startMs = performance.now();
 
   constructor(private readonly tokenEnds: (text: string) => number[]) {}
 
-  record(trace: PackageTrace, sink: PackageGapSink): void {
-    if (trace.overflow) {
-      this.skipped++;
-      return;
-    }
-    if (trace.atMs.length === 0 || sink.recordPackageTokens === undefined) return;
+  /** False when the request was left out: over the CPU share, a stream past MAX_TRACKED_PACKAGES, or text the tokenizer failed on. */
+  record(trace: PackageTrace, sink: PackageGapSink): boolean {
+    if (trace.atMs.length === 0 || sink.recordPackageTokens === undefined) return true;
+    const startMs = performance.now();
+    if (trace.overflow || this.spentMs > TOKENIZE_FREE_MS + TOKENIZE_CPU_SHARE * (startMs - this.startMs)) return false;
     let counts: number[];
     try {
       counts = tokensPerPackage(trace.endChars, this.tokenEnds(trace.pieces.join('')));
     } catch {
       // A tokenizer that fails on some text costs that request's counts, never the run (this runs as a request ends).
-      this.skipped++;
-      return;
+      return false;
+    } finally {
+      this.spentMs += performance.now() - startMs;
     }
     for (let i = 0; i < counts.length; i++) {
       if (counts[i]! <= 0) continue;
       sink.recordPackageTokens(counts[i]!, i === 0 ? NaN : (trace.atMs[i]! - trace.atMs[i - 1]!) * 1000);
     }
+    return true;
   }
 }

@@ -336,7 +336,7 @@ export class LoadRun {
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
     if (state.packageTrace !== null) {
-      this.packageTokens?.record(state.packageTrace, this.recorder);
+      if (this.packageTokens !== null && !this.packageTokens.record(state.packageTrace, this.recorder)) this.recorder.skipPackageTokens();
       state.packageTrace = null;
     }
     const record = this.recorder.recordEnd(state);

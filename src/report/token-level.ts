@@ -31,7 +31,9 @@ export function itlNote(result: ResultDocument): { text: string; warning: boolea
   const chunk = tokensPerChunk(result);
   const perToken = summaryOf(result.summary.itl_per_token_ms);
   if (perToken !== null && chunk !== null) {
-    const source = result.config.continuous_usage ? 'the server’s usage in every chunk' : `the tokenizer (${String(result.config.package_tokens ?? 'client')})`;
+    const skipped = Number(result.summary.package_tokens_skipped ?? 0);
+    const sample = skipped > 0 ? `, counted on a sample: ${skipped} request(s) left out to keep the tokenizer under 10% of the client's time` : '';
+    const source = result.config.continuous_usage ? 'the server’s usage in every chunk' : `the tokenizer (${String(result.config.package_tokens ?? 'client')})${sample}`;
     return {
       text: `ITL (itl_ms) is per chunk, the gap between stream events as vLLM bench counts it; chunks carried ${chunk.mean.toFixed(2)} tokens on average (${source}), and ITL per token (itl_per_token_ms, each gap / its tokens) has mean ${perToken.mean!.toFixed(2)} ms`,
       warning: false,

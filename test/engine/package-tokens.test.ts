@@ -157,3 +157,27 @@ describe('retried requests', () => {
     }
   });
 });
+
+describe('the tokenizer CPU budget', () => {
+  it('leaves requests out once tokenizing has taken more than its share of the time, and says so', async () => {
+    const { PackageTokenCounter, PackageTrace } = await import('../../src/engine/package-tokens.js');
+    // A tokenizer that costs 3 ms a request, fed back to back: far above 15% of the elapsed time.
+    const slow = (text: string) => {
+      const until = performance.now() + 3;
+      while (performance.now() < until);
+      return [text.length];
+    };
+    const counter = new PackageTokenCounter(slow);
+    const recorded: number[] = [];
+    const sink = { recordItlUs() {}, recordPackageAt() {}, recordPackageTokens: (tokens: number) => recorded.push(tokens) };
+    let skipped = 0;
+    for (let i = 0; i < 200; i++) {
+      const trace = new PackageTrace();
+      trace.add(performance.now(), null, 'hello');
+      if (!counter.record(trace, sink)) skipped++;
+    }
+    expect(recorded.length + skipped).toBe(200);
+    expect(recorded.length).toBeGreaterThan(20);
+    expect(skipped).toBeGreaterThan(50);
+  });
+});
