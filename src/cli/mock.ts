@@ -35,7 +35,7 @@ export function readAnswerKey(path: string): AnswerKeyEntry[] {
     if (typeof e?.match !== 'string' || e.match === '' || typeof e.correct !== 'string' || typeof e.incorrect !== 'string') {
       throw new UsageError(`${path}:${i + 1}: needs a non-empty string "match" and strings "correct" and "incorrect"`);
     }
-    entries.push({ match: e.match, correct: e.correct, incorrect: e.incorrect });
+    entries.push({ match: e.match, correct: e.correct, incorrect: e.incorrect, ...(e.probe === true ? { probe: true } : {}) });
   });
   if (entries.length === 0) throw new UsageError(`--answers ${path}: the file has no entries`);
   return entries;
@@ -59,6 +59,7 @@ export interface MockFlags {
   slowHeadersMs: number;
   answers?: string;
   answerAccuracy: number;
+  complyRate?: number;
   judgeRule?: JudgeRule;
   recordSendTimes: boolean;
   embeddingDim: number;
@@ -86,6 +87,7 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     slowHeadersMs: flags.slowHeadersMs,
     answerKey: flags.answers === undefined ? [] : readAnswerKey(flags.answers),
     answerAccuracy: flags.answerAccuracy,
+    complyRate: flags.complyRate ?? null,
     judgeRule: flags.judgeRule ?? null,
     recordSendTimes: flags.recordSendTimes,
     embeddingDim: flags.embeddingDim,
@@ -122,6 +124,7 @@ export function mockCommand(): Command {
     .option('--slow-headers-ms <ms>', 'how long the slow-headers fault holds the headers back', parseNumber('--slow-headers-ms', false, 0), 2000)
     .option('--answers <file.jsonl>', 'test double for evals: scripted answers, one {"match","correct","incorrect"} per line')
     .option('--answer-accuracy <p>', 'share of answer-key questions answered correctly (seeded)', parseNumber('--answer-accuracy', false, 0, 1), 1)
+    .option('--comply-rate <p>', 'comply mode: answer-key entries marked "probe": true get their "incorrect" (attacker\'s) answer with probability p, else a refusal (seeded)', parseNumber('--comply-rate', false, 0, 1))
     .addOption(new Option('--judge-rule <rule>', 'test double for judges: verdicts by rule').choices([...JUDGE_RULES]))
     .option('--record-send-times', 'record when each event was written (GET /debug/send-times)', false)
     .option('--embedding-dim <n>', 'length of /v1/embeddings vectors', parseNumber('--embedding-dim', true, 1, 65536), 384)
@@ -138,6 +141,7 @@ export function mockCommand(): Command {
         c.reasoningTokens > 0 ? `, reasoning ${c.reasoningTokens} tokens` : '',
         c.faults.length > 0 ? `, faults ${c.faults.map((f) => `${f.kind}:${f.rate}`).join(' ')}` : '',
         c.answerKey.length > 0 ? `, answer key ${c.answerKey.length} entries at accuracy ${c.answerAccuracy}` : '',
+        c.complyRate !== null ? `, comply rate ${c.complyRate}` : '',
         c.judgeRule ? `, judge rule ${c.judgeRule}` : '',
         c.specTokens > 0 ? `, speculative ${c.specTokens} drafts a step accepted at ${c.specAccept}` : '',
       ].join('');

@@ -57,6 +57,12 @@ export interface MockOptions {
    */
   answerKey: AnswerKeyEntry[];
   answerAccuracy: number;
+  /**
+   * Comply mode for attack probes (answer-key entries marked `probe`): with this probability (decided once per
+   * match, seeded) the reply is the entry's `incorrect` one (what the attacker wants), else SIM_REFUSAL.
+   * null = probes follow `answerAccuracy` like every other entry.
+   */
+  complyRate: number | null;
   /** Test double for judges: how a pairwise or single-grade judge prompt is answered (null = not a judge). */
   judgeRule: JudgeRule | null;
 }
@@ -65,6 +71,8 @@ export interface AnswerKeyEntry {
   match: string;
   correct: string;
   incorrect: string;
+  /** An attack probe (instruction induction or injection): answered by comply mode when `complyRate` is set. */
+  probe?: boolean;
 }
 
 /** longer: the longer answer wins; first / second: always the answer shown first / second. */
@@ -93,6 +101,7 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   prefixCacheTokens: 0,
   answerKey: [],
   answerAccuracy: 1,
+  complyRate: null,
   judgeRule: null,
 });
 
@@ -143,6 +152,7 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
   checkNumber('specTokens', merged.specTokens, 0, true, 64);
   checkNumber('specAccept', merged.specAccept, 0, false, 1);
+  if (merged.complyRate !== null) checkNumber('complyRate', merged.complyRate, 0, false, 1);
   if (!Array.isArray(merged.faults)) throw new UsageError('simulator option faults must be a list of {kind, rate}');
   for (const f of merged.faults) {
     if (!f || !FAULT_KINDS.includes(f.kind)) {
