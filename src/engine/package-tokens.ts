@@ -66,14 +66,20 @@ const TOKENIZE_FREE_MS = 100;
 /** Counts a finished request's packages and records them like --continuous-usage does (packages with no whole token are skipped). */
 export class PackageTokenCounter {
   private spentMs = 0;
-  private readonly startMs = performance.now();
+  private readonly startMs: number;
 
-  constructor(private readonly tokenEnds: (text: string) => number[]) {}
+  /** `now` is the clock the budget is kept on (tests pass their own). */
+  constructor(
+    private readonly tokenEnds: (text: string) => number[],
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.startMs = now();
+  }
 
   /** False when the request was left out: over the CPU share, a stream past MAX_TRACKED_PACKAGES, or text the tokenizer failed on. */
   record(trace: PackageTrace, sink: PackageGapSink): boolean {
     if (trace.atMs.length === 0 || sink.recordPackageTokens === undefined) return true;
-    const startMs = performance.now();
+    const startMs = this.now();
     if (trace.overflow || this.spentMs > TOKENIZE_FREE_MS + TOKENIZE_CPU_SHARE * (startMs - this.startMs)) return false;
     let counts: number[];
     try {
@@ -82,7 +88,7 @@ export class PackageTokenCounter {
       // A tokenizer that fails on some text costs that request's counts, never the run (this runs as a request ends).
       return false;
     } finally {
-      this.spentMs += performance.now() - startMs;
+      this.spentMs += this.now() - startMs;
     }
     for (let i = 0; i < counts.length; i++) {
       if (counts[i]! <= 0) continue;
