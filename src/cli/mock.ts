@@ -66,6 +66,9 @@ export interface MockFlags {
   prefixCache: number;
   specTokens: number;
   specAccept: number;
+  toolInvalidRate: number;
+  schemaInvalidRate: number;
+  imageTokenMs: number;
 }
 
 /** Maps flags to simulator options (exported for tests and for the embedded default). */
@@ -94,6 +97,9 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     prefixCacheTokens: flags.prefixCache,
     specTokens: flags.specTokens,
     specAccept: flags.specAccept,
+    toolInvalidRate: flags.toolInvalidRate,
+    schemaInvalidRate: flags.schemaInvalidRate,
+    imageTokenMs: flags.imageTokenMs,
   };
 }
 
@@ -107,6 +113,7 @@ export function mockCommand(): Command {
     .option('--output-tokens <n>', 'tokens per response (the simulated EOS; max_tokens caps it)', parseNumber('--output-tokens', true, 1), 64)
     .option('--slots <n>', 'sequences decoding at once; more requests queue', parseNumber('--slots', true, 1), 64)
     .option('--prefix-cache <tokens>', 'a prefix cache of this many tokens (0 = none): reports cached_tokens, and a cached share of the prompt skips that share of --ttft', parseNumber('--prefix-cache', true, 0), 0)
+    .option('--image-token-ms <ms>', 'prefill time each image token adds (28x28-pixel tokens; see docs/simulator.md)', parseNumber('--image-token-ms', false, 0), 0.02)
     .option('--contention <x>', 'slowdown per active sequence: itl * (1 + x * (active - 1) / slots)', parseNumber('--contention', false, 0), 0.1)
     .option('--seed <n>', 'seed for generated text and fault decisions', parseNumber('--seed', true, 0, 2 ** 32 - 1), 0)
     .option('--model <name>', 'model id served by /v1/models', 'llmperf-sim')
@@ -128,6 +135,8 @@ export function mockCommand(): Command {
     .addOption(new Option('--judge-rule <rule>', 'test double for judges: verdicts by rule').choices([...JUDGE_RULES]))
     .option('--record-send-times', 'record when each event was written (GET /debug/send-times)', false)
     .option('--embedding-dim <n>', 'length of /v1/embeddings vectors', parseNumber('--embedding-dim', true, 1, 65536), 384)
+    .option('--tool-invalid-rate <r>', 'share (0..1) of tool calls streamed with invalid arguments (seeded; counted in GET /debug/stats)', parseNumber('--tool-invalid-rate', false, 0, 1), 0)
+    .option('--schema-invalid-rate <r>', 'share (0..1) of json_schema answers that break the schema (seeded; counted in GET /debug/stats)', parseNumber('--schema-invalid-rate', false, 0, 1), 0)
     .action(async (flags: MockFlags) => {
       const server = await startMockServer(mockOptionsFromFlags(flags)).catch((err: NodeJS.ErrnoException) => {
         // A taken or forbidden port is the user's to fix: one line, exit 2, no stack.
@@ -144,6 +153,7 @@ export function mockCommand(): Command {
         c.complyRate !== null ? `, comply rate ${c.complyRate}` : '',
         c.judgeRule ? `, judge rule ${c.judgeRule}` : '',
         c.specTokens > 0 ? `, speculative ${c.specTokens} drafts a step accepted at ${c.specAccept}` : '',
+        c.toolInvalidRate > 0 || c.schemaInvalidRate > 0 ? `, invalid tool calls ${c.toolInvalidRate}, invalid structured answers ${c.schemaInvalidRate}` : '',
       ].join('');
       process.stdout.write(
         `llmperf mock listening on ${server.url} (model ${c.model}, ttft ${c.ttftMs} ms, itl ${c.itlMs} ms, slots ${c.slots}${extras})\n`,

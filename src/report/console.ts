@@ -5,6 +5,8 @@ import { headlineBlock } from './console-headline.js';
 import { dataWarnings } from './warnings.js';
 import { prefixCacheLine } from './prefix-cache.js';
 import { itlNote, speculativeLine } from './token-level.js';
+import { outputCheckLines } from './output-checks.js';
+import { imagesLine } from './images.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -74,6 +76,7 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['TTFT, later turns', 'ttft_later_turns_ms'],
   ['TTFT, prefix-cache hit', 'ttft_cache_hit_ms'],
   ['TTFT, prefix-cache miss', 'ttft_cache_miss_ms'],
+  ['Time to first tool-call byte', 'ttft_tool_call_ms'],
 ];
 
 /** Percentiles of every recorded distribution, in ms; empty distributions are left out. */
@@ -118,6 +121,9 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   if (spec !== null) lines.push(spec);
   const itl = itlNote(result);
   if (itl !== null) lines.push(`${itl.warning ? 'Warning' : 'Note'}: ${itl.text}`);
+  lines.push(...outputCheckLines(result));
+  const images = imagesLine(result);
+  if (images !== null) lines.push(images);
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');
   }

@@ -167,6 +167,9 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       continuousUsage: plan.continuousUsage,
       ...(plan.packageTokenizer !== undefined ? { packageTokenizer: plan.packageTokenizer } : {}),
       countTokens: plan.tokenCounter?.count,
+      tools: plan.tools,
+      toolChoice: plan.toolChoice,
+      responseFormat: plan.responseFormat,
     };
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.
     await cluster.beforeStart();
