@@ -134,6 +134,8 @@ export class LoadRun {
   private interrupted = false;
   private stopping = false;
   private graceTimer: NodeJS.Timeout | null = null;
+  /** The first error thrown by llmperf's own end-of-request work: the run stops and rethrows it. */
+  private internalError: Error | null = null;
   private readonly retryPolicy: RetryPolicy | null;
   private retriedRequests = 0;
   private retryAttempts = 0;
@@ -231,6 +233,7 @@ export class LoadRun {
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
     this.connector.close();
+    if (this.internalError !== null) throw this.internalError;
     const snapshot = this.recorder.snapshot();
     snapshot.totals.workload = { ...this.workload.counters() };
     snapshot.totals.retried = this.retriedRequests;
@@ -345,6 +348,19 @@ export class LoadRun {
   }
 
   private ended(state: RequestState): void {
+    try {
+      this.settle(state);
+    } catch (error) {
+      // A bug in llmperf's own end-of-request work (a check, a hook, a tokenizer) must end the run with that
+      // error: thrown into undici's callback it was swallowed, the scheduler never heard of the end, and the run hung.
+      this.internalError ??= error instanceof Error ? error : new Error(String(error));
+      this.cancelAll();
+      setImmediate(() => this.scheduler.requestEnded());
+    }
+  }
+
+  /** A request's end: its record, the workload counters, and the next send (or the conversation's next turn). */
+  private settle(state: RequestState): void {
     this.inFlight.delete(state.index);
     const cancelTimer = this.cancelTimers.get(state.index);
     if (cancelTimer !== undefined) {
