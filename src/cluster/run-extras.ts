@@ -50,7 +50,8 @@ export class ClusterRun {
     }
     const urls = this.plan.serverMetricsUrls ?? (this.plan.serverMetricsUrl ? [this.plan.serverMetricsUrl] : []);
     this.scrapers = urls.map((url) => new ServerMetricsScraper(url));
-    for (const scraper of this.scrapers) scraper.start();
+    // The first scrape is the baseline of every counter delta (speculative decoding): taken before the first request.
+    await Promise.all(this.scrapers.map((scraper) => scraper.start()));
   }
 
   /** Stops the scrape timer (also on failure paths). */
@@ -87,6 +88,11 @@ export class ClusterRun {
       else if (metrics.oversized_scrapes) this.say(`Warning: --server-metrics ${metrics.url}: ${metrics.oversized_scrapes} scrape(s) larger than 32 MB abandoned`);
       if (metrics.dropped_samples) this.say(`Note: --server-metrics ${metrics.url}: more metrics than kept; up to ${metrics.dropped_samples} samples a scrape left out (the plotted families are always kept)`);
       scraped.push(metrics);
+      // Speculative decoding's counters are read from the first endpoint (one per result, as `merge` keeps them).
+      if (scraper === this.scrapers[0]) {
+        const spec = scraper.speculativeDecoding();
+        if (spec !== null) result.speculative_decoding = spec;
+      }
     }
     // The first endpoint keeps its place (server_metrics); the other replicas' follow, as `llmperf merge` writes them.
     if (scraped.length > 0) result.server_metrics = scraped[0];

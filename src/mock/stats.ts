@@ -1,4 +1,5 @@
 // What the simulator saw and how well it kept its own schedule: counters, bounded samples, lag percentiles.
+import type { SpecTotals } from './speculative.js';
 import { hash32 } from './tokens.js';
 import type { ReceivedImage } from './images.js';
 
@@ -58,6 +59,8 @@ export interface MockStats {
   recentImages: ReceivedImage[][];
   /** Completion requests accepted per model name asked for (a --model mix's server-side truth). */
   requestsByModel: Record<string, number>;
+  /** Speculative mode only: its drafts, acceptances and tokens per event since the start (never reset). */
+  spec?: SpecTotals;
 }
 
 const MAX_BODIES = 1000;
