@@ -77,11 +77,18 @@ export class Recorder implements PackageGapSink {
     bump(this.series.started, this.secondOf(state.sendMs), 1);
   }
 
+  /** --think-time: one pause applied between a reply's end and the next send (a user's, never a request's time). */
+  recordThinkMs(pauseMs: number): void {
+    recordUs(this.histograms.get('think_time_ms')!, Math.max(1, pauseMs * 1000));
+  }
+
   /** Records a finished request and returns its per-request record. */
   recordEnd(state: RequestState): RequestRecord {
     const totals = this.totals;
     this.inFlight--;
     totals.last_end_epoch_ms = toEpochMs(state.endMs);
+    // Little's law: the sum of every request's time in flight over the run's duration is the mean in flight.
+    if (!Number.isNaN(state.sendMs)) totals.in_flight_ms = (totals.in_flight_ms ?? 0) + (state.endMs - state.sendMs);
     const second = this.secondOf(state.endMs);
     bump(this.series.finished, second, 1);
     if (state.reconnected) totals.reconnects++;

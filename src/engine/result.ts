@@ -7,6 +7,8 @@ import { buildSummary } from '../metrics/summary.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
+import { arrivalsDocument } from './arrival-series.js';
+import { describeThinkTime } from '../workload/think-time.js';
 import { redactUrl } from '../util/redact.js';
 import { DEFAULT_MAX_EVENT_BYTES } from './stream.js';
 
@@ -39,6 +41,9 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     api_key: config.target.apiKey ? 'redacted' : null,
     // Only when asked: it changes what the server sends (usage in every chunk), so a reader of the result must know.
     ...(config.continuousUsage ? { continuous_usage: true } : {}),
+    // --users: concurrency is emergent (users thinking send nothing); the summary's mean_in_flight and max_in_flight say what it was.
+    ...(config.users ? { users: config.concurrency } : {}),
+    ...(config.thinkTime ? { think_time: describeThinkTime(config.thinkTime) } : {}),
     ...extra,
   };
 }
@@ -72,6 +77,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
     totals: outcome.totals,
     histograms,
     timeseries: outcome.timeseries,
+    ...(outcome.arrivals ? { arrivals: arrivalsDocument(outcome.arrivals) } : {}),
     client: clientHealth(outcome, summary.ttft_ms.count > 0 ? summary.ttft_ms.p50 : null),
   };
 }

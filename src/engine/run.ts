@@ -8,6 +8,8 @@ import { arrivalStream, type ArrivalKind } from '../workload/arrivals.js';
 import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { WorkloadStats } from '../workload/summary.js';
+import { drawThinkMs, type ThinkTimeSpec } from '../workload/think-time.js';
+import type { ArrivalCounts } from './arrival-series.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { connectOptions } from './dispatcher.js';
 import { preopenCount, WarmConnector, type ConnectionStats } from './connections.js';
@@ -75,6 +77,13 @@ export interface LoadConfig {
   cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
+  /**
+   * --users: each closed-loop slot is a user running conversations one after another (send a turn, wait for
+   * the reply, think, next turn; after the last turn, think, then a new conversation); `concurrency` is the users.
+   */
+  users?: boolean;
+  /** --think-time: the pause between a reply's end and the next turn (and, with users, the next conversation). */
+  thinkTime?: ThinkTimeSpec;
 }
 
 export interface RunHooks {
@@ -98,6 +107,8 @@ export interface RunOutcome {
   connections?: ConnectionStats;
   /** Cores the machine left idle on average during the run (null: unknown, or too short a run to tell). */
   freeCores?: number | null;
+  /** Open loop: arrivals per time bucket, as scheduled and as sent (absent in a closed loop). */
+  arrivals?: ArrivalCounts;
 }
 
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
@@ -131,6 +142,11 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** --think-time: users thinking now, each holding its scheduler slot until its pause ends. */
+  private readonly thinking = new Set<NodeJS.Timeout>();
+  /** Conversation runs (multi-turn, --users): conversations started and requests sent as their turns. */
+  private conversations = 0;
+  private conversationTurns = 0;
 
   constructor(
     private readonly config: LoadConfig,
@@ -211,6 +227,10 @@ export class LoadRun {
     snapshot.totals.workload = { ...this.workload.counters() };
     snapshot.totals.retried = this.retriedRequests;
     snapshot.totals.retry_attempts = this.retryAttempts;
+    if (this.multiTurn || this.config.users) {
+      snapshot.totals.conversations = this.conversations;
+      snapshot.totals.conversation_turns = this.conversationTurns;
+    }
     return {
       ...snapshot,
       interrupted: this.interrupted,
@@ -219,6 +239,7 @@ export class LoadRun {
       eventLoopUtilization: load.eventLoopUtilization,
       connections: this.connector.stats,
       freeCores: load.freeCores,
+      ...(this.scheduler.arrivals !== null ? { arrivals: this.scheduler.arrivals.snapshot() } : {}),
     };
   }
 
@@ -246,6 +267,7 @@ export class LoadRun {
     this.interrupted ||= interrupted;
     this.stopping = true;
     this.scheduler.stop();
+    this.endThinking();
     // A request waiting to be retried is a request not yet sent again: stopping ends it with the failure it has.
     if (this.retryPolicy !== null) {
       for (const request of [...this.inFlight.values()]) (request as Partial<RetryingInFlight>).endBackoff?.();
@@ -258,6 +280,7 @@ export class LoadRun {
   cancelAll(): void {
     this.stopping = true;
     this.scheduler.stop();
+    this.endThinking();
     for (const request of [...this.inFlight.values()]) request.abort(cancelledError());
   }
 
@@ -270,6 +293,7 @@ export class LoadRun {
     const prompt = this.prompts[promptIndex % this.prompts.length];
     const body = (this.bodies[promptIndex] ??= buildBody(this.config, prompt));
     const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
+    if (this.multiTurn || this.config.users) this.conversations++;
     this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation);
   }
 
@@ -286,6 +310,7 @@ export class LoadRun {
     state.inputTokensEstimate = prompt.inputTokensEstimate;
     if (prompt.group !== undefined) state.prefixGroup = prompt.group;
     if (conversation !== null) state.turn = conversation.turn;
+    if (conversation !== null || this.config.users) this.conversationTurns++;
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
     state.continuousUsage = this.config.continuousUsage === true;
@@ -343,17 +368,61 @@ export class LoadRun {
         serverInputTokens: state.promptTokens >= 0 ? state.promptTokens : null,
       });
     }
-    // Multi-turn: the next turn goes as soon as the reply is in, with the history; a failed turn ends the conversation.
+    // Multi-turn: the next turn goes when the reply is in (after the think time), with the history; a failed turn ends the conversation.
     if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
+      const recordedMs = conversation.recordedThinkMs;
       const next = conversation.next((state.contentPieces ?? []).join(''));
-      // setImmediate, as below: by then undici has freed the connection, so the turn is not queued in the pool.
-      setImmediate(() => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
+      this.afterThinking(state, recordedMs, () => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
+      return;
+    }
+    // --users: the user reads the last reply, thinks, then starts a new conversation in the same slot; a pause
+    // that no send would follow (every conversation sent, or stopping) is not taken, so the run ends on time.
+    const more = !this.stopping && !(this.scheduler instanceof ClosedLoop && this.scheduler.exhausted);
+    if (this.config.users && more) {
+      this.afterThinking(state, undefined, () => this.scheduler.requestEnded());
       return;
     }
     // Next send outside undici's callback stack, and after undici has marked the connection free: from a
     // microtask the pool still saw every connection busy and queued the request, which at 1,024 streams
     // delayed sends by ~20 ms p50 (bench/fidelity.js); from setImmediate it goes straight to the free socket.
     setImmediate(() => this.scheduler.requestEnded());
+  }
+
+  /**
+   * Runs `next` once the think time after `ended`'s reply has passed, measured from the reply's end (when the
+   * user could start reading), not from now. The pause holds the user's scheduler slot and is recorded as
+   * think_time_ms, never as any request's latency or queue time: the next request's clock starts at its send.
+   * A pause that would end past the deadline ends the conversation instead.
+   */
+  private afterThinking(ended: RequestState, recordedMs: number | undefined, next: () => void): void {
+    const spec = this.config.thinkTime;
+    if (spec === undefined) {
+      // setImmediate: by then undici has freed the connection, so the turn is not queued in the pool.
+      setImmediate(next);
+      return;
+    }
+    const fromMs = Number.isNaN(ended.endMs) ? performance.now() : ended.endMs;
+    const thinkMs = drawThinkMs(spec, this.config.seed, ended.index, recordedMs);
+    if (fromMs + thinkMs >= this.deadlineMs) {
+      setImmediate(() => this.scheduler.requestEnded());
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.thinking.delete(timer);
+      if (this.stopping) return;
+      this.recorder.recordThinkMs(performance.now() - fromMs);
+      next();
+    }, Math.max(0, fromMs + thinkMs - performance.now()));
+    this.thinking.add(timer);
+  }
+
+  /** Stopping: every thinking user gives up its slot at once (no send follows a stop). */
+  private endThinking(): void {
+    for (const timer of this.thinking) {
+      clearTimeout(timer);
+      this.scheduler.requestEnded();
+    }
+    this.thinking.clear();
   }
 }
 

@@ -54,6 +54,7 @@ export const DISTRIBUTION_KEYS = [
   'ttft_later_turns_ms',
   'ttft_cache_hit_ms',
   'ttft_cache_miss_ms',
+  'think_time_ms',
 ] as const;
 export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
 
@@ -136,6 +137,16 @@ export interface Summary {
   cached_token_share?: number | null;
   /** cache_hit_requests / cache_reported_requests (null: the server reported none). */
   cache_hit_rate?: number | null;
+  /**
+   * --think-time: the pauses actually applied between a reply's end and the user's next send (timer lateness
+   * included), never part of any latency. Conversation runs (multi-turn, --users): conversations started, and
+   * the turns sent per conversation on average (a deadline cuts the last ones short).
+   */
+  think_time_ms?: DistributionSummary;
+  conversations?: number;
+  turns_per_conversation?: number | null;
+  /** Requests in flight on average over the run (the sum of every request's send-to-end time / duration); max_in_flight is the peak. */
+  mean_in_flight?: number | null;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
   [extra: string]: unknown;
@@ -203,6 +214,22 @@ export interface ConnectionsDocument {
   warm_up_ms?: number;
 }
 
+/**
+ * Open-loop runs (--rate, trace replay): arrivals per time bucket since the scheduler started, as the schedule
+ * made them due and as they were sent. A send later than its bucket is schedule lag or client queueing.
+ */
+export interface ArrivalsDocument {
+  bucket_ms: number;
+  scheduled: number[];
+  achieved: number[];
+  scheduled_total: number;
+  achieved_total: number;
+  /** The largest |achieved - scheduled| in one bucket. */
+  max_bucket_deviation: number;
+  /** The largest |sent so far - due so far| at a bucket's end: requests behind (or ahead of) schedule at worst. */
+  max_cumulative_deviation: number;
+}
+
 export interface ResultDocument {
   schema: typeof RESULT_SCHEMA;
   /** The run's id (absent in results from before ids, and in eval's internal results); requests.csv rows carry it too. */
@@ -217,6 +244,8 @@ export interface ResultDocument {
   histograms: Partial<Record<DistributionKey, EncodedHistogram>>;
   timeseries: TimeseriesPoint[];
   client: ClientHealth;
+  /** Open-loop runs: the scheduled and the achieved arrival curves (absent in a closed loop). */
+  arrivals?: ArrivalsDocument;
   /** Outcomes of the run's SLOs (`--slo`, or the API's `slo` option), when it had any. */
   slo?: SloOutcome[];
   [extra: string]: unknown;

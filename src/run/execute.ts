@@ -12,6 +12,7 @@ import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import { evaluateSlos, requestMeetsSlos } from '../metrics/slo.js';
 import { readRequestRecords, writeReports } from '../report/index.js';
+import { loadHeader } from './load-shape.js';
 import { redactUrl, registerSecrets, secretsOf } from '../util/redact.js';
 import { ClusterRun } from '../cluster/run-extras.js';
 import { freshOutDir, makeOutDir, newRunId, refuseReuse } from '../util/out-dir.js';
@@ -166,6 +167,8 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       ignoreEos: plan.ignoreEos,
       continuousUsage: plan.continuousUsage,
       countTokens: plan.tokenCounter?.count,
+      ...(plan.users !== undefined ? { users: true } : {}),
+      ...(plan.thinkTime !== undefined ? { thinkTime: plan.thinkTime } : {}),
     };
     // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.
     await cluster.beforeStart();
@@ -195,7 +198,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     if (plan.skippedRecords && plan.skippedRecords.length > 0) {
       hooks.onNotice?.(`Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
     }
-    hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${redactUrl(baseUrl)} (model ${model})`);
+    hooks.onNotice?.(loadHeader(plan, config, redactUrl(baseUrl), model));
     const progress = watchProgress(run, expected, plan.graceMs, hooks);
     live.session?.attach(run, live.stage, model, plan.warmupRequests);
     let outcome;

@@ -24,6 +24,8 @@ export interface Prompt {
   arrivalMs?: number;
   /** Multi-turn: the later user turns, each sent after the previous reply arrives, with the history. */
   turns?: string[];
+  /** Multi-turn: the recorded pause (ms) before each later turn, after the previous reply (--think-time data). */
+  thinkTimesMs?: number[];
 }
 
 export const DEFAULT_PROMPTS_FILE = fileURLToPath(new URL('../../prompts/default.txt', import.meta.url));
