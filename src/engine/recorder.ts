@@ -156,6 +156,8 @@ export class Recorder implements PackageGapSink {
       usage_invalid: state.usageInvalid !== null,
       prefix_group: state.prefixGroup >= 0 ? state.prefixGroup : null,
       cached_tokens: state.cachedTokens >= 0 ? state.cachedTokens : null,
+      conversation: state.conversation >= 0 ? state.conversation : null,
+      turn: state.conversation >= 0 ? Math.max(0, state.turn) : null,
     };
   }
 

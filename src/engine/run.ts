@@ -147,6 +147,7 @@ export class LoadRun {
   /** Conversation runs (multi-turn, --users): conversations started and requests sent as their turns. */
   private conversations = 0;
   private conversationTurns = 0;
+  private readonly conversationIds = new WeakMap<Conversation, number>();
 
   constructor(
     private readonly config: LoadConfig,
@@ -310,7 +311,11 @@ export class LoadRun {
     state.inputTokensEstimate = prompt.inputTokensEstimate;
     if (prompt.group !== undefined) state.prefixGroup = prompt.group;
     if (conversation !== null) state.turn = conversation.turn;
-    if (conversation !== null || this.config.users) this.conversationTurns++;
+    if (conversation !== null || this.config.users) {
+      this.conversationTurns++;
+      // A conversation is named by its first request's index (requests.csv's `conversation` column).
+      state.conversation = conversation === null ? index : this.conversationIds.get(conversation) ?? this.conversationIds.set(conversation, index).get(conversation)!;
+    }
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
     state.continuousUsage = this.config.continuousUsage === true;

@@ -278,4 +278,7 @@ export interface RequestRecord {
   cached_tokens?: number | null;
   /** The prompt's shared-prefix group (--prefix-groups; null: none). */
   prefix_group?: number | null;
+  /** Conversation runs (multi-turn, --users): the index of the conversation's first request, and this request's turn (0 first). */
+  conversation?: number | null;
+  turn?: number | null;
 }
