@@ -409,15 +409,28 @@ export class LoadRun {
     const fromMs = Number.isNaN(ended.endMs) ? performance.now() : ended.endMs;
     const thinkMs = drawThinkMs(spec, this.config.seed, ended.index, recordedMs);
     if (fromMs + thinkMs >= this.deadlineMs) {
-      setImmediate(() => this.scheduler.requestEnded());
+      // No send follows: a closed loop's user leaves (its slot is not refilled before the deadline); an open
+      // loop's conversation frees its place for the arrivals waiting.
+      const scheduler = this.scheduler;
+      setImmediate(() => (scheduler instanceof ClosedLoop ? scheduler.retire() : scheduler.requestEnded()));
       return;
     }
+    this.think(fromMs, fromMs + thinkMs, next);
+  }
+
+  /**
+   * Waits until `dueMs`. Node's timers count from the event loop's cached clock, which lags within a busy loop
+   * turn, so a timer can fire a few ms early: it is armed again for the rest, and no pause is shorter than drawn.
+   */
+  private think(fromMs: number, dueMs: number, next: () => void): void {
     const timer = setTimeout(() => {
       this.thinking.delete(timer);
       if (this.stopping) return;
-      this.recorder.recordThinkMs(performance.now() - fromMs);
+      const nowMs = performance.now();
+      if (nowMs < dueMs) return this.think(fromMs, dueMs, next);
+      this.recorder.recordThinkMs(nowMs - fromMs);
       next();
-    }, Math.max(0, fromMs + thinkMs - performance.now()));
+    }, Math.max(0, Math.ceil(dueMs - performance.now())));
     this.thinking.add(timer);
   }
 

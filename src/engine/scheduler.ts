@@ -97,6 +97,15 @@ export class ClosedLoop implements Scheduler {
     this.endRamp();
   }
 
+  /** A slot leaves for good, not refilled: a user whose next send would fall after the deadline. */
+  retire(): void {
+    this.active--;
+    if (this.active === 0) {
+      this.endRamp();
+      this.onIdle();
+    }
+  }
+
   /** Nothing more will be launched (stopped, or every request sent; the deadline is the run's to check). */
   get exhausted(): boolean {
     return this.stopped || this.next >= this.total;

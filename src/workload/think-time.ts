@@ -39,6 +39,7 @@ export function parseThinkTime(text: string): ThinkTimeSpec {
   if (normal) return { kind: 'normal', meanMs: timeMs(normal[1]!, text), sdMs: timeMs(normal[2]!, text) };
   const exp = /^exp:(.+)$/.exec(trimmed);
   if (exp) return { kind: 'exp', meanMs: timeMs(exp[1]!, text) };
+  if (/^[a-z]+:/i.test(trimmed)) throw new UsageError(`--think-time ${text}: unknown form; use TIME, MIN:MAX, normal:MEAN,SD, exp:MEAN or data`);
   const range = /^([^:]+):([^:]+)$/.exec(trimmed);
   if (range) {
     const minMs = timeMs(range[1]!, text);
@@ -46,7 +47,6 @@ export function parseThinkTime(text: string): ThinkTimeSpec {
     if (maxMs < minMs) throw new UsageError(`--think-time ${text}: MIN must not exceed MAX`);
     return minMs === maxMs ? { kind: 'fixed', ms: minMs } : { kind: 'uniform', minMs, maxMs };
   }
-  if (/^[a-z]+:/i.test(trimmed)) throw new UsageError(`--think-time ${text}: unknown form; use TIME, MIN:MAX, normal:MEAN,SD, exp:MEAN or data`);
   return { kind: 'fixed', ms: timeMs(trimmed, text) };
 }
 
