@@ -45,6 +45,10 @@ export interface RunOptions {
   replaySpeed?: number;
   traceStart?: Duration;
   traceEnd?: Duration;
+  /** Users, each a conversation loop (instead of `concurrency` and `rate`): send a turn, wait, think, next turn. */
+  users?: number;
+  /** Pause between a reply and the next turn: ms, or the flag's text ('normal:5s,2s', '1s:3s', 'exp:4s', 'data'). */
+  thinkTime?: Duration;
   /** Abort this share of requests on purpose, `cancelAfter` after their send (`cancelled_by_design`). */
   cancelRate?: number;
   cancelAfter?: Duration;
@@ -109,6 +113,7 @@ const RUN_OPTION_NAMES = [
   'outputTokens', 'tokenizer', 'ignoreEos', 'continuousUsage', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator',
+  'users', 'thinkTime',
 ] as const;
 
 /** Rejects option names the function does not know, so a typo is an error rather than a silent default. */
@@ -149,6 +154,8 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     replaySpeed: text(o.replaySpeed),
     traceStart: duration(o.traceStart),
     traceEnd: duration(o.traceEnd),
+    users: text(o.users),
+    thinkTime: duration(o.thinkTime),
     cancelRate: text(o.cancelRate),
     cancelAfter: duration(o.cancelAfter),
     outputTokens: text(o.outputTokens),

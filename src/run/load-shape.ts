@@ -18,7 +18,8 @@ export function loadHeader(
   const to = `${plan.api} requests to ${url} (model ${model})`;
   const think = plan.thinkTime ? `, think time ${describeThinkTime(plan.thinkTime)}` : '';
   const cap = plan.concurrency;
-  if (plan.users !== undefined) return `llmperf: ${plan.users} user${plan.users === 1 ? '' : 's'} (conversation loops${think}) sending ${to}`;
+  // The users are the closed loop's slots (a sweep's stage sets them as its concurrency).
+  if (plan.users !== undefined) return `llmperf: ${cap} user${cap === 1 ? '' : 's'} (conversation loops${think}) sending ${to}`;
   if (plan.datasetKind === 'trace') {
     const count = Math.min(config.requests ?? Infinity, config.prompts.length);
     const speed = Number(plan.workloadConfig?.replay_speed ?? 1);
