@@ -22,6 +22,9 @@ describe('llmperf --users and --think-time', () => {
     expect(doc.summary.mean_in_flight).toBeGreaterThan(0);
     expect(doc.summary.think_time_ms!.count).toBeGreaterThan(0);
     expect(readFileSync(join(dir, 'requests.csv'), 'utf8').split('\n')[0]).toContain(',conversation,turn');
+    // The console says what concurrency the users came to, and shows the pauses apart from latency.
+    expect(run.stdout).toContain(`Users: 3 conversation loops (think time normal:0.05s,0.01s), 6 conversations started, ${doc.summary.turns_per_conversation} turns each; requests in flight: mean ${Number(doc.summary.mean_in_flight!.toFixed(2))}, peak ${doc.summary.max_in_flight}`);
+    expect(run.stdout).toMatch(/Think time \(a pause, not latency\) +│ +\d/);
   });
 
   it('refuses --users beside -c or --rate, and a think time with nothing to pause between: one line, exit 2', async () => {
@@ -43,6 +46,7 @@ describe('llmperf --users and --think-time', () => {
     expect(unbounded.code, unbounded.stderr).toBe(0);
     expect(unbounded.stderr).toMatch(/llmperf: replaying 47 chat requests at their recorded times \(x8 speed\) to http:\/\/127\.0\.0\.1:\d+ \(model llmperf-sim\), in flight unbounded/);
     expect(unbounded.stderr).not.toMatch(/concurrent/);
+    expect(unbounded.stdout).toMatch(/Arrivals: 47 of 47 scheduled sent; at worst \d+ requests? off the trace/);
     const capped = await runCli(['--dataset', 'trace', '--trace-format', 'burstgpt', '--replay-speed', '8', '-c', '5', '-n', '10', '--out', out()], { timeoutMs: 90_000 });
     expect(capped.code, capped.stderr).toBe(0);
     expect(capped.stderr).toMatch(/replaying 10 chat requests .* in flight capped at 5 \(-c\)/);
