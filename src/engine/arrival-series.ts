@@ -1,5 +1,7 @@
 // Open-loop arrivals counted per time bucket: what the schedule made due, and what was actually sent, to compare.
-import type { ArrivalsDocument } from '../metrics/schema.js';
+import { coarsen, type ArrivalCounts } from '../metrics/arrivals.js';
+
+export { arrivalsDocument, coarsen, mergeArrivalCounts, type ArrivalCounts } from '../metrics/arrivals.js';
 
 /**
  * Buckets start at 1000/1024 ms and double when the run outgrows MAX_BUCKETS: memory stays bounded whatever
@@ -8,15 +10,6 @@ import type { ArrivalsDocument } from '../metrics/schema.js';
  */
 const BASE_MS = 1000 / 1024;
 const MAX_BUCKETS = 4096;
-/** The document's series are coarsened to at most this many buckets: a readable chart and table. */
-const DOCUMENT_BUCKETS = 60;
-
-/** The plain counts, as they travel from a worker thread: bucket i spans [i * bucketMs, (i + 1) * bucketMs). */
-export interface ArrivalCounts {
-  bucketMs: number;
-  scheduled: number[];
-  achieved: number[];
-}
 
 /** Per arrival, an index and an add (never per chunk); offsets are ms since the scheduler started. */
 export class ArrivalSeries {
@@ -46,64 +39,4 @@ export class ArrivalSeries {
     while (list.length <= i) list.push(0);
     list[i]!++;
   }
-}
-
-/** The same counts in buckets `widthMs` wide (a power-of-two multiple of the current width). */
-export function coarsen(counts: ArrivalCounts, widthMs: number): ArrivalCounts {
-  const factor = Math.max(1, Math.round(widthMs / counts.bucketMs));
-  if (factor === 1) return counts;
-  const merge = (list: number[]) => {
-    const out = new Array<number>(Math.ceil(list.length / factor)).fill(0);
-    for (let i = 0; i < list.length; i++) out[Math.floor(i / factor)]! += list[i]!;
-    return out;
-  };
-  return { bucketMs: counts.bucketMs * factor, scheduled: merge(counts.scheduled), achieved: merge(counts.achieved) };
-}
-
-/** The workers' counts as one: each coarsened to the widest bucket, then added bucket by bucket. */
-export function mergeArrivalCounts(parts: ArrivalCounts[]): ArrivalCounts {
-  const widthMs = Math.max(...parts.map((p) => p.bucketMs));
-  const merged: ArrivalCounts = { bucketMs: widthMs, scheduled: [], achieved: [] };
-  const addInto = (into: number[], from: number[]) => {
-    while (into.length < from.length) into.push(0);
-    from.forEach((n, i) => (into[i]! += n));
-  };
-  for (const part of parts.map((p) => coarsen(p, widthMs))) {
-    addInto(merged.scheduled, part.scheduled);
-    addInto(merged.achieved, part.achieved);
-  }
-  return merged;
-}
-
-/**
- * The result document's `arrivals`: both series in buckets chosen from the run length (at most 60), and how far
- * the achieved curve strayed from the schedule, per bucket and cumulatively (requests behind schedule at worst).
- */
-export function arrivalsDocument(counts: ArrivalCounts): ArrivalsDocument {
-  const length = Math.max(counts.scheduled.length, counts.achieved.length);
-  let widthMs = counts.bucketMs;
-  while ((length * counts.bucketMs) / widthMs > DOCUMENT_BUCKETS) widthMs *= 2;
-  const { bucketMs, scheduled, achieved } = coarsen(counts, widthMs);
-  const buckets = Math.max(scheduled.length, achieved.length);
-  while (scheduled.length < buckets) scheduled.push(0);
-  while (achieved.length < buckets) achieved.push(0);
-  let maxBucket = 0;
-  let maxCumulative = 0;
-  let cumScheduled = 0;
-  let cumAchieved = 0;
-  for (let i = 0; i < buckets; i++) {
-    maxBucket = Math.max(maxBucket, Math.abs(achieved[i]! - scheduled[i]!));
-    cumScheduled += scheduled[i]!;
-    cumAchieved += achieved[i]!;
-    maxCumulative = Math.max(maxCumulative, Math.abs(cumAchieved - cumScheduled));
-  }
-  return {
-    bucket_ms: bucketMs,
-    scheduled,
-    achieved,
-    scheduled_total: cumScheduled,
-    achieved_total: cumAchieved,
-    max_bucket_deviation: maxBucket,
-    max_cumulative_deviation: maxCumulative,
-  };
 }

@@ -88,7 +88,8 @@ export class Recorder implements PackageGapSink {
     this.inFlight--;
     totals.last_end_epoch_ms = toEpochMs(state.endMs);
     // Little's law: the sum of every request's time in flight over the run's duration is the mean in flight.
-    if (!Number.isNaN(state.sendMs)) totals.in_flight_ms = (totals.in_flight_ms ?? 0) + (state.endMs - state.sendMs);
+    // Whole µs: integer sums are exact, so merged workers and shards add up the same in any grouping.
+    if (!Number.isNaN(state.sendMs)) totals.in_flight_us = (totals.in_flight_us ?? 0) + Math.round((state.endMs - state.sendMs) * 1000);
     const second = this.secondOf(state.endMs);
     bump(this.series.finished, second, 1);
     if (state.reconnected) totals.reconnects++;
