@@ -8,7 +8,8 @@ import { arrivalStream, type ArrivalKind } from '../workload/arrivals.js';
 import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { WorkloadStats } from '../workload/summary.js';
-import { drawThinkMs, type ThinkTimeSpec } from '../workload/think-time.js';
+import type { ThinkTimeSpec } from '../workload/think-time.js';
+import { ThinkingUsers } from './think.js';
 import type { ArrivalCounts } from './arrival-series.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { connectOptions } from './dispatcher.js';
@@ -142,8 +143,8 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
-  /** --think-time: users thinking now, each holding its scheduler slot until its pause ends. */
-  private readonly thinking = new Set<NodeJS.Timeout>();
+  /** --think-time: users thinking now, each holding its scheduler slot until its pause ends (null: no think time). */
+  private readonly thinking: ThinkingUsers | null;
   /** Conversation runs (multi-turn, --users): conversations started and requests sent as their turns. */
   private conversations = 0;
   private conversationTurns = 0;
@@ -205,6 +206,7 @@ export class LoadRun {
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
     }
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
+    this.thinking = config.thinkTime ? new ThinkingUsers(config.thinkTime, config.seed, this.recorder) : null;
   }
 
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
@@ -268,7 +270,7 @@ export class LoadRun {
     this.interrupted ||= interrupted;
     this.stopping = true;
     this.scheduler.stop();
-    this.endThinking();
+    this.thinking?.endAll(() => this.scheduler.requestEnded());
     // A request waiting to be retried is a request not yet sent again: stopping ends it with the failure it has.
     if (this.retryPolicy !== null) {
       for (const request of [...this.inFlight.values()]) (request as Partial<RetryingInFlight>).endBackoff?.();
@@ -281,7 +283,7 @@ export class LoadRun {
   cancelAll(): void {
     this.stopping = true;
     this.scheduler.stop();
-    this.endThinking();
+    this.thinking?.endAll(() => this.scheduler.requestEnded());
     for (const request of [...this.inFlight.values()]) request.abort(cancelledError());
   }
 
@@ -394,53 +396,17 @@ export class LoadRun {
   }
 
   /**
-   * Runs `next` once the think time after `ended`'s reply has passed, measured from the reply's end (when the
-   * user could start reading), not from now. The pause holds the user's scheduler slot and is recorded as
-   * think_time_ms, never as any request's latency or queue time: the next request's clock starts at its send.
-   * A pause that would end past the deadline ends the conversation instead.
+   * Runs `next` once the think time after `ended`'s reply has passed (src/engine/think.ts); without --think-time,
+   * on the next loop turn. A pause that would end past the deadline ends the user's conversation instead.
    */
   private afterThinking(ended: RequestState, recordedMs: number | undefined, next: () => void): void {
-    const spec = this.config.thinkTime;
-    if (spec === undefined) {
-      // setImmediate: by then undici has freed the connection, so the turn is not queued in the pool.
-      setImmediate(next);
-      return;
-    }
-    const fromMs = Number.isNaN(ended.endMs) ? performance.now() : ended.endMs;
-    const thinkMs = drawThinkMs(spec, this.config.seed, ended.index, recordedMs);
-    if (fromMs + thinkMs >= this.deadlineMs) {
-      // No send follows: a closed loop's user leaves (its slot is not refilled before the deadline); an open
-      // loop's conversation frees its place for the arrivals waiting.
-      const scheduler = this.scheduler;
-      setImmediate(() => (scheduler instanceof ClosedLoop ? scheduler.retire() : scheduler.requestEnded()));
-      return;
-    }
-    this.think(fromMs, fromMs + thinkMs, next);
-  }
-
-  /**
-   * Waits until `dueMs`. Node's timers count from the event loop's cached clock, which lags within a busy loop
-   * turn, so a timer can fire a few ms early: it is armed again for the rest, and no pause is shorter than drawn.
-   */
-  private think(fromMs: number, dueMs: number, next: () => void): void {
-    const timer = setTimeout(() => {
-      this.thinking.delete(timer);
-      if (this.stopping) return;
-      const nowMs = performance.now();
-      if (nowMs < dueMs) return this.think(fromMs, dueMs, next);
-      this.recorder.recordThinkMs(nowMs - fromMs);
-      next();
-    }, Math.max(0, Math.ceil(dueMs - performance.now())));
-    this.thinking.add(timer);
-  }
-
-  /** Stopping: every thinking user gives up its slot at once (no send follows a stop). */
-  private endThinking(): void {
-    for (const timer of this.thinking) {
-      clearTimeout(timer);
-      this.scheduler.requestEnded();
-    }
-    this.thinking.clear();
+    // setImmediate: by then undici has freed the connection, so the turn is not queued in the pool.
+    if (this.thinking === null) return void setImmediate(next);
+    if (this.thinking.start(ended, recordedMs, this.deadlineMs, next)) return;
+    // No send follows: a closed loop's user leaves (its slot is not refilled before the deadline); an open
+    // loop's conversation frees its place for the arrivals waiting.
+    const scheduler = this.scheduler;
+    setImmediate(() => (scheduler instanceof ClosedLoop ? scheduler.retire() : scheduler.requestEnded()));
   }
 }
 
