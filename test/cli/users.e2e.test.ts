@@ -33,6 +33,7 @@ describe('llmperf --users and --think-time', () => {
       [['--users', '2', '--rate', '5'], /^llmperf: --users and --rate: choose one/],
       [['--think-time', '2s', '-n', '2'], /--think-time 2s: a pause needs a next turn/],
       [['--dataset', 'multi-turn', '--think-time', 'soon'], /--think-time soon: "soon" is not a duration/],
+      [['sweep', '--concurrency', '1,2', '--users', '2'], /--users shapes one run; sweep and capacity set each stage's load/],
     ] as const) {
       const run = await runCli([...args, '-q']);
       expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(2);
