@@ -103,8 +103,18 @@ export interface RunOptions {
   shard?: string;
   startAt?: string;
   serverMetrics?: string;
+  /** A JSON file holding an array of OpenAI tool schemas, sent with every request; calls' arguments are validated. */
+  tools?: string;
+  /** `auto`, `required`, `none` or a tool's name. */
+  toolChoice?: string;
+  /** A JSON Schema file every answer must follow (structured outputs); answers are validated (`schema_valid_rate`). */
+  responseFormat?: string;
   /** Settings of the built-in simulator when no `url` is given. */
-  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
+  simulator?: {
+    ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number;
+    /** Shares (0..1) of tool calls / structured answers the simulator corrupts on purpose (seeded). */
+    toolInvalidRate?: number; schemaInvalidRate?: number;
+  };
 }
 
 const RUN_OPTION_NAMES = [
@@ -112,7 +122,7 @@ const RUN_OPTION_NAMES = [
   'prefixGroups', 'promptsPerGroup', 'suffixTokens', 'prefixZipf', 'traceFormat', 'replaySpeed', 'traceStart', 'traceEnd', 'cancelRate', 'cancelAfter',
   'outputTokens', 'tokenizer', 'ignoreEos', 'continuousUsage', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
-  'startAt', 'serverMetrics', 'simulator',
+  'startAt', 'serverMetrics', 'simulator', 'tools', 'toolChoice', 'responseFormat',
   'users', 'thinkTime',
 ] as const;
 
@@ -132,7 +142,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
   checkOptionNames(options, RUN_OPTION_NAMES, where);
   const o = options;
   const sim = o.simulator ?? {};
-  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens'], `${where}: simulator`);
+  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'toolInvalidRate', 'schemaInvalidRate'], `${where}: simulator`);
   return {
     url: o.url,
     model: o.model,
@@ -191,6 +201,11 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     simContention: text(sim.contention),
     simReasoningTokens: text(sim.reasoningTokens),
     simPrefixCache: text(sim.prefixCacheTokens),
+    simToolInvalidRate: text(sim.toolInvalidRate),
+    simSchemaInvalidRate: text(sim.schemaInvalidRate),
+    tools: o.tools,
+    toolChoice: o.toolChoice,
+    responseFormat: o.responseFormat,
     format: Array.isArray(o.format) ? o.format.join(',') : (o.format ?? RUN_DEFAULTS.format),
     slo: o.slo ?? [],
     workers: text(o.workers) ?? RUN_DEFAULTS.workers,

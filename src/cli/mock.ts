@@ -35,7 +35,7 @@ export function readAnswerKey(path: string): AnswerKeyEntry[] {
     if (typeof e?.match !== 'string' || e.match === '' || typeof e.correct !== 'string' || typeof e.incorrect !== 'string') {
       throw new UsageError(`${path}:${i + 1}: needs a non-empty string "match" and strings "correct" and "incorrect"`);
     }
-    entries.push({ match: e.match, correct: e.correct, incorrect: e.incorrect });
+    entries.push({ match: e.match, correct: e.correct, incorrect: e.incorrect, ...(e.probe === true ? { probe: true } : {}) });
   });
   if (entries.length === 0) throw new UsageError(`--answers ${path}: the file has no entries`);
   return entries;
@@ -59,10 +59,13 @@ export interface MockFlags {
   slowHeadersMs: number;
   answers?: string;
   answerAccuracy: number;
+  complyRate?: number;
   judgeRule?: JudgeRule;
   recordSendTimes: boolean;
   embeddingDim: number;
   prefixCache: number;
+  toolInvalidRate: number;
+  schemaInvalidRate: number;
 }
 
 /** Maps flags to simulator options (exported for tests and for the embedded default). */
@@ -84,10 +87,13 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     slowHeadersMs: flags.slowHeadersMs,
     answerKey: flags.answers === undefined ? [] : readAnswerKey(flags.answers),
     answerAccuracy: flags.answerAccuracy,
+    complyRate: flags.complyRate ?? null,
     judgeRule: flags.judgeRule ?? null,
     recordSendTimes: flags.recordSendTimes,
     embeddingDim: flags.embeddingDim,
     prefixCacheTokens: flags.prefixCache,
+    toolInvalidRate: flags.toolInvalidRate,
+    schemaInvalidRate: flags.schemaInvalidRate,
   };
 }
 
@@ -116,9 +122,12 @@ export function mockCommand(): Command {
     .option('--slow-headers-ms <ms>', 'how long the slow-headers fault holds the headers back', parseNumber('--slow-headers-ms', false, 0), 2000)
     .option('--answers <file.jsonl>', 'test double for evals: scripted answers, one {"match","correct","incorrect"} per line')
     .option('--answer-accuracy <p>', 'share of answer-key questions answered correctly (seeded)', parseNumber('--answer-accuracy', false, 0, 1), 1)
+    .option('--comply-rate <p>', 'comply mode: answer-key entries marked "probe": true get their "incorrect" (attacker\'s) answer with probability p, else a refusal (seeded)', parseNumber('--comply-rate', false, 0, 1))
     .addOption(new Option('--judge-rule <rule>', 'test double for judges: verdicts by rule').choices([...JUDGE_RULES]))
     .option('--record-send-times', 'record when each event was written (GET /debug/send-times)', false)
     .option('--embedding-dim <n>', 'length of /v1/embeddings vectors', parseNumber('--embedding-dim', true, 1, 65536), 384)
+    .option('--tool-invalid-rate <r>', 'share (0..1) of tool calls streamed with invalid arguments (seeded; counted in GET /debug/stats)', parseNumber('--tool-invalid-rate', false, 0, 1), 0)
+    .option('--schema-invalid-rate <r>', 'share (0..1) of json_schema answers that break the schema (seeded; counted in GET /debug/stats)', parseNumber('--schema-invalid-rate', false, 0, 1), 0)
     .action(async (flags: MockFlags) => {
       const server = await startMockServer(mockOptionsFromFlags(flags)).catch((err: NodeJS.ErrnoException) => {
         // A taken or forbidden port is the user's to fix: one line, exit 2, no stack.
@@ -132,7 +141,9 @@ export function mockCommand(): Command {
         c.reasoningTokens > 0 ? `, reasoning ${c.reasoningTokens} tokens` : '',
         c.faults.length > 0 ? `, faults ${c.faults.map((f) => `${f.kind}:${f.rate}`).join(' ')}` : '',
         c.answerKey.length > 0 ? `, answer key ${c.answerKey.length} entries at accuracy ${c.answerAccuracy}` : '',
+        c.complyRate !== null ? `, comply rate ${c.complyRate}` : '',
         c.judgeRule ? `, judge rule ${c.judgeRule}` : '',
+        c.toolInvalidRate > 0 || c.schemaInvalidRate > 0 ? `, invalid tool calls ${c.toolInvalidRate}, invalid structured answers ${c.schemaInvalidRate}` : '',
       ].join('');
       process.stdout.write(
         `llmperf mock listening on ${server.url} (model ${c.model}, ttft ${c.ttftMs} ms, itl ${c.itlMs} ms, slots ${c.slots}${extras})\n`,

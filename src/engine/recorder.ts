@@ -7,6 +7,7 @@ import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint 
 import { DISTRIBUTION_KEYS } from '../metrics/schema.js';
 import { estimateTokensFromChars } from '../workload/tokens.js';
 import type { PackageGapSink, RequestState } from './request-state.js';
+import { addCheckTotals } from './checks/totals.js';
 
 /** Converts a performance.now() reading to epoch milliseconds (comparable across processes and shards). */
 export const toEpochMs = (monotonicMs: number): number => performance.timeOrigin + monotonicMs;
@@ -137,6 +138,7 @@ export class Recorder implements PackageGapSink {
         if (state.cachedTokens > 0) totals.cache_hit_requests = (totals.cache_hit_requests ?? 0) + 1;
       }
       this.recordDistributions(state, ttftMs as number, latencyMs as number, queueMs, outputTokens);
+      if (state.outputCheck !== null) addCheckTotals(totals, state);
     }
     return {
       index: state.index,
@@ -157,6 +159,10 @@ export class Recorder implements PackageGapSink {
       usage_invalid: state.usageInvalid !== null,
       prefix_group: state.prefixGroup >= 0 ? state.prefixGroup : null,
       cached_tokens: state.cachedTokens >= 0 ? state.cachedTokens : null,
+      tool_calls: state.toolCallCount >= 0 ? state.toolCallCount : null,
+      tool_calls_invalid: state.toolCallCount >= 0 ? state.toolCallsInvalid : null,
+      schema_valid: state.schemaValid,
+      invalid_reason: state.outputInvalidReason,
       conversation: state.conversation >= 0 ? state.conversation : null,
       turn: state.conversation >= 0 ? Math.max(0, state.turn) : null,
     };
@@ -201,6 +207,7 @@ export class Recorder implements PackageGapSink {
       recordUs(h.get('ttst_ms')!, (state.secondPackageMs - state.sendMs) * 1000);
       recordUs(h.get('first_gap_ms')!, (state.secondPackageMs - state.firstPackageMs) * 1000);
     }
+    if (!Number.isNaN(state.firstToolCallMs)) recordUs(h.get('ttft_tool_call_ms')!, (state.firstToolCallMs - state.sendMs) * 1000);
     if (!Number.isNaN(state.firstReasoningMs)) {
       recordUs(h.get('ttfrt_ms')!, (state.firstReasoningMs - state.sendMs) * 1000);
       if (!Number.isNaN(state.firstAnswerMs)) recordUs(h.get('ttfat_ms')!, (state.firstAnswerMs - state.sendMs) * 1000);

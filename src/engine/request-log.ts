@@ -6,7 +6,9 @@ export const REQUEST_CSV_COLUMNS = [
   'index', 'start_ms', 'intended_ms', 'queue_ms', 'ttft_ms', 'latency_ms', 'input_tokens', 'output_tokens',
   'reasoning_tokens', 'packages', 'status', 'ok', 'error', 'reconnected',
   // New columns go at the end, so scripts reading columns by position keep working.
-  'retries', 'request_id', 'usage_invalid', 'prefix_group', 'cached_tokens', 'conversation', 'turn',
+  'retries', 'request_id', 'usage_invalid', 'prefix_group', 'cached_tokens',
+  'tool_calls', 'tool_calls_invalid', 'schema_valid', 'invalid_reason',
+  'conversation', 'turn',
 ] as const satisfies ReadonlyArray<keyof RequestRecord>;
 
 /** Error kinds are identifiers, but quote defensively: a CSV cell never breaks the row. */

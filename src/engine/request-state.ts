@@ -1,4 +1,6 @@
 // Everything measured about one request, as plain numeric fields the hot path updates without allocating.
+import type { OutputCheck } from './checks/output-check.js';
+import type { ToolCallParts } from './checks/tool-calls.js';
 
 /** Receives per-package timing from the decoder; the recorder implements it. */
 export interface PackageGapSink {
@@ -66,6 +68,22 @@ export class RequestState {
   responseJson: unknown = null;
   /** Non-streaming body or an error body (bounded). */
   bodyChunks: Buffer[] | null = null;
+  /** contentPieces stop growing past this many characters (structured-output checks bound what they keep). */
+  maxKeptChars = Infinity;
+  /** The first tool-call fragment's arrival (delta.tool_calls, function_call_arguments, input_json_delta); NaN: none. */
+  firstToolCallMs = NaN;
+  /** Tool-call names and argument text as they stream: kept only when the request carries tools (checks/). */
+  toolCalls: ToolCallParts | null = null;
+  /** What the output is checked against once the request ends (tools, --response-format); null: no check. */
+  outputCheck: OutputCheck | null = null;
+  /** Check outcomes: tool calls made (-1: not checked), how many failed and why, the structured output's verdict. */
+  toolCallCount = -1;
+  toolCallsInvalid = 0;
+  toolCallInvalidKinds: string[] | null = null;
+  schemaValid: boolean | null = null;
+  schemaInvalidKind: string | null = null;
+  /** The first failed check, "kind: detail" (requests.csv). */
+  outputInvalidReason: string | null = null;
 
   constructor(index: number) {
     this.index = index;

@@ -41,6 +41,10 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     api_key: config.target.apiKey ? 'redacted' : null,
     // Only when asked: it changes what the server sends (usage in every chunk), so a reader of the result must know.
     ...(config.continuousUsage ? { continuous_usage: true } : {}),
+    // Tool names and the schema's name only: the schemas themselves are in the files the run was given.
+    ...(config.tools ? { tools: config.tools.map((tool) => tool.function.name) } : {}),
+    ...(config.toolChoice ? { tool_choice: config.toolChoice } : {}),
+    ...(config.responseFormat ? { response_format: config.responseFormat.name } : {}),
     // --users: concurrency is emergent (users thinking send nothing); the summary's mean_in_flight and max_in_flight say what it was.
     ...(config.users ? { users: config.concurrency } : {}),
     ...(config.thinkTime ? { think_time: describeThinkTime(config.thinkTime) } : {}),

@@ -27,6 +27,9 @@ import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './canc
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { checkOutput, OutputChecks } from './checks/index.js';
+import type { ToolSpec } from '../workload/tools.js';
+import type { ResponseFormatSpec } from '../workload/response-format.js';
 
 export { buildBody };
 
@@ -78,6 +81,12 @@ export interface LoadConfig {
   cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
+  /** --tools: sent with every request (a prompt's own tools take their place); their calls' arguments are checked at the end. */
+  tools?: ToolSpec[] | null;
+  /** --tool-choice: auto, required, none or a tool's name (absent: the server's default). */
+  toolChoice?: string | null;
+  /** --response-format: the JSON Schema every answer must follow (sent as response_format, checked at the end). */
+  responseFormat?: ResponseFormatSpec | null;
   /**
    * --users: each closed-loop slot is a user running conversations one after another (send a turn, wait for
    * the reply, think, next turn; after the last turn, think, then a new conversation); `concurrency` is the users.
@@ -143,6 +152,8 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** Tool-call and structured-output checks (null: the run sends neither). */
+  private readonly checks: OutputChecks | null;
   /** --think-time: users thinking now, each holding its scheduler slot until its pause ends (null: no think time). */
   private readonly thinking: ThinkingUsers | null;
   /** Conversation runs (multi-turn, --users): conversations started and requests sent as their turns. */
@@ -206,6 +217,8 @@ export class LoadRun {
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
     }
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
+    const anyTools = Boolean(config.tools) || config.prompts.some((prompt) => prompt.tools !== undefined);
+    this.checks = anyTools || config.responseFormat ? new OutputChecks(config.tools ?? null, config.toolChoice ?? null, config.responseFormat ?? null) : null;
     this.thinking = config.thinkTime ? new ThinkingUsers(config.thinkTime, config.seed, this.recorder) : null;
   }
 
@@ -326,6 +339,7 @@ export class LoadRun {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
+    this.checks?.prepare(state, prompt);
     const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
@@ -356,6 +370,8 @@ export class LoadRun {
     }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
+    // Tool-call arguments and structured outputs are parsed and validated here, once, never per chunk.
+    if (state.outputCheck !== null) checkOutput(state);
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;

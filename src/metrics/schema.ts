@@ -54,6 +54,7 @@ export const DISTRIBUTION_KEYS = [
   'ttft_later_turns_ms',
   'ttft_cache_hit_ms',
   'ttft_cache_miss_ms',
+  'ttft_tool_call_ms',
   'think_time_ms',
 ] as const;
 export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
@@ -137,6 +138,24 @@ export interface Summary {
   cached_token_share?: number | null;
   /** cache_hit_requests / cache_reported_requests (null: the server reported none). */
   cache_hit_rate?: number | null;
+  /** Time to the first tool-call fragment (send to the first delta.tool_calls / argument delta), requests that made a call. */
+  ttft_tool_call_ms?: DistributionSummary;
+  /**
+   * Tools in play: the share of tool calls whose arguments parsed as JSON and matched the tool's parameters schema
+   * (null: no call was made), calls per succeeded request, and the invalid ones by kind (not_json, schema_violation,
+   * unknown_tool, too_large); requests that made no call at all.
+   */
+  tool_call_valid_rate?: number | null;
+  tool_calls_per_request?: number | null;
+  tool_calls?: number;
+  tool_calls_invalid?: number;
+  tool_call_invalid_kinds?: Record<string, number>;
+  requests_without_tool_call?: number;
+  /** --response-format: the share of answers that parsed as JSON and matched the schema, of those checked; invalid ones by kind. */
+  schema_valid_rate?: number | null;
+  schema_checked?: number;
+  schema_invalid?: number;
+  schema_invalid_kinds?: Record<string, number>;
   /**
    * --think-time: the pauses actually applied between a reply's end and the user's next send (timer lateness
    * included), never part of any latency. Conversation runs (multi-turn, --users): conversations started, and
@@ -278,6 +297,13 @@ export interface RequestRecord {
   cached_tokens?: number | null;
   /** The prompt's shared-prefix group (--prefix-groups; null: none). */
   prefix_group?: number | null;
+  /** Tools in play: calls the answer made, and how many of them had invalid arguments (null: tools not in play). */
+  tool_calls?: number | null;
+  tool_calls_invalid?: number | null;
+  /** --response-format: whether the answer parsed and matched the schema (null: not checked). */
+  schema_valid?: boolean | null;
+  /** The first failed check as "kind: detail", e.g. "schema_violation: response /city: must be string" (null: none). */
+  invalid_reason?: string | null;
   /** Conversation runs (multi-turn, --users): the index of the conversation's first request, and this request's turn (0 first). */
   conversation?: number | null;
   turn?: number | null;

@@ -39,6 +39,16 @@ export interface RunTotals {
   cache_hit_requests?: number;
   cached_tokens?: number;
   cache_reported_input_tokens?: number;
+  /** Tools in play (--tools, a record's tools): succeeded requests checked, their calls, the invalid ones by kind, and requests without a call. */
+  tool_call_requests?: number;
+  tool_calls?: number;
+  tool_calls_invalid?: number;
+  tool_call_invalid_kinds?: Record<string, number>;
+  requests_without_tool_call?: number;
+  /** --response-format: succeeded requests whose answer was checked against the schema, the invalid ones, by kind. */
+  schema_checked?: number;
+  schema_invalid?: number;
+  schema_invalid_kinds?: Record<string, number>;
   first_send_epoch_ms: number | null;
   last_end_epoch_ms: number | null;
   max_in_flight: number;
@@ -128,6 +138,7 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     usage_invalid: totals.usage_invalid ?? 0,
     ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
     ...cacheFields(totals),
+    ...outputCheckFields(totals),
     max_in_flight: totals.max_in_flight,
     mean_in_flight: totals.in_flight_us !== undefined && durationS > 0 ? round(totals.in_flight_us / (durationS * 1_000_000)) : null,
     ...(totals.conversations !== undefined
@@ -149,3 +160,33 @@ function cacheFields(totals: RunTotals): Partial<Summary> {
     cache_hit_rate: reported > 0 ? round((totals.cache_hit_requests ?? 0) / reported, 6) : null,
   };
 }
+
+/**
+ * Tool calls and structured outputs, present only when the run checked them: valid share of the calls (of the
+ * answers), null when there was nothing to check (no call made), never 0 for "unknown".
+ */
+function outputCheckFields(totals: RunTotals): Partial<Summary> {
+  const fields: Partial<Summary> = {};
+  if (totals.tool_call_requests !== undefined) {
+    const calls = totals.tool_calls ?? 0;
+    const invalid = totals.tool_calls_invalid ?? 0;
+    fields.tool_call_valid_rate = calls > 0 ? round((calls - invalid) / calls, 6) : null;
+    fields.tool_calls_per_request = totals.tool_call_requests > 0 ? round(calls / totals.tool_call_requests) : null;
+    fields.tool_calls = calls;
+    fields.tool_calls_invalid = invalid;
+    fields.tool_call_invalid_kinds = byName(totals.tool_call_invalid_kinds);
+    fields.requests_without_tool_call = totals.requests_without_tool_call ?? 0;
+  }
+  if (totals.schema_checked !== undefined) {
+    const invalid = totals.schema_invalid ?? 0;
+    fields.schema_valid_rate = totals.schema_checked > 0 ? round((totals.schema_checked - invalid) / totals.schema_checked, 6) : null;
+    fields.schema_checked = totals.schema_checked;
+    fields.schema_invalid = invalid;
+    fields.schema_invalid_kinds = byName(totals.schema_invalid_kinds);
+  }
+  return fields;
+}
+
+/** Counts by kind in name order: the same run writes the same document whatever order its requests ended in. */
+const byName = (counts: Record<string, number> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts ?? {}).sort(([a], [b]) => a.localeCompare(b)));

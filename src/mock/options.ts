@@ -50,14 +50,29 @@ export interface MockOptions {
    */
   answerKey: AnswerKeyEntry[];
   answerAccuracy: number;
+  /**
+   * Comply mode for attack probes (answer-key entries marked `probe`): with this probability (decided once per
+   * match, seeded) the reply is the entry's `incorrect` one (what the attacker wants), else SIM_REFUSAL.
+   * null = probes follow `answerAccuracy` like every other entry.
+   */
+  complyRate: number | null;
   /** Test double for judges: how a pairwise or single-grade judge prompt is answered (null = not a judge). */
   judgeRule: JudgeRule | null;
+  /**
+   * Requests carrying tools (tool_choice not none) get a tool call whose arguments follow the tool's parameters
+   * schema; requests with a json_schema response format get an answer in that schema. These shares (0..1) of them
+   * are broken on purpose, seeded (cut short: not JSON; or a schema violation), and counted in the stats.
+   */
+  toolInvalidRate: number;
+  schemaInvalidRate: number;
 }
 
 export interface AnswerKeyEntry {
   match: string;
   correct: string;
   incorrect: string;
+  /** An attack probe (instruction induction or injection): answered by comply mode when `complyRate` is set. */
+  probe?: boolean;
 }
 
 /** longer: the longer answer wins; first / second: always the answer shown first / second. */
@@ -84,7 +99,10 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   prefixCacheTokens: 0,
   answerKey: [],
   answerAccuracy: 1,
+  complyRate: null,
   judgeRule: null,
+  toolInvalidRate: 0,
+  schemaInvalidRate: 0,
 });
 
 /** The validated, complete configuration the server runs with. */
@@ -132,6 +150,9 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   checkNumber('prefixCacheTokens', merged.prefixCacheTokens, 0, true, 1_000_000_000);
   checkNumber('slowHeadersMs', merged.slowHeadersMs, 0, false, 3_600_000);
   checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
+  checkNumber('toolInvalidRate', merged.toolInvalidRate, 0, false, 1);
+  checkNumber('schemaInvalidRate', merged.schemaInvalidRate, 0, false, 1);
+  if (merged.complyRate !== null) checkNumber('complyRate', merged.complyRate, 0, false, 1);
   if (!Array.isArray(merged.faults)) throw new UsageError('simulator option faults must be a list of {kind, rate}');
   for (const f of merged.faults) {
     if (!f || !FAULT_KINDS.includes(f.kind)) {

@@ -42,6 +42,14 @@ export interface MockStats {
   promptDigests: string[];
   /** POSTs to /reset_prefix_cache or /flush_cache (vLLM's and SGLang's cache-reset routes). */
   cacheResets: number;
+  /**
+   * The truth for output checks: tool calls and json_schema answers sent in full, and how many of them were invalid
+   * (broken on purpose, or cut by max_tokens). Responses cancelled or faulted before their end are not counted.
+   */
+  toolCalls: number;
+  toolCallsInvalid: number;
+  structuredAnswers: number;
+  structuredInvalid: number;
 }
 
 const MAX_BODIES = 1000;
@@ -67,6 +75,10 @@ export class StatsCollector {
   minTokensRequests = 0;
   faults: Record<string, number> = {};
   cacheResets = 0;
+  toolCalls = 0;
+  toolCallsInvalid = 0;
+  structuredAnswers = 0;
+  structuredInvalid = 0;
   private promptDigests: string[] = [];
   private bodies: unknown[] = [];
   private bodiesStart = 0;
@@ -161,6 +173,10 @@ export class StatsCollector {
     this.minTokensRequests = 0;
     this.faults = {};
     this.cacheResets = 0;
+    this.toolCalls = 0;
+    this.toolCallsInvalid = 0;
+    this.structuredAnswers = 0;
+    this.structuredInvalid = 0;
     this.promptDigests = [];
     this.bodies = [];
     this.bodiesStart = 0;
@@ -194,6 +210,10 @@ export class StatsCollector {
       inFlightAtArrival: [...this.inFlightAtArrival],
       promptDigests: [...this.promptDigests],
       cacheResets: this.cacheResets,
+      toolCalls: this.toolCalls,
+      toolCallsInvalid: this.toolCallsInvalid,
+      structuredAnswers: this.structuredAnswers,
+      structuredInvalid: this.structuredInvalid,
     };
   }
 }

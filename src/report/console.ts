@@ -4,6 +4,7 @@ import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
 import { headlineBlock } from './console-headline.js';
 import { dataWarnings } from './warnings.js';
 import { prefixCacheLine } from './prefix-cache.js';
+import { outputCheckLines } from './output-checks.js';
 import { arrivalsLine, usersLine } from './load-lines.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
@@ -74,6 +75,7 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['TTFT, later turns', 'ttft_later_turns_ms'],
   ['TTFT, prefix-cache hit', 'ttft_cache_hit_ms'],
   ['TTFT, prefix-cache miss', 'ttft_cache_miss_ms'],
+  ['Time to first tool-call byte', 'ttft_tool_call_ms'],
   ['Think time (a pause, not latency)', 'think_time_ms'],
 ];
 
@@ -113,6 +115,7 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   const lines = labels === 'seed' ? [metricTable(result), percentileTable(result)] : [headlineBlock(result), percentileTable(result)];
   const cache = prefixCacheLine(result);
   if (cache !== null) lines.push(cache);
+  lines.push(...outputCheckLines(result));
   for (const line of [usersLine(result), arrivalsLine(result)]) if (line !== null) lines.push(line);
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');

@@ -3,6 +3,7 @@ import { dataWarnings } from './warnings.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { formatNumber, type SloOutcome } from '../metrics/slo.js';
 import { distributionRows, PERCENTILE_COLUMNS, summaryRows } from './tables.js';
+import { outputCheckLines } from './output-checks.js';
 
 /** Markdown cells hold text from servers and configs: neutralise table pipes, newlines and inline HTML. */
 export function mdCell(text: string): string {
@@ -37,6 +38,8 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
     for (const { label, summary } of distributions) lines.push(`| ${label} | ${PERCENTILE_COLUMNS.map((stat) => formatNumber(summary[stat])).join(' | ')} |`);
     lines.push('');
   }
+  const checks = outputCheckLines(result);
+  if (checks.length > 0) lines.push(...checks.map(mdCell), '');
   lines.push(...arrivalLines(result));
   const errors = Object.entries(result.summary.errors ?? {});
   if (errors.length > 0) {

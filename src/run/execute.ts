@@ -167,6 +167,9 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       ignoreEos: plan.ignoreEos,
       continuousUsage: plan.continuousUsage,
       countTokens: plan.tokenCounter?.count,
+      tools: plan.tools,
+      toolChoice: plan.toolChoice,
+      responseFormat: plan.responseFormat,
       ...(plan.users !== undefined ? { users: true } : {}),
       ...(plan.thinkTime !== undefined ? { thinkTime: plan.thinkTime } : {}),
     };

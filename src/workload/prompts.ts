@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { seededRandom } from './random.js';
 import { CHARS_PER_TOKEN, estimateTokens } from './tokens.js';
+import type { ToolSpec } from './tools.js';
 
 export interface ChatMessage {
   role: string;
@@ -24,6 +25,8 @@ export interface Prompt {
   arrivalMs?: number;
   /** Multi-turn: the later user turns, each sent after the previous reply arrives, with the history. */
   turns?: string[];
+  /** Tools this prompt is sent with (a dataset record's "tools"); they take the place of --tools for it. */
+  tools?: ToolSpec[];
   /** Multi-turn: the recorded pause (ms) before each later turn, after the previous reply (--think-time data). */
   thinkTimesMs?: number[];
 }

@@ -32,7 +32,8 @@ export function recordPackage(
   if (typeof content === 'string' && content.length > 0) {
     if (Number.isNaN(state.firstAnswerMs)) state.firstAnswerMs = nowMs;
     state.contentChars += content.length;
-    if (keepContent) state.contentPieces?.push(content);
+    // Bounded when a check keeps the text (maxKeptChars); a cut text is reported by the check, not here.
+    if (keepContent && state.contentChars <= state.maxKeptChars) state.contentPieces?.push(content);
   }
 }
 

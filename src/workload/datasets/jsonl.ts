@@ -1,5 +1,6 @@
-// The `jsonl` dataset: one JSON object a line with "prompt" (text) or "messages" (chat), optionally "max_tokens".
+// The `jsonl` dataset: one JSON object a line with "prompt" (text) or "messages" (chat), optionally "max_tokens" and "tools".
 import { fromMessages, fromText, type Prompt } from '../prompts.js';
+import { checkTools } from '../tools.js';
 import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
 export function loadJsonl(path: string, context: DatasetContext, content?: Buffer): DatasetLoad {
@@ -30,6 +31,14 @@ export function loadJsonl(path: string, context: DatasetContext, content?: Buffe
       continue;
     }
     if (maxTokens !== undefined) prompt.outputTokens = maxTokens;
+    if (record.tools !== undefined) {
+      const tools = checkTools(record.tools);
+      if (typeof tools === 'string') {
+        problems.add(where, tools);
+        continue;
+      }
+      prompt.tools = tools;
+    }
     prompts.push(prompt);
   }
   problems.throwIfAny(path);

@@ -1,6 +1,7 @@
 // The `openai-batch` dataset: OpenAI Batch API input lines {"custom_id", "method": "POST", "url": "/v1/...", "body": {...}}.
-// Chat bodies give their messages, completions bodies their prompt, embeddings bodies their input; max_tokens is kept.
+// Chat bodies give their messages, completions bodies their prompt, embeddings bodies their input; max_tokens and tools are kept.
 import { fromMessages, fromText, type Prompt } from '../prompts.js';
+import { checkTools } from '../tools.js';
 import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
 const URLS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings'];
@@ -50,6 +51,14 @@ export function loadOpenaiBatch(path: string, context: DatasetContext, content?:
       prompt = fromText(text, context.counter.count);
     }
     if (maxTokens !== undefined) prompt.outputTokens = maxTokens;
+    if (body.tools !== undefined) {
+      const tools = checkTools(body.tools);
+      if (typeof tools === 'string') {
+        problems.add(where, `body: ${tools}`);
+        continue;
+      }
+      prompt.tools = tools;
+    }
     prompts.push(prompt);
   }
   problems.throwIfAny(path);
