@@ -45,6 +45,11 @@ export interface RunOptions {
   replaySpeed?: number;
   traceStart?: Duration;
   traceEnd?: Duration;
+  /** Synthetic images per request (docs/workloads.md#images): count, `"512x512"` / `"256x256-1024x768,512x512"`, encoding, distinct per slot. */
+  images?: number;
+  imageSize?: string;
+  imageFormat?: 'jpeg' | 'png';
+  imagePool?: number;
   /** Users, each a conversation loop (instead of `concurrency` and `rate`): send a turn, wait, think, next turn. */
   users?: number;
   /** Pause between a reply and the next turn: ms, or the flag's text ('normal:5s,2s', '1s:3s', 'exp:4s', 'data'). */
@@ -114,6 +119,8 @@ export interface RunOptions {
     ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number;
     /** Shares (0..1) of tool calls / structured answers the simulator corrupts on purpose (seeded). */
     toolInvalidRate?: number; schemaInvalidRate?: number;
+    /** Prefill ms each image token adds (docs/simulator.md#images). */
+    imageTokenMs?: number;
   };
 }
 
@@ -123,6 +130,7 @@ const RUN_OPTION_NAMES = [
   'outputTokens', 'tokenizer', 'ignoreEos', 'continuousUsage', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator', 'tools', 'toolChoice', 'responseFormat',
+  'images', 'imageSize', 'imageFormat', 'imagePool',
   'users', 'thinkTime',
 ] as const;
 
@@ -142,7 +150,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
   checkOptionNames(options, RUN_OPTION_NAMES, where);
   const o = options;
   const sim = o.simulator ?? {};
-  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'toolInvalidRate', 'schemaInvalidRate'], `${where}: simulator`);
+  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'toolInvalidRate', 'schemaInvalidRate', 'imageTokenMs'], `${where}: simulator`);
   return {
     url: o.url,
     model: o.model,
@@ -164,6 +172,10 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     replaySpeed: text(o.replaySpeed),
     traceStart: duration(o.traceStart),
     traceEnd: duration(o.traceEnd),
+    images: text(o.images),
+    imageSize: o.imageSize,
+    imageFormat: o.imageFormat,
+    imagePool: text(o.imagePool),
     users: text(o.users),
     thinkTime: duration(o.thinkTime),
     cancelRate: text(o.cancelRate),
@@ -206,6 +218,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     tools: o.tools,
     toolChoice: o.toolChoice,
     responseFormat: o.responseFormat,
+    simImageTokenMs: text(sim.imageTokenMs),
     format: Array.isArray(o.format) ? o.format.join(',') : (o.format ?? RUN_DEFAULTS.format),
     slo: o.slo ?? [],
     workers: text(o.workers) ?? RUN_DEFAULTS.workers,

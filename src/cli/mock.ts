@@ -66,6 +66,7 @@ export interface MockFlags {
   prefixCache: number;
   toolInvalidRate: number;
   schemaInvalidRate: number;
+  imageTokenMs: number;
 }
 
 /** Maps flags to simulator options (exported for tests and for the embedded default). */
@@ -94,6 +95,7 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     prefixCacheTokens: flags.prefixCache,
     toolInvalidRate: flags.toolInvalidRate,
     schemaInvalidRate: flags.schemaInvalidRate,
+    imageTokenMs: flags.imageTokenMs,
   };
 }
 
@@ -107,6 +109,7 @@ export function mockCommand(): Command {
     .option('--output-tokens <n>', 'tokens per response (the simulated EOS; max_tokens caps it)', parseNumber('--output-tokens', true, 1), 64)
     .option('--slots <n>', 'sequences decoding at once; more requests queue', parseNumber('--slots', true, 1), 64)
     .option('--prefix-cache <tokens>', 'a prefix cache of this many tokens (0 = none): reports cached_tokens, and a cached share of the prompt skips that share of --ttft', parseNumber('--prefix-cache', true, 0), 0)
+    .option('--image-token-ms <ms>', 'prefill time each image token adds (28x28-pixel tokens; see docs/simulator.md)', parseNumber('--image-token-ms', false, 0), 0.02)
     .option('--contention <x>', 'slowdown per active sequence: itl * (1 + x * (active - 1) / slots)', parseNumber('--contention', false, 0), 0.1)
     .option('--seed <n>', 'seed for generated text and fault decisions', parseNumber('--seed', true, 0, 2 ** 32 - 1), 0)
     .option('--model <name>', 'model id served by /v1/models', 'llmperf-sim')

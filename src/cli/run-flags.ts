@@ -63,5 +63,6 @@ export function addRunOptions(command: Command): Command {
     .option('--sim-prefix-cache <tokens>', 'built-in simulator: prefix cache size in tokens, 0 = none (default 1000000 for --dataset shared-prefix and trace, else none)')
     .option('--sim-reasoning-tokens <n>', 'built-in simulator: reasoning_content tokens streamed before the answer (a reasoning model)')
     .option('--sim-tool-invalid-rate <r>', 'built-in simulator: share (0..1) of tool calls streamed with invalid arguments (seeded)')
-    .option('--sim-schema-invalid-rate <r>', 'built-in simulator: share (0..1) of structured answers that break the --response-format schema (seeded)');
+    .option('--sim-schema-invalid-rate <r>', 'built-in simulator: share (0..1) of structured answers that break the --response-format schema (seeded)')
+    .option('--sim-image-token-ms <ms>', 'built-in simulator: prefill time each image token adds (default 0.02; see docs/simulator.md#images)');
 }

@@ -114,6 +114,11 @@ export class Recorder implements PackageGapSink {
       totals.usage_invalid_sample ??= state.usageInvalid.slice(0, 200);
     }
 
+    if (state.inputImages > 0 && !warmup) {
+      totals.image_requests = (totals.image_requests ?? 0) + 1;
+      totals.input_images = (totals.input_images ?? 0) + state.inputImages;
+      totals.input_image_bytes = (totals.input_image_bytes ?? 0) + state.inputImageBytes;
+    }
     if (warmup) totals.warmup++;
     else if (state.errorKind === 'cancelled') totals.cancelled++;
     // Abandoned on purpose (--cancel-rate): neither a failure nor a latency sample; the server still did the work.
@@ -163,6 +168,8 @@ export class Recorder implements PackageGapSink {
       tool_calls_invalid: state.toolCallCount >= 0 ? state.toolCallsInvalid : null,
       schema_valid: state.schemaValid,
       invalid_reason: state.outputInvalidReason,
+      input_images: state.inputImages,
+      input_image_bytes: state.inputImageBytes,
       conversation: state.conversation >= 0 ? state.conversation : null,
       turn: state.conversation >= 0 ? Math.max(0, state.turn) : null,
     };

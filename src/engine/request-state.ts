@@ -44,6 +44,9 @@ export class RequestState {
   reasoningTokens = -1;
   /** usage.prompt_tokens_details.cached_tokens (prefix-cache hits); -1 when the server did not report it. */
   cachedTokens = -1;
+  /** Images the request carried (--images or the dataset's) and their file bytes (data URLs; remote URLs count 0 bytes). */
+  inputImages = 0;
+  inputImageBytes = 0;
   /** The shared-prefix group of the prompt (--prefix-groups, trace hash blocks); -1 for none. */
   prefixGroup = -1;
   /** Why the server's usage was not taken (a value that is no plausible count), or null. */

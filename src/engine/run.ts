@@ -25,6 +25,7 @@ import { RequestState } from './stream.js';
 import { checkUsageBounds } from './usage.js';
 import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './cancel.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
+import { bodyWithImages, countImages, type ImageBody } from './image-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
 import { checkOutput, OutputChecks } from './checks/index.js';
@@ -128,7 +129,7 @@ export class LoadRun {
   private readonly connector: WarmConnector;
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
-  private readonly bodies: string[];
+  private readonly bodies: Array<string | ImageBody>;
   private readonly origin: string;
   private readonly path: string;
   private readonly headers: string[];
@@ -182,7 +183,7 @@ export class LoadRun {
     // Trace replay: prompts carry their recorded send offsets, in order; they are never shuffled.
     const trace = !config.bodies && config.prompts.length > 0 && config.prompts[0]!.arrivalMs !== undefined;
     this.prompts = config.bodies || trace ? config.prompts : shuffled(config.prompts, config.seed);
-    this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
+    this.bodies = config.bodies ?? new Array<string | ImageBody>(this.prompts.length);
     this.origin = new URL(config.target.baseUrl).origin;
     this.path = apiPath(config.target.baseUrl, config.api);
     this.headers = flatHeaders(requestHeaders(config.target, config.api));
@@ -307,7 +308,7 @@ export class LoadRun {
   private launch(index: number, intendedMs: number): void {
     const promptIndex = this.config.bodies ? index : index % this.prompts.length;
     const prompt = this.prompts[promptIndex % this.prompts.length];
-    const body = (this.bodies[promptIndex] ??= buildBody(this.config, prompt));
+    const body = (this.bodies[promptIndex] ??= bodyWithImages(this.config, prompt));
     const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
     if (this.multiTurn || this.config.users) this.conversations++;
     this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation);
@@ -320,7 +321,7 @@ export class LoadRun {
   }
 
   /** Sends one request: a scheduled one, or a conversation's next turn (intendedMs NaN: sent when the reply arrived). */
-  private send(index: number, intendedMs: number, prompt: Prompt, body: string, conversation: Conversation | null): void {
+  private send(index: number, intendedMs: number, prompt: Prompt, body: string | ImageBody, conversation: Conversation | null): void {
     const state = new RequestState(index);
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
@@ -340,7 +341,10 @@ export class LoadRun {
       state.reasoningPieces = [];
     }
     this.checks?.prepare(state, prompt);
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
+    if (prompt.images !== undefined) countImages(state, prompt);
+    // An image body goes out as its shared pieces under its own Content-Length (image-body.ts).
+    const headers = typeof body === 'string' ? this.headers : body.headersWith(this.headers);
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers, body: typeof body === 'string' ? body : body.parts, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;
@@ -395,7 +399,7 @@ export class LoadRun {
     if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
       const recordedMs = conversation.recordedThinkMs;
       const next = conversation.next((state.contentPieces ?? []).join(''));
-      this.afterThinking(state, recordedMs, () => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
+      this.afterThinking(state, recordedMs, () => this.send(this.turnIndex(), NaN, next, bodyWithImages(this.config, next), conversation));
       return;
     }
     // --users: the user reads the last reply, thinks, then starts a new conversation in the same slot; a pause

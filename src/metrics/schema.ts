@@ -168,6 +168,15 @@ export interface Summary {
   mean_in_flight?: number | null;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
+  /**
+   * Input images (--images or the dataset's), over sent requests that carried any (warm-up excluded): how many
+   * requests, images and file bytes in all (base64 data URLs put 4/3 of that on the wire), and means per such request.
+   */
+  image_requests?: number;
+  input_images?: number;
+  input_image_bytes?: number;
+  input_images_per_request?: number;
+  input_image_bytes_per_request?: number;
   [extra: string]: unknown;
 }
 
@@ -304,6 +313,9 @@ export interface RequestRecord {
   schema_valid?: boolean | null;
   /** The first failed check as "kind: detail", e.g. "schema_violation: response /city: must be string" (null: none). */
   invalid_reason?: string | null;
+  /** Images the request carried, and their file bytes (0 and 0 without images). */
+  input_images?: number;
+  input_image_bytes?: number;
   /** Conversation runs (multi-turn, --users): the index of the conversation's first request, and this request's turn (0 first). */
   conversation?: number | null;
   turn?: number | null;

@@ -49,6 +49,10 @@ export interface RunTotals {
   schema_checked?: number;
   schema_invalid?: number;
   schema_invalid_kinds?: Record<string, number>;
+  /** Requests that carried images (sent, warm-up excluded), the images, and their file bytes (base64 makes the wire 4/3 of it). */
+  image_requests?: number;
+  input_images?: number;
+  input_image_bytes?: number;
   first_send_epoch_ms: number | null;
   last_end_epoch_ms: number | null;
   max_in_flight: number;
@@ -139,6 +143,7 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
     ...cacheFields(totals),
     ...outputCheckFields(totals),
+    ...imageFields(totals),
     max_in_flight: totals.max_in_flight,
     mean_in_flight: totals.in_flight_us !== undefined && durationS > 0 ? round(totals.in_flight_us / (durationS * 1_000_000)) : null,
     ...(totals.conversations !== undefined
@@ -190,3 +195,18 @@ function outputCheckFields(totals: RunTotals): Partial<Summary> {
 /** Counts by kind in name order: the same run writes the same document whatever order its requests ended in. */
 const byName = (counts: Record<string, number> | undefined): Record<string, number> =>
   Object.fromEntries(Object.entries(counts ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Input images (--images, dataset images): totals and means per request that carried any; absent when none did. */
+function imageFields(totals: RunTotals): Partial<Summary> {
+  const requests = totals.image_requests ?? 0;
+  if (requests === 0) return {};
+  const images = totals.input_images ?? 0;
+  const bytes = totals.input_image_bytes ?? 0;
+  return {
+    image_requests: requests,
+    input_images: images,
+    input_image_bytes: bytes,
+    input_images_per_request: round(images / requests, 3),
+    input_image_bytes_per_request: Math.round(bytes / requests),
+  };
+}

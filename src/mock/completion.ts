@@ -12,6 +12,7 @@ import type { MetricTotals } from './metrics.js';
 import type { MockConfig } from './options.js';
 import { planOutput } from './plan.js';
 import { prefillMs, type PrefixCache } from './prefix-cache.js';
+import { readRequestImages } from './images.js';
 import type { SendTimes } from './send-times.js';
 import type { Sequence, Simulation } from './simulation.js';
 import type { StatsCollector } from './stats.js';
@@ -99,7 +100,8 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
   const replyText = scripted ?? structured?.text ?? null;
   const scriptedTokens = replyText === null ? null : tokenizeSimple(replyText).map((t) => t.text);
   const toolCall = structured?.kind === 'tool' ? { id: structured.callId!, name: structured.name! } : null;
-  const plan = validate(kind, body) ?? planOutput(config, body, { allowZero: echo, scriptedTokens: scriptedTokens?.length });
+  const images = readRequestImages(body);
+  const plan = validate(kind, body) ?? (typeof images === 'string' ? images : null) ?? planOutput(config, body, { allowZero: echo, scriptedTokens: scriptedTokens?.length });
   if (typeof plan === 'string') {
     sendJsonError(res, 400, plan);
     endStats('rejected');
@@ -129,7 +131,9 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     // Responses and Messages always carry usage, in their own end events.
     includeUsage: streaming && (kind === 'chat' || kind === 'completions') && streamOpts?.include_usage === true,
   };
-  const promptTokens = countPromptTokens(body);
+  // Image tokens count as prompt tokens, as vision servers report them (images.ts states the rule).
+  const imageTokens = stats.imagesSeen(images as Exclude<typeof images, string>);
+  const promptTokens = countPromptTokens(body) + imageTokens;
   const chatLike = kind === 'chat' || kind === 'completions';
   if (streaming && chatLike && streamOpts?.continuous_usage_stats === true) meta.continuousUsagePromptTokens = promptTokens;
   ctx.totals.promptTokens += promptTokens;
@@ -168,7 +172,7 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     admittedMs: 0,
     dueMs: 0,
     timerSeq: 0,
-    ...(cachedTokens > 0 ? { prefillMs: prefillMs(config.ttftMs, promptTokens, cachedTokens) } : {}),
+    ...(cachedTokens > 0 || imageTokens > 0 ? { prefillMs: prefillMs(config.ttftMs, promptTokens, Math.max(0, cachedTokens)) + imageTokens * config.imageTokenMs } : {}),
     writeToken(index, nowMs) {
       const reasoning = index < reasoningTokens;
       const raw = reasoning || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[index - reasoningTokens]!;

@@ -42,6 +42,8 @@ export interface MockOptions {
    * reported in usage.prompt_tokens_details.cached_tokens and shorten the prefill (prefix-cache.ts states the rule).
    */
   prefixCacheTokens: number;
+  /** Prefill time each image token adds (the vision encoder), ms; images.ts states the token rule. */
+  imageTokenMs: number;
   /** Record each event's send time per request (bounded) for timing-fidelity checks. */
   recordSendTimes: boolean;
   /**
@@ -97,6 +99,7 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   slowHeadersMs: 2000,
   recordSendTimes: false,
   prefixCacheTokens: 0,
+  imageTokenMs: 0.02,
   answerKey: [],
   answerAccuracy: 1,
   complyRate: null,
@@ -148,6 +151,7 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   }
   checkNumber('embeddingDim', merged.embeddingDim, 1, true, 65536);
   checkNumber('prefixCacheTokens', merged.prefixCacheTokens, 0, true, 1_000_000_000);
+  checkNumber('imageTokenMs', merged.imageTokenMs, 0, false, 60_000);
   checkNumber('slowHeadersMs', merged.slowHeadersMs, 0, false, 3_600_000);
   checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
   checkNumber('toolInvalidRate', merged.toolInvalidRate, 0, false, 1);

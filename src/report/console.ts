@@ -5,6 +5,7 @@ import { headlineBlock } from './console-headline.js';
 import { dataWarnings } from './warnings.js';
 import { prefixCacheLine } from './prefix-cache.js';
 import { outputCheckLines } from './output-checks.js';
+import { imagesLine } from './images.js';
 import { arrivalsLine, usersLine } from './load-lines.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
@@ -116,6 +117,8 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   const cache = prefixCacheLine(result);
   if (cache !== null) lines.push(cache);
   lines.push(...outputCheckLines(result));
+  const images = imagesLine(result);
+  if (images !== null) lines.push(images);
   for (const line of [usersLine(result), arrivalsLine(result)]) if (line !== null) lines.push(line);
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');

@@ -25,6 +25,8 @@ const LABELS: Record<string, string> = {
   tool_call_valid_rate: 'Tool calls with valid arguments (share)', tool_calls_per_request: 'Tool calls per request',
   tool_calls_invalid: 'Tool calls with invalid arguments', requests_without_tool_call: 'Requests without a tool call',
   schema_valid_rate: 'Answers matching --response-format (share)', schema_invalid: 'Answers not matching --response-format',
+  input_images: 'Input images sent', input_image_bytes: 'Input image bytes sent (files, before base64)',
+  input_images_per_request: 'Input images per request (with images)', input_image_bytes_per_request: 'Input image bytes per request (with images)',
   mean_in_flight: 'Requests in flight, mean', max_in_flight: 'Requests in flight, peak',
   conversations: 'Conversations started', turns_per_conversation: 'Turns sent per conversation',
 };

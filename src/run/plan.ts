@@ -67,6 +67,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   simContention?: string;
   simReasoningTokens?: string;
   simPrefixCache?: string;
+  simImageTokenMs?: string;
   cancelRate?: string;
   cancelAfter?: string;
   tools?: string;
@@ -122,7 +123,7 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields, UsersPla
   retries: number;
   simulator: {
     ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number;
-    toolInvalidRate?: number; schemaInvalidRate?: number;
+    toolInvalidRate?: number; schemaInvalidRate?: number; imageTokenMs?: number;
   };
   /** --tools (a dataset record's own tools take their place), --tool-choice and --response-format; null: not sent. */
   tools: ToolSpec[] | null;
@@ -275,6 +276,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
       toolInvalidRate: optionalShare(flags.simToolInvalidRate, '--sim-tool-invalid-rate'),
       schemaInvalidRate: optionalShare(flags.simSchemaInvalidRate, '--sim-schema-invalid-rate'),
+      imageTokenMs: optionalNumber(flags.simImageTokenMs, '--sim-image-token-ms'),
       // Workloads made to exercise a prefix cache get one in the built-in simulator (1M tokens) unless told otherwise.
       prefixCacheTokens:
         flags.simPrefixCache !== undefined
