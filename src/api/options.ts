@@ -117,6 +117,8 @@ export interface RunOptions {
   /** Settings of the built-in simulator when no `url` is given. */
   simulator?: {
     ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number;
+    /** Speculative decoding: draft tokens per step and their acceptance probability (docs/simulator.md). */
+    specTokens?: number; specAccept?: number;
     /** Shares (0..1) of tool calls / structured answers the simulator corrupts on purpose (seeded). */
     toolInvalidRate?: number; schemaInvalidRate?: number;
     /** Prefill ms each image token adds (docs/simulator.md#images). */
@@ -150,7 +152,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
   checkOptionNames(options, RUN_OPTION_NAMES, where);
   const o = options;
   const sim = o.simulator ?? {};
-  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'toolInvalidRate', 'schemaInvalidRate', 'imageTokenMs'], `${where}: simulator`);
+  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'toolInvalidRate', 'schemaInvalidRate', 'imageTokenMs', 'specTokens', 'specAccept'], `${where}: simulator`);
   return {
     url: o.url,
     model: o.model,
@@ -213,6 +215,8 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     simContention: text(sim.contention),
     simReasoningTokens: text(sim.reasoningTokens),
     simPrefixCache: text(sim.prefixCacheTokens),
+    simSpecTokens: text(sim.specTokens),
+    simSpecAccept: text(sim.specAccept),
     simToolInvalidRate: text(sim.toolInvalidRate),
     simSchemaInvalidRate: text(sim.schemaInvalidRate),
     tools: o.tools,

@@ -64,6 +64,8 @@ export interface MockFlags {
   recordSendTimes: boolean;
   embeddingDim: number;
   prefixCache: number;
+  specTokens: number;
+  specAccept: number;
   toolInvalidRate: number;
   schemaInvalidRate: number;
   imageTokenMs: number;
@@ -93,6 +95,8 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     recordSendTimes: flags.recordSendTimes,
     embeddingDim: flags.embeddingDim,
     prefixCacheTokens: flags.prefixCache,
+    specTokens: flags.specTokens,
+    specAccept: flags.specAccept,
     toolInvalidRate: flags.toolInvalidRate,
     schemaInvalidRate: flags.schemaInvalidRate,
     imageTokenMs: flags.imageTokenMs,
@@ -122,6 +126,8 @@ export function mockCommand(): Command {
       (value: string, previous: FaultSpec[]) => [...previous, parseFaultSpec(value)],
       [] as FaultSpec[],
     )
+    .option('--spec-tokens <k>', 'speculative decoding: K draft tokens per decode step, accepted in order until the first rejection; a step streams accepted + 1 tokens in one event (0 = off)', parseNumber('--spec-tokens', true, 0, 64), 0)
+    .option('--spec-accept <p>', 'speculative decoding: probability that each draft token is accepted (seeded)', parseNumber('--spec-accept', false, 0, 1), 0.7)
     .option('--slow-headers-ms <ms>', 'how long the slow-headers fault holds the headers back', parseNumber('--slow-headers-ms', false, 0), 2000)
     .option('--answers <file.jsonl>', 'test double for evals: scripted answers, one {"match","correct","incorrect"} per line')
     .option('--answer-accuracy <p>', 'share of answer-key questions answered correctly (seeded)', parseNumber('--answer-accuracy', false, 0, 1), 1)
@@ -146,6 +152,7 @@ export function mockCommand(): Command {
         c.answerKey.length > 0 ? `, answer key ${c.answerKey.length} entries at accuracy ${c.answerAccuracy}` : '',
         c.complyRate !== null ? `, comply rate ${c.complyRate}` : '',
         c.judgeRule ? `, judge rule ${c.judgeRule}` : '',
+        c.specTokens > 0 ? `, speculative ${c.specTokens} drafts a step accepted at ${c.specAccept}` : '',
         c.toolInvalidRate > 0 || c.schemaInvalidRate > 0 ? `, invalid tool calls ${c.toolInvalidRate}, invalid structured answers ${c.schemaInvalidRate}` : '',
       ].join('');
       process.stdout.write(

@@ -62,6 +62,8 @@ export function addRunOptions(command: Command): Command {
     .option('--sim-contention <x>', 'built-in simulator: token interval growth per active sequence (itl * (1 + x * (active - 1) / slots))')
     .option('--sim-prefix-cache <tokens>', 'built-in simulator: prefix cache size in tokens, 0 = none (default 1000000 for --dataset shared-prefix and trace, else none)')
     .option('--sim-reasoning-tokens <n>', 'built-in simulator: reasoning_content tokens streamed before the answer (a reasoning model)')
+    .option('--sim-spec-tokens <k>', 'built-in simulator: speculative decoding with K draft tokens per step (several tokens per chunk)')
+    .option('--sim-spec-accept <p>', 'built-in simulator: probability each draft token is accepted (default 0.7)')
     .option('--sim-tool-invalid-rate <r>', 'built-in simulator: share (0..1) of tool calls streamed with invalid arguments (seeded)')
     .option('--sim-schema-invalid-rate <r>', 'built-in simulator: share (0..1) of structured answers that break the --response-format schema (seeded)')
     .option('--sim-image-token-ms <ms>', 'built-in simulator: prefill time each image token adds (default 0.02; see docs/simulator.md#images)');

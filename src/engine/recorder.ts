@@ -55,6 +55,11 @@ export class Recorder implements PackageGapSink {
     if (!Number.isNaN(gapUs)) recordUs(this.itlPerToken, Math.max(1, gapUs / tokens));
   }
 
+  /** --tokenizer: a request's packages were not counted (once per request, at its end). */
+  skipPackageTokens(): void {
+    this.totals.package_tokens_skipped = (this.totals.package_tokens_skipped ?? 0) + 1;
+  }
+
   /**
    * Hot path: one package arrived. Output over time is counted here, as it streams, so a steady server draws a
    * flat line; `recordEnd` then corrects each request to its usage (or removes it when it failed or was warm-up).

@@ -1,4 +1,5 @@
 // Everything measured about one request, as plain numeric fields the hot path updates without allocating.
+import type { PackageTrace } from './package-tokens.js';
 import type { OutputCheck } from './checks/output-check.js';
 import type { ToolCallParts } from './checks/tool-calls.js';
 
@@ -62,6 +63,8 @@ export class RequestState {
   continuousUsage = false;
   /** completion_tokens as of the previous package (--continuous-usage). */
   tokensAtLastPackage = 0;
+  /** --tokenizer on a stream: each package's place in the text and arrival, tokenized at the end (null: not counted). */
+  packageTrace: PackageTrace | null = null;
   errorKind: string | null = null;
   errorMessage: string | null = null;
   /** Kept only when the caller needs the text (eval); a load run keeps character counts only. */

@@ -28,6 +28,8 @@ import { buildBody, flatHeaders, shuffled } from './request-body.js';
 import { bodyWithImages, countImages, type ImageBody } from './image-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { PackageTokenCounter, PackageTrace } from './package-tokens.js';
+import { loadTokenizer } from '../workload/tokenizer.js';
 import { checkOutput, OutputChecks } from './checks/index.js';
 import type { ToolSpec } from '../workload/tools.js';
 import type { ResponseFormatSpec } from '../workload/response-format.js';
@@ -55,6 +57,11 @@ export interface LoadConfig {
   ignoreEos?: boolean;
   /** Chat and completions streams: ask for usage in every chunk (vLLM continuous_usage_stats), for tokens per package. */
   continuousUsage?: boolean;
+  /**
+   * --tokenizer on a stream without --continuous-usage: the tokenizer (a tokenizer.json path or model id) whose count
+   * of each package's text gives tokens per package and ITL per token, computed when each request ends.
+   */
+  packageTokenizer?: string;
   /** The client's token counter, for multi-turn histories (default: the 4-characters rule). */
   countTokens?: (text: string) => number;
   prompts: Prompt[];
@@ -139,6 +146,8 @@ export class LoadRun {
   private interrupted = false;
   private stopping = false;
   private graceTimer: NodeJS.Timeout | null = null;
+  /** The first error thrown by llmperf's own end-of-request work: the run stops and rethrows it. */
+  private internalError: Error | null = null;
   private readonly retryPolicy: RetryPolicy | null;
   private retriedRequests = 0;
   private retryAttempts = 0;
@@ -153,6 +162,8 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** --tokenizer on a stream: counts each finished request's packages (null: off, and the per-chunk path skips it). */
+  private readonly packageTokens: PackageTokenCounter | null;
   /** Tool-call and structured-output checks (null: the run sends neither). */
   private readonly checks: OutputChecks | null;
   /** --think-time: users thinking now, each holding its scheduler slot until its pause ends (null: no think time). */
@@ -188,6 +199,7 @@ export class LoadRun {
     this.path = apiPath(config.target.baseUrl, config.api);
     this.headers = flatHeaders(requestHeaders(config.target, config.api));
     this.streamApi = streamApiFor(config.api);
+    this.packageTokens = packageTokenCounter(config);
     const share = config.share;
     const launch = share
       ? (index: number, intendedMs: number) => this.launch(globalIndex(share, index), intendedMs)
@@ -240,6 +252,7 @@ export class LoadRun {
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
     this.connector.close();
+    if (this.internalError !== null) throw this.internalError;
     const snapshot = this.recorder.snapshot();
     snapshot.totals.workload = { ...this.workload.counters() };
     snapshot.totals.retried = this.retriedRequests;
@@ -335,6 +348,7 @@ export class LoadRun {
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
     state.continuousUsage = this.config.continuousUsage === true;
+    if (this.packageTokens !== null) state.packageTrace = new PackageTrace();
     this.sent.set(index, { requestedOutput, turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
@@ -366,6 +380,19 @@ export class LoadRun {
   }
 
   private ended(state: RequestState): void {
+    try {
+      this.settle(state);
+    } catch (error) {
+      // A bug in llmperf's own end-of-request work (a check, a hook, a tokenizer) must end the run with that
+      // error: thrown into undici's callback it was swallowed, the scheduler never heard of the end, and the run hung.
+      this.internalError ??= error instanceof Error ? error : new Error(String(error));
+      this.cancelAll();
+      setImmediate(() => this.scheduler.requestEnded());
+    }
+  }
+
+  /** A request's end: its record, the workload counters, and the next send (or the conversation's next turn). */
+  private settle(state: RequestState): void {
     this.inFlight.delete(state.index);
     const cancelTimer = this.cancelTimers.get(state.index);
     if (cancelTimer !== undefined) {
@@ -374,6 +401,10 @@ export class LoadRun {
     }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
+    if (state.packageTrace !== null) {
+      if (this.packageTokens !== null && !this.packageTokens.record(state.packageTrace, this.recorder)) this.recorder.skipPackageTokens();
+      state.packageTrace = null;
+    }
     // Tool-call arguments and structured outputs are parsed and validated here, once, never per chunk.
     if (state.outputCheck !== null) checkOutput(state);
     const record = this.recorder.recordEnd(state);
@@ -435,3 +466,9 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks = {}): Promise
   return new LoadRun(config, hooks).run();
 }
 
+/** The tokens-per-package counter a streamed run with --tokenizer (and no --continuous-usage) uses, or null. */
+function packageTokenCounter(config: LoadConfig): PackageTokenCounter | null {
+  if (!config.stream || config.continuousUsage || config.packageTokenizer === undefined || config.api === 'embeddings') return null;
+  const tokenEnds = loadTokenizer(config.packageTokenizer).tokenEnds;
+  return tokenEnds ? new PackageTokenCounter(tokenEnds) : null;
+}

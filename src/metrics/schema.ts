@@ -124,6 +124,8 @@ export interface Summary {
    */
   itl_per_token_ms?: DistributionSummary;
   tokens_per_package?: DistributionSummary;
+  /** --tokenizer: requests whose packages were not counted (the tokenizer's CPU budget, over-long streams): a sample then. */
+  package_tokens_skipped?: number;
   reasoning_tokens_per_request?: number | null;
   /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
   ttft_first_turn_ms?: DistributionSummary;

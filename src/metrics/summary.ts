@@ -34,6 +34,8 @@ export interface RunTotals {
   estimated_token_requests: number;
   /** Requests aborted on purpose by --cancel-rate / --cancel-after. */
   cancelled_by_design?: number;
+  /** --tokenizer tokens per package: requests left out (CPU budget, stream too long, text the tokenizer failed on). */
+  package_tokens_skipped?: number;
   /** Succeeded requests whose usage reported cached_tokens; of them, hits (cached > 0); their cached and prompt tokens. */
   cache_reported_requests?: number;
   cache_hit_requests?: number;
@@ -140,6 +142,7 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     total_output_tokens: totals.output_tokens,
     token_counts_estimated: totals.estimated_token_requests > 0,
     usage_invalid: totals.usage_invalid ?? 0,
+    ...(totals.package_tokens_skipped ? { package_tokens_skipped: totals.package_tokens_skipped } : {}),
     ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
     ...cacheFields(totals),
     ...outputCheckFields(totals),

@@ -14,6 +14,7 @@ import { planOutput } from './plan.js';
 import { prefillMs, type PrefixCache } from './prefix-cache.js';
 import { readRequestImages } from './images.js';
 import type { SendTimes } from './send-times.js';
+import { SpecDrafter } from './speculative.js';
 import type { Sequence, Simulation } from './simulation.js';
 import type { StatsCollector } from './stats.js';
 import { countPromptTokens, hash32, mulberry32, promptText, tokenizeSimple, VOCABULARY } from './tokens.js';
@@ -165,6 +166,11 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     return true;
   };
 
+  /** Token `i`'s text: a generated word (reasoning, or no script), else the script's next token. Called in order. */
+  const tokenText = (i: number): string =>
+    i < reasoningTokens || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[i - reasoningTokens]!;
+  const drafter = config.specTokens > 0 && ctx.totals.spec ? new SpecDrafter(config.specTokens, config.specAccept, config.seed, requestNo, ctx.totals.spec) : null;
+
   seq = {
     totalTokens,
     emitted: 0,
@@ -173,24 +179,34 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     dueMs: 0,
     timerSeq: 0,
     ...(cachedTokens > 0 || imageTokens > 0 ? { prefillMs: prefillMs(config.ttftMs, promptTokens, Math.max(0, cachedTokens)) + imageTokens * config.imageTokenMs } : {}),
-    writeToken(index, nowMs) {
-      const reasoning = index < reasoningTokens;
-      const raw = reasoning || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[index - reasoningTokens]!;
+    writeToken(index, nowMs, count = 1) {
       if (frames === null) {
-        (reasoning ? reasoningParts : parts).push(raw);
-        ctx.totals.generationTokens++;
+        for (let i = index; i < index + count; i++) (i < reasoningTokens ? reasoningParts : parts).push(tokenText(i));
+        ctx.totals.generationTokens += count;
         return;
       }
-      const fragment = scriptedTokens === null || reasoning ? raw : jsonFragment(raw);
       // The opening events first: Responses and Messages number and order their events.
-      const opening = index === 0 ? frames.roleFrame() : '';
-      const frame = opening + (reasoning ? frames.reasoningFrame(fragment) : toolCall !== null ? frames.toolCallFrame(fragment, toolCall) : frames.contentFrame(fragment));
+      let frame = index === 0 ? frames.roleFrame() : '';
+      // A speculative step's tokens share one event (two when the step crosses from reasoning into the answer).
+      for (let i = index; i < index + count; ) {
+        const reasoning = i < reasoningTokens;
+        const end = reasoning ? Math.min(index + count, reasoningTokens) : index + count;
+        const from = i;
+        let fragment = '';
+        for (; i < end; i++) fragment += scriptedTokens === null || reasoning ? tokenText(i) : jsonFragment(tokenText(i));
+        frame += reasoning
+          ? frames.reasoningFrame(fragment, end - from)
+          : toolCall !== null
+            ? frames.toolCallFrame(fragment, toolCall, end - from)
+            : frames.contentFrame(fragment, end - from);
+      }
       if (fault?.onToken) {
         if (!writeOrFault(fault.onToken(index, totalTokens, frame, env), nowMs)) return;
       } else writeNow(res, frame);
-      ctx.totals.generationTokens++;
+      ctx.totals.generationTokens += count;
       if (record) ctx.sendTimes.token(record, performance.now());
     },
+    ...(drafter ? { stepTokens: (emitted: number, remaining: number) => drafter.step(emitted, remaining) } : {}),
     finish(nowMs) {
       ctx.totals.requestsSucceeded++;
       // The truth behind tool_call_valid_rate / schema_valid_rate: broken on purpose, or cut short by max_tokens.

@@ -9,11 +9,11 @@ export type ApiKind = 'chat' | 'completions' | 'responses' | 'messages';
 export interface StreamFrames {
   /** What goes out before the first token (chat: the role chunk; Responses: created; Messages: message_start). */
   roleFrame(): string;
-  /** One content token; `fragment` is already JSON-escaped. */
-  contentFrame(fragment: string): string;
-  reasoningFrame(fragment: string): string;
+  /** One content event; `fragment` is already JSON-escaped; `tokens` it carries (1 unless speculative decoding). */
+  contentFrame(fragment: string, tokens?: number): string;
+  reasoningFrame(fragment: string, tokens?: number): string;
   /** One fragment of a tool call's arguments (already JSON-escaped); the first one also opens the call (id, name). */
-  toolCallFrame(fragment: string, call: ToolCallInfo): string;
+  toolCallFrame(fragment: string, call: ToolCallInfo, tokens?: number): string;
   /** The end of the output (finish reason; Messages: message_delta with output usage). */
   finishFrame(finishReason: string, usage: Usage): string;
   /** The separate usage frame (chat and completions with include_usage); '' where usage rides elsewhere. */
@@ -96,34 +96,34 @@ export class FrameWriter implements StreamFrames {
   }
 
   /** One content token; `fragment` is already JSON-escaped. */
-  contentFrame(fragment: string): string {
-    return this.contentHead + fragment + this.tokenTail();
+  contentFrame(fragment: string, tokens = 1): string {
+    return this.contentHead + fragment + this.tokenTail(tokens);
   }
 
-  /** The frame's tail: fixed, or with this token's cumulative usage when continuous usage was asked for. */
-  private tokenTail(open = this.tailOpen, tail = this.tail): string {
+  /** The frame's tail: fixed, or with the cumulative usage after its tokens when continuous usage was asked for. */
+  private tokenTail(tokens = 1, open = this.tailOpen, tail = this.tail): string {
     const prompt = this.meta.continuousUsagePromptTokens;
     if (prompt === undefined) return tail;
-    const completion = ++this.emitted;
+    const completion = (this.emitted += tokens);
     return `${open},"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion}}}\n\n`;
   }
 
   /** One tool-call fragment (chat): delta.tool_calls[0] with id, type and name first, then `function.arguments` pieces. */
-  toolCallFrame(fragment: string, call: ToolCallInfo): string {
+  toolCallFrame(fragment: string, call: ToolCallInfo, tokens = 1): string {
     if (this.toolHead === '') {
       // Closes arguments, function, the call, tool_calls and delta, then the choice as every token's tail does.
       this.toolTailOpen = `"}}]}${this.tailOpen.slice(2)}`;
       this.toolTail = `${this.toolTailOpen}${this.meta.includeUsage ? ',"usage":null' : ''}}\n\n`;
       this.toolHead = `${this.head}{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"`;
       const first = `${this.head}{"index":0,"delta":{"tool_calls":[{"index":0,"id":"${call.id}","type":"function","function":{"name":${JSON.stringify(call.name)},"arguments":"`;
-      return first + fragment + this.tokenTail(this.toolTailOpen, this.toolTail);
+      return first + fragment + this.tokenTail(tokens, this.toolTailOpen, this.toolTail);
     }
-    return this.toolHead + fragment + this.tokenTail(this.toolTailOpen, this.toolTail);
+    return this.toolHead + fragment + this.tokenTail(tokens, this.toolTailOpen, this.toolTail);
   }
 
   /** One reasoning token (chat: delta.reasoning_content). */
-  reasoningFrame(fragment: string): string {
-    return this.reasoningHead + fragment + this.tokenTail();
+  reasoningFrame(fragment: string, tokens = 1): string {
+    return this.reasoningHead + fragment + this.tokenTail(tokens);
   }
 
   /** The closing chunk: empty delta (chat) or empty text (completions) with the finish reason. */

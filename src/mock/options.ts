@@ -47,6 +47,13 @@ export interface MockOptions {
   /** Record each event's send time per request (bounded) for timing-fidelity checks. */
   recordSendTimes: boolean;
   /**
+   * Speculative decoding: draft tokens proposed per decode step (0 = off). Each is accepted with probability
+   * `specAccept`, in order, until the first rejection; the step streams accepted + 1 tokens in one event (speculative.ts).
+   */
+  specTokens: number;
+  /** Probability that a draft token is accepted (seeded), 0..1. */
+  specAccept: number;
+  /**
    * Test double for evals: when the last user message (or the completions prompt) contains `match`, the
    * reply is `correct` with probability `answerAccuracy` (decided once per match, seeded), else `incorrect`.
    */
@@ -98,6 +105,8 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   faults: [],
   slowHeadersMs: 2000,
   recordSendTimes: false,
+  specTokens: 0,
+  specAccept: 0.7,
   prefixCacheTokens: 0,
   imageTokenMs: 0.02,
   answerKey: [],
@@ -154,6 +163,8 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   checkNumber('imageTokenMs', merged.imageTokenMs, 0, false, 60_000);
   checkNumber('slowHeadersMs', merged.slowHeadersMs, 0, false, 3_600_000);
   checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
+  checkNumber('specTokens', merged.specTokens, 0, true, 64);
+  checkNumber('specAccept', merged.specAccept, 0, false, 1);
   checkNumber('toolInvalidRate', merged.toolInvalidRate, 0, false, 1);
   checkNumber('schemaInvalidRate', merged.schemaInvalidRate, 0, false, 1);
   if (merged.complyRate !== null) checkNumber('complyRate', merged.complyRate, 0, false, 1);

@@ -1,4 +1,5 @@
 // What the simulator saw and how well it kept its own schedule: counters, bounded samples, lag percentiles.
+import type { SpecTotals } from './speculative.js';
 import { hash32 } from './tokens.js';
 import type { ReceivedImage } from './images.js';
 
@@ -56,6 +57,8 @@ export interface MockStats {
   imageTokens: number;
   /** The images of the last (up to) 1000 requests that carried any, oldest first: size, format, bytes, digest. */
   recentImages: ReceivedImage[][];
+  /** Speculative mode only: its drafts, acceptances and tokens per event since the start (never reset). */
+  spec?: SpecTotals;
 }
 
 const MAX_BODIES = 1000;

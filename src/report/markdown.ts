@@ -1,5 +1,6 @@
 // summary.md: the metric and percentile tables in Markdown, for a pull request or a CI job summary.
 import { dataWarnings } from './warnings.js';
+import { itlNote, speculativeLine } from './token-level.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { formatNumber, type SloOutcome } from '../metrics/slo.js';
 import { distributionRows, PERCENTILE_COLUMNS, summaryRows } from './tables.js';
@@ -23,6 +24,10 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
   if (result.interrupted) lines.push('> **Interrupted**: this result covers the part of the run that finished.', '');
   if (result.client?.message) lines.push(`> **Client health**: ${mdCell(result.client.message)}`, '');
   for (const warning of dataWarnings(result)) lines.push(`> **Warning**: ${mdCell(warning)}`, '');
+  const itl = itlNote(result);
+  if (itl !== null) lines.push(`> **${itl.warning ? 'Warning' : 'Note'}**: ${mdCell(itl.text)}`, '');
+  const spec = speculativeLine(result);
+  if (spec !== null) lines.push(mdCell(spec), '');
   const slo = result.slo as SloOutcome[] | undefined;
   if (Array.isArray(slo) && slo.length > 0) {
     lines.push('| SLO | actual | result |', '|---|---:|---|');

@@ -166,6 +166,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       rampUpMs: plan.rampUpMs,
       ignoreEos: plan.ignoreEos,
       continuousUsage: plan.continuousUsage,
+      ...(plan.packageTokenizer !== undefined ? { packageTokenizer: plan.packageTokenizer } : {}),
       countTokens: plan.tokenCounter?.count,
       tools: plan.tools,
       toolChoice: plan.toolChoice,

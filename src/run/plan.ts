@@ -67,6 +67,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   simContention?: string;
   simReasoningTokens?: string;
   simPrefixCache?: string;
+  simSpecTokens?: string;
+  simSpecAccept?: string;
   simImageTokenMs?: string;
   cancelRate?: string;
   cancelAfter?: string;
@@ -116,6 +118,8 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields, UsersPla
   rejectUnauthorized: boolean;
   /** --continuous-usage: usage in every chunk, for tokens per package and ITL per token. */
   continuousUsage: boolean;
+  /** --tokenizer on a stream without --continuous-usage: count each package's tokens at request end (the tokenizer spec). */
+  packageTokenizer?: string;
   /** Open the first wave's connections before the timed window (default; --no-preconnect: no). */
   preconnect: boolean;
   graceMs: number;
@@ -124,6 +128,7 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields, UsersPla
   simulator: {
     ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number;
     toolInvalidRate?: number; schemaInvalidRate?: number; imageTokenMs?: number;
+    specTokens?: number; specAccept?: number;
   };
   /** --tools (a dataset record's own tools take their place), --tool-choice and --response-format; null: not sent. */
   tools: ToolSpec[] | null;
@@ -261,6 +266,9 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     rejectUnauthorized: !flags.insecure,
     preconnect: flags.preconnect !== false,
     continuousUsage: Boolean(flags.continuousUsage) && flags.stream && (api === 'chat' || api === 'completions'),
+    // The server's own count per chunk (continuous usage) is the truth; the tokenizer's is the fallback.
+    packageTokenizer:
+      flags.tokenizer !== undefined && flags.stream && api !== 'embeddings' && !(Boolean(flags.continuousUsage) && (api === 'chat' || api === 'completions')) ? flags.tokenizer : undefined,
     graceMs: parseDurationMs(flags.grace, '--grace'),
     retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {
@@ -274,6 +282,8 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       slots: optionalInt(flags.simSlots, '--sim-slots'),
       contention: optionalNumber(flags.simContention, '--sim-contention'),
       reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
+      specTokens: optionalInt(flags.simSpecTokens, '--sim-spec-tokens'),
+      specAccept: optionalNumber(flags.simSpecAccept, '--sim-spec-accept'),
       toolInvalidRate: optionalShare(flags.simToolInvalidRate, '--sim-tool-invalid-rate'),
       schemaInvalidRate: optionalShare(flags.simSchemaInvalidRate, '--sim-schema-invalid-rate'),
       imageTokenMs: optionalNumber(flags.simImageTokenMs, '--sim-image-token-ms'),

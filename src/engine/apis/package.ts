@@ -15,6 +15,7 @@ export function recordPackage(
   keepContent = true,
 ): void {
   if (state.continuousUsage) packageTokens(state, gaps, nowMs);
+  else if (state.packageTrace !== null) state.packageTrace.add(nowMs, reasoning, content);
   if (state.packages === 0) state.firstPackageMs = nowMs;
   else {
     if (state.packages === 1) state.secondPackageMs = nowMs;
