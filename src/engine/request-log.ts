@@ -7,7 +7,8 @@ export const REQUEST_CSV_COLUMNS = [
   'reasoning_tokens', 'packages', 'status', 'ok', 'error', 'reconnected',
   // New columns go at the end, so scripts reading columns by position keep working.
   'retries', 'request_id', 'usage_invalid', 'prefix_group', 'cached_tokens',
-  'tool_calls', 'tool_calls_invalid', 'schema_valid', 'invalid_reason', 'input_images', 'input_image_bytes', 'model', 'url',
+  'tool_calls', 'tool_calls_invalid', 'schema_valid', 'invalid_reason', 'input_images', 'input_image_bytes',
+  'conversation', 'turn', 'model', 'url',
 ] as const satisfies ReadonlyArray<keyof RequestRecord>;
 
 /** Error kinds are identifiers, but quote defensively: a CSV cell never breaks the row. */

@@ -9,6 +9,8 @@ import { formatModelMix } from '../workload/model-mix.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
+import { arrivalsDocument } from './arrival-series.js';
+import { describeThinkTime } from '../workload/think-time.js';
 import { redactUrl } from '../util/redact.js';
 import { DEFAULT_MAX_EVENT_BYTES } from './stream.js';
 
@@ -53,6 +55,9 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     ...(config.tools ? { tools: config.tools.map((tool) => tool.function.name) } : {}),
     ...(config.toolChoice ? { tool_choice: config.toolChoice } : {}),
     ...(config.responseFormat ? { response_format: config.responseFormat.name } : {}),
+    // --users: concurrency is emergent (users thinking send nothing); the summary's mean_in_flight and max_in_flight say what it was.
+    ...(config.users ? { users: config.concurrency } : {}),
+    ...(config.thinkTime ? { think_time: describeThinkTime(config.thinkTime) } : {}),
     ...extra,
   };
 }
@@ -86,6 +91,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
     totals: outcome.totals,
     histograms,
     timeseries: outcome.timeseries,
+    ...(outcome.arrivals ? { arrivals: arrivalsDocument(outcome.arrivals) } : {}),
     client: clientHealth(outcome, delayReference(config, summary)),
     ...(outcome.split ? breakdownsOf(outcome.split, outcome.totals) : {}),
   };

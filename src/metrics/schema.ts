@@ -56,6 +56,7 @@ export const DISTRIBUTION_KEYS = [
   'ttft_cache_hit_ms',
   'ttft_cache_miss_ms',
   'ttft_tool_call_ms',
+  'think_time_ms',
 ] as const;
 export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
 
@@ -158,6 +159,16 @@ export interface Summary {
   schema_checked?: number;
   schema_invalid?: number;
   schema_invalid_kinds?: Record<string, number>;
+  /**
+   * --think-time: the pauses actually applied between a reply's end and the user's next send (timer lateness
+   * included), never part of any latency. Conversation runs (multi-turn, --users): conversations started, and
+   * the turns sent per conversation on average (a deadline cuts the last ones short).
+   */
+  think_time_ms?: DistributionSummary;
+  conversations?: number;
+  turns_per_conversation?: number | null;
+  /** Requests in flight on average over the run (the sum of every request's send-to-end time / duration); max_in_flight is the peak. */
+  mean_in_flight?: number | null;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
   /**
@@ -234,6 +245,22 @@ export interface ConnectionsDocument {
   warm_up_ms?: number;
 }
 
+/**
+ * Open-loop runs (--rate, trace replay): arrivals per time bucket since the scheduler started, as the schedule
+ * made them due and as they were sent. A send later than its bucket is schedule lag or client queueing.
+ */
+export interface ArrivalsDocument {
+  bucket_ms: number;
+  scheduled: number[];
+  achieved: number[];
+  scheduled_total: number;
+  achieved_total: number;
+  /** The largest |achieved - scheduled| in one bucket. */
+  max_bucket_deviation: number;
+  /** The largest |sent so far - due so far| at a bucket's end: requests behind (or ahead of) schedule at worst. */
+  max_cumulative_deviation: number;
+}
+
 export interface ResultDocument {
   schema: typeof RESULT_SCHEMA;
   /** The run's id (absent in results from before ids, and in eval's internal results); requests.csv rows carry it too. */
@@ -248,6 +275,8 @@ export interface ResultDocument {
   histograms: Partial<Record<DistributionKey, EncodedHistogram>>;
   timeseries: TimeseriesPoint[];
   client: ClientHealth;
+  /** Open-loop runs: the scheduled and the achieved arrival curves (absent in a closed loop). */
+  arrivals?: ArrivalsDocument;
   /** Outcomes of the run's SLOs (`--slo`, or the API's `slo` option), when it had any. */
   slo?: SloOutcome[];
   /** A --model mix: the run's part per model, each with `summary`, `totals` and `histograms` as the run has. */
@@ -294,6 +323,9 @@ export interface RequestRecord {
   /** Images the request carried, and their file bytes (0 and 0 without images). */
   input_images?: number;
   input_image_bytes?: number;
+  /** Conversation runs (multi-turn, --users): the index of the conversation's first request, and this request's turn (0 first). */
+  conversation?: number | null;
+  turn?: number | null;
   /** The model (or LoRA adapter) the request asked for (--model, or one of a --model mix). */
   model?: string | null;
   /** The replica it was sent to (--url, repeated for several), credentials redacted. */

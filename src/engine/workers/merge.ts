@@ -4,6 +4,7 @@ import { decodeHistogram, mergeEncoded, type Histogram } from '../../metrics/his
 import type { DistributionKey, EncodedHistogram, TimeseriesPoint } from '../../metrics/schema.js';
 import type { RunTotals } from '../../metrics/summary.js';
 import { createLiveHistogram } from '../live-histogram.js';
+import { mergeArrivalCounts, type ArrivalCounts } from '../arrival-series.js';
 import type { RunOutcome } from '../run.js';
 import type { WireOutcome } from './protocol.js';
 import { mergeSplitOutcomes } from '../split.js';
@@ -113,5 +114,7 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
     // Per (model, URL) cell: every thread uses the same names in the same order, so cells add up by position.
     ...(parts.some((p) => p.split) ? { split: mergeSplitOutcomes(parts.flatMap((p) => (p.split ? [p.split] : [])), (cells) => mergeTotals(cells, null, concurrency), mergeHistograms) } : {}),
     freeCores: parts.some((p) => p.freeCores === null || p.freeCores === undefined) ? null : Math.min(...parts.map((p) => p.freeCores as number)),
+    // Each worker counted its share of the one schedule from the common start: bucket by bucket, they add up.
+    ...(parts.some((p) => p.arrivals) ? { arrivals: mergeArrivalCounts(parts.flatMap((p) => (p.arrivals ? [p.arrivals as ArrivalCounts] : []))) } : {}),
   };
 }
