@@ -26,7 +26,10 @@ export function benchConfig({ baseUrl, concurrency, durationMs = null, requests 
   };
 }
 
-/** Runs the engine as `llmperf run` would (minus report files): the result document and the run's own CPU and wall time. */
+/**
+ * Runs the engine as `llmperf run` would (minus report files): the result document and the run's own CPU and wall time.
+ * `onRunStart` / `onRunEnd` (awaited) bracket exactly the measured window (bench/profile.js starts and stops its profiler there).
+ */
 export async function runLlmperf(options) {
   const config = benchConfig(options);
   const dir = mkdtempSync(join(tmpdir(), 'llmperf-bench-'));
@@ -40,11 +43,13 @@ export async function runLlmperf(options) {
     } else {
       run = new LoadRun(config, { onRecord: (record) => log.append(record) });
     }
+    await options.onRunStart?.();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const outcome = await run.run();
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
+    await options.onRunEnd?.();
     // Percentiles and summaries happen once, after the run: timed apart, since their cost is per run, not per event.
     const t1 = performance.now();
     const result = buildResult(config, outcome, { startedAt, endedAt: new Date(), simulated: false });

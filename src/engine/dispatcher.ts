@@ -1,5 +1,6 @@
 // The undici pool a run sends through, and how its errors map to llmperf's stable error kinds.
-import { Agent, type buildConnector } from 'undici';
+import type { buildConnector } from 'undici';
+import { StreamPool } from './pool.js';
 
 export interface ClientOptions {
   /** Connections per origin: the concurrency, so requests never wait for a socket inside undici. */
@@ -13,9 +14,8 @@ export interface ClientOptions {
   connector?: buildConnector.connector;
 }
 
-export function createDispatcher(options: ClientOptions): Agent {
-  return new Agent({
-    connections: options.connections,
+export function createDispatcher(options: ClientOptions): StreamPool {
+  return new StreamPool(options.connections, {
     pipelining: 1,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,

@@ -1,6 +1,6 @@
 // Runs one load test: prompts and schedule in, plain totals, histograms and per-request records out.
 import { performance } from 'node:perf_hooks';
-import type { Agent } from 'undici';
+import type { StreamPool } from './pool.js';
 import type { Histogram } from '../metrics/histogram.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
 import type { RunTotals } from '../metrics/summary.js';
@@ -103,7 +103,7 @@ export interface RunOutcome {
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
 export class LoadRun {
   readonly recorder: Recorder;
-  private readonly dispatcher: Agent;
+  private readonly dispatcher: StreamPool;
   private readonly connector: WarmConnector;
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
