@@ -28,7 +28,7 @@ session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
 let profile = null;
-const { result } = await runLlmperf({
+const { result, cpuUs, wallMs } = await runLlmperf({
   baseUrl,
   concurrency,
   durationMs: seconds * 1000,
@@ -44,9 +44,15 @@ mkdirSync(dir, { recursive: true });
 writeFileSync(`${dir}engine-${tokens}x${concurrency}.cpuprofile`, JSON.stringify(profile));
 const summary = summarizeProfile(profile, { top: 25 });
 const responses = result.summary.succeeded;
+// The process's CPU (every thread: V8's garbage-collection helpers too) beside the main thread's profiled busy time.
+summary.processCpuMs = Math.round(cpuUs / 1000);
+summary.wallMs = Math.round(wallMs);
+summary.busyUsPerResponse = Math.round((summary.busyMs * 1000) / responses * 10) / 10;
+summary.cpuUsPerResponse = Math.round(cpuUs / responses * 10) / 10;
 if (json) {
   process.stdout.write(JSON.stringify({ tokens, concurrency, responses, ...summary }) + '\n');
 } else {
+  console.log(`process CPU ${summary.processCpuMs} ms (all threads) over ${summary.wallMs} ms; ${summary.cpuUsPerResponse} µs CPU and ${summary.busyUsPerResponse} µs main-thread busy per response`);
   console.log(formatProfile(`${responses} responses of ${tokens} tokens at concurrency ${concurrency}`, summary, { areas: 20, top: 25 }));
   console.log(`profile: bench/results/engine-${tokens}x${concurrency}.cpuprofile (open in Chrome DevTools or speedscope)`);
 }

@@ -38,6 +38,9 @@ export class WarmConnector {
   readonly stats: ConnectionStats = { preopened: 0, preopenMs: 0, openedDuringRun: 0, failed: 0, connectMs: [], warmUpMs: 0 };
   /** The function to pass as undici's `connect` option. */
   readonly connect: buildConnector.connector;
+  /** Sockets handed out from the pre-opened stock: the request that got one paid no connection set-up. */
+  private readonly handedOut = new WeakSet<Socket>();
+  readonly isPreopened = (socket: NetSocket): boolean => this.handedOut.has(socket);
 
   constructor(options: buildConnector.BuildOptions) {
     this.base = buildConnector(options);
@@ -46,6 +49,7 @@ export class WarmConnector {
       for (let socket = this.stock.pop(); socket !== undefined; socket = this.stock.pop()) {
         if (!socket.destroyed && socket.readyState === 'open') {
           socket.removeListener('error', ignoreError);
+          this.handedOut.add(socket);
           // Never synchronously: undici asks for a connection from inside its resume loop, which ignores a resume
           // requested from within it, so a socket handed over at once would leave the request queued until some
           // unrelated event (measured: 90 s). A microtask hands it over as soon as that loop has returned.

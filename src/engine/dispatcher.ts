@@ -1,5 +1,6 @@
 // The undici pool a run sends through, and how its errors map to llmperf's stable error kinds.
-import type { buildConnector } from 'undici';
+import type { Socket } from 'node:net';
+import { buildConnector } from 'undici';
 import { StreamPool } from './pool.js';
 
 export interface ClientOptions {
@@ -12,6 +13,8 @@ export interface ClientOptions {
   rejectUnauthorized: boolean;
   /** Opens the connections (connections.ts: some opened before the run); absent: undici's own, with the options above. */
   connector?: buildConnector.connector;
+  /** Which of the connector's sockets were opened before the run (no request paid their set-up). */
+  isPreopened?: (socket: Socket) => boolean;
 }
 
 export function createDispatcher(options: ClientOptions): StreamPool {
@@ -21,8 +24,7 @@ export function createDispatcher(options: ClientOptions): StreamPool {
     keepAliveMaxTimeout: 600_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.idleTimeoutMs,
-    connect: options.connector ?? connectOptions(options),
-  });
+  }, { connect: options.connector ?? buildConnector(connectOptions(options)), isPreopened: options.isPreopened });
 }
 
 /** undici's connector options for a run: TLS verification and the connect timeout. */

@@ -1,5 +1,19 @@
 // The connection pool a run sends through: one undici Client per connection, free ones handed out from a stack.
-import { Client, Dispatcher } from 'undici';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Client, Dispatcher, type buildConnector } from 'undici';
+
+/** A handler that wants the set-up time of a connection opened for its request (the engine's, client.ts). */
+interface ConnectionTimedHandler extends Dispatcher.DispatchHandler {
+  onConnectionOpened?(setupMs: number): void;
+}
+
+/** How the pool opens connections: undici's connector, and which of its sockets were opened before the run. */
+export interface PoolConnector {
+  connect: buildConnector.connector;
+  /** True for a socket opened ahead of the run (connections.ts): no request paid its set-up. */
+  isPreopened?: (socket: Socket) => boolean;
+}
 
 /**
  * undici's Pool looks for a free connection by walking all of them on every request, twice when the one it picks
@@ -16,6 +30,7 @@ export class StreamPool extends Dispatcher {
     /** Connections per origin at most (the run's concurrency: requests then never wait for a socket). */
     private readonly connections: number,
     private readonly clientOptions: Client.Options,
+    private readonly connector: PoolConnector,
   ) {
     super();
   }
@@ -28,7 +43,7 @@ export class StreamPool extends Dispatcher {
         handler.onError?.(endedError());
         return false;
       }
-      pool = new OriginPool(origin, this.connections, this.clientOptions);
+      pool = new OriginPool(origin, this.connections, this.clientOptions, this.connector);
       this.origins.set(origin, pool);
     }
     pool.dispatch(options, handler);
@@ -50,6 +65,10 @@ export class StreamPool extends Dispatcher {
 interface Slot {
   client: Client;
   free: boolean;
+  /** undici's 'connect' / 'disconnect' events: whether the next request on it must open a connection first. */
+  connected: boolean;
+  /** The request that is waiting for this slot's connection to open (it gets the set-up time). */
+  opener: ConnectionTimedHandler | null;
 }
 
 class OriginPool {
@@ -64,6 +83,7 @@ class OriginPool {
     private readonly origin: string,
     private readonly max: number,
     private readonly options: Client.Options,
+    private readonly connector: PoolConnector,
   ) {}
 
   dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
@@ -77,14 +97,31 @@ class OriginPool {
 
   private send(slot: Slot, options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): void {
     slot.free = false;
+    if (!slot.connected) slot.opener = handler;
     // false: the connection is busy until its 'drain' (always, with pipelining 1, once it holds the request). A
     // request undici refused at once (it called handler.onError) leaves the connection empty: free it now.
     if (slot.client.dispatch(options, handler) || slot.client.stats.size === 0) this.release(slot);
   }
 
   private add(): Slot {
-    const slot: Slot = { client: new Client(this.origin, this.options), free: false };
+    const { connect, isPreopened } = this.connector;
+    const slot: Slot = { client: null as unknown as Client, free: false, connected: false, opener: null };
+    // Times each connection this slot opens, for the request that waited on it (HTTP phase http_connect_ms).
+    const timedConnect: buildConnector.connector = (opts, callback) => {
+      const startMs = performance.now();
+      connect(opts, (...args) => {
+        const opener = slot.opener;
+        slot.opener = null;
+        const socket = args[1];
+        if (args[0] === null && socket && opener !== null && !isPreopened?.(socket as Socket)) opener.onConnectionOpened?.(performance.now() - startMs);
+        callback(...args);
+      });
+    };
+    slot.client = new Client(this.origin, { ...this.options, connect: timedConnect });
     slot.client.on('drain', () => this.release(slot));
+    slot.client.on('connect', () => (slot.connected = true));
+    slot.client.on('disconnect', () => (slot.connected = false));
+    slot.client.on('connectionError', () => (slot.connected = false));
     this.slots.push(slot);
     return slot;
   }

@@ -7,6 +7,7 @@ export const REQUEST_CSV_COLUMNS = [
   'reasoning_tokens', 'packages', 'status', 'ok', 'error', 'reconnected',
   // New columns go at the end, so scripts reading columns by position keep working.
   'retries', 'request_id', 'usage_invalid', 'prefix_group', 'cached_tokens',
+  'http_connect_ms', 'http_headers_ms', 'http_first_byte_ms',
 ] as const satisfies ReadonlyArray<keyof RequestRecord>;
 
 /** Error kinds are identifiers, but quote defensively: a CSV cell never breaks the row. */

@@ -147,7 +147,7 @@ export class LoadRun {
       rejectUnauthorized: config.rejectUnauthorized,
     };
     this.connector = new WarmConnector(connectOptions(clientOptions));
-    this.dispatcher = createDispatcher({ ...clientOptions, connector: this.connector.connect });
+    this.dispatcher = createDispatcher({ ...clientOptions, connector: this.connector.connect, isPreopened: this.connector.isPreopened });
     this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
     this.redactor = new Redactor(secretsOf(config.target));
     // Trace replay: prompts carry their recorded send offsets, in order; they are never shuffled.

@@ -54,6 +54,9 @@ export const DISTRIBUTION_KEYS = [
   'ttft_later_turns_ms',
   'ttft_cache_hit_ms',
   'ttft_cache_miss_ms',
+  'http_connect_ms',
+  'http_headers_ms',
+  'http_first_byte_ms',
 ] as const;
 export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
 
@@ -129,6 +132,16 @@ export interface Summary {
   /** TTFT of requests the server reported some cached prompt tokens for (hit), and none (miss). */
   ttft_cache_hit_ms?: DistributionSummary;
   ttft_cache_miss_ms?: DistributionSummary;
+  /**
+   * HTTP phases of successful requests, so a slow TTFT can be told from a slow network or gateway:
+   * `http_connect_ms` the TCP (and TLS) set-up of a connection the request itself opened (only requests that opened
+   * one during the run: pre-opened connections and keep-alive reuse have none; the pre-open is `client.connections`);
+   * `http_headers_ms` from the request's write to its response headers; `http_first_byte_ms` from the write to the
+   * first byte of the response body. TTFT minus first byte is the time the first event took after the body began.
+   */
+  http_connect_ms?: DistributionSummary;
+  http_headers_ms?: DistributionSummary;
+  http_first_byte_ms?: DistributionSummary;
   /** Successful requests whose usage reported prompt_tokens_details.cached_tokens, and those with at least one cached token. */
   cache_reported_requests?: number;
   cache_hit_requests?: number;
@@ -249,4 +262,9 @@ export interface RequestRecord {
   cached_tokens?: number | null;
   /** The prompt's shared-prefix group (--prefix-groups; null: none). */
   prefix_group?: number | null;
+  /** TCP (+TLS) set-up of a connection this request opened, ms (null: it reused one or got a pre-opened one). */
+  http_connect_ms?: number | null;
+  /** From the request's write to its response headers, and to the first byte of its body, ms (null: none came). */
+  http_headers_ms?: number | null;
+  http_first_byte_ms?: number | null;
 }

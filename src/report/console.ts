@@ -73,6 +73,9 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['TTFT, later turns', 'ttft_later_turns_ms'],
   ['TTFT, prefix-cache hit', 'ttft_cache_hit_ms'],
   ['TTFT, prefix-cache miss', 'ttft_cache_miss_ms'],
+  ['HTTP connect (new connections)', 'http_connect_ms'],
+  ['HTTP response headers', 'http_headers_ms'],
+  ['HTTP first body byte', 'http_first_byte_ms'],
 ];
 
 /** Percentiles of every recorded distribution, in ms; empty distributions are left out. */

@@ -33,6 +33,8 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   itl_per_token_ms: 'ITL per token, gap / tokens in the package (ms)', tokens_per_package: 'Tokens per package (count)',
   ttft_first_turn_ms: 'TTFT, first turn (ms)', ttft_later_turns_ms: 'TTFT, later turns (ms)',
   ttft_cache_hit_ms: 'TTFT, prefix-cache hit (ms)', ttft_cache_miss_ms: 'TTFT, prefix-cache miss (ms)',
+  http_connect_ms: 'HTTP connect, new connections only (ms)', http_headers_ms: 'HTTP response headers (ms)',
+  http_first_byte_ms: 'HTTP first body byte (ms)',
 };
 
 export const PERCENTILE_COLUMNS = ['mean', 'stdev', 'min', 'p50', 'p90', 'p95', 'p99', 'p999', 'max', 'count'] as const;
