@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { spawn } from 'node:child_process';
 import { LoadRun, buildResult, RequestLog } from '../dist/engine/index.js';
 
 export function benchConfig({ baseUrl, concurrency, durationMs = null, requests = null, ratePerS = null, outputTokens = null, timeoutMs = 120_000, warmupRequests = 0 }) {
@@ -34,6 +35,9 @@ export async function runLlmperf(options) {
   const config = benchConfig(options);
   const dir = mkdtempSync(join(tmpdir(), 'llmperf-bench-'));
   const log = new RequestLog(join(dir, 'requests.csv'));
+  // --metrics-port as `llmperf run` wires it: a Prometheus endpoint fed per finished request, scraped once a second by
+  // another process (its CPU is not this one's; building each exposition is, as in a real run).
+  const live = options.live ? await openLive() : null;
   try {
     const startedAt = new Date();
     let run;
@@ -41,8 +45,10 @@ export async function runLlmperf(options) {
       const { WorkerRun } = await import('../dist/engine/workers/index.js');
       run = new WorkerRun(config, options.workers, { onRecord: (record) => log.append(record) });
     } else {
-      run = new LoadRun(config, { onRecord: (record) => log.append(record) });
+      const onRecord = live === null ? (record) => log.append(record) : (record) => (log.append(record), live.session.record(record));
+      run = new LoadRun(config, { onRecord });
     }
+    live?.session.attach(run, '', config.target.model, 0);
     await options.onRunStart?.();
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
@@ -55,7 +61,23 @@ export async function runLlmperf(options) {
     const result = buildResult(config, outcome, { startedAt, endedAt: new Date(), simulated: false });
     return { result, wallMs, cpuUs: cpu.user + cpu.system, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, summaryMs: performance.now() - t1 };
   } finally {
+    if (live !== null) {
+      live.session.detach();
+      live.scraper.kill();
+      await live.session.close();
+    }
     log.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** A live session on a loopback port and a scraper process polling it every second (bench/run.js --only live). */
+async function openLive() {
+  const { LiveSession } = await import('../dist/live/session.js');
+  const { toLivePlan } = await import('../dist/live/options.js');
+  const session = await LiveSession.open(toLivePlan({ metricsPort: '0', metricsLinger: '0s' }), { target: 'bench', version: 'bench', model: 'llmperf-bench' });
+  // Bounded: the scraper ends itself after two minutes whatever happens to this process.
+  const script = `setInterval(() => fetch(${JSON.stringify(session.url)}).then((r) => r.text()).catch(() => {}), 1000); setTimeout(() => process.exit(0), 120000)`;
+  const scraper = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+  return { session, scraper };
 }

@@ -32,6 +32,7 @@ async function once(durationMs) {
     concurrency: args.concurrency,
     durationMs,
     workers: args.workers ?? 1,
+    live: args.live === true,
   });
   const s = run.result.summary;
   return {
@@ -55,6 +56,7 @@ const expectedEvents = r.responses * eventsPerResponse(args.tokens);
 const out = {
   client: args.client,
   workers: args.workers ?? 1,
+  live: args.live === true,
   concurrency: args.concurrency,
   tokens: args.tokens,
   responses: r.responses,

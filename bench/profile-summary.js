@@ -33,8 +33,13 @@ export function summarizeProfile(profile, { top = 15 } = {}) {
   const areas = new Map();
   let busy = 0;
   let idle = 0;
+  const underProfiler = (id) => {
+    for (let cur = id; cur !== undefined; cur = parent.get(cur)) if (byId.get(cur).callFrame.url === 'node:inspector') return true;
+    return false;
+  };
   for (const [id, t] of selfByNode) {
     const frame = byId.get(id).callFrame;
+    if (underProfiler(id)) continue; // starting and stopping the profiler itself (Session.post) is not the client's work
     if (frame.functionName === '(idle)') {
       idle += t;
       continue;
