@@ -41,12 +41,13 @@ export async function runLlmperf(options) {
   try {
     const startedAt = new Date();
     let run;
-    if ((options.workers ?? 1) > 1) {
+    // `thread`: even one worker runs in a worker thread (what a worker adds per event, against the engine on the main thread).
+    if ((options.workers ?? 1) > 1 || options.thread) {
       const { WorkerRun } = await import('../dist/engine/workers/index.js');
       run = new WorkerRun(config, options.workers, { onRecord: (record) => log.append(record) });
     } else {
       const onRecord = live === null ? (record) => log.append(record) : (record) => (log.append(record), live.session.record(record));
-      run = new LoadRun(config, { onRecord });
+      run = new LoadRun(config, options.noLog ? {} : { onRecord });
     }
     live?.session.attach(run, '', config.target.model, 0);
     await options.onRunStart?.();

@@ -33,6 +33,8 @@ async function once(durationMs) {
     durationMs,
     workers: args.workers ?? 1,
     live: args.live === true,
+    noLog: args.noLog === true,
+    thread: args.thread === true,
   });
   const s = run.result.summary;
   return {
@@ -57,6 +59,7 @@ const out = {
   client: args.client,
   workers: args.workers ?? 1,
   live: args.live === true,
+  thread: args.thread === true,
   concurrency: args.concurrency,
   tokens: args.tokens,
   responses: r.responses,

@@ -162,15 +162,33 @@ if (only.has('throughput') || only.has('workers') || only.has('live')) {
       const longMs = quick ? 2500 : 4500;
       // Two workers on the client's cores alone isolate the threads' own overhead; on every core they can add
       // throughput, but on a small machine they then share a core with the server.
-      const layouts = [{ workers: 1, coreList: null }, { workers: 2, coreList: null }, { workers: 2, coreList: `0-${cores - 1}` }];
-      for (const { workers, coreList } of layouts) {
-        const args = { client: 'llmperf', port: server.port, tokens: 256, concurrency: 256, warmupMs: 500, workers };
+      // What can be measured on this machine: the engine on the main thread, the same engine in one worker thread
+      // (what a worker adds: records and progress crossing threads), 2 and 4 workers sharing the client's core (the
+      // threads' own overhead), and 2 workers on every core (sharing one with the server on a 2-core machine).
+      const all = `0-${cores - 1}`;
+      const layouts = [
+        { label: 'main thread', workers: 1, thread: false, coreList: null },
+        { label: '1 worker thread', workers: 1, thread: true, coreList: null },
+        { label: '2 workers', workers: 2, thread: true, coreList: null },
+        { label: '4 workers', workers: 4, thread: true, coreList: null },
+        ...(cores >= 2 ? [{ label: '2 workers', workers: 2, thread: true, coreList: all }] : []),
+        ...(cores >= 4 ? [{ label: '4 workers', workers: 4, thread: true, coreList: all }] : []),
+      ];
+      for (const { label, workers, thread, coreList } of layouts) {
+        const args = { client: 'llmperf', port: server.port, tokens: 256, concurrency: 256, warmupMs: 500, workers, thread };
         const a = await point({ ...args, durationMs: shortMs }, coreList);
         const b = await point({ ...args, durationMs: longMs }, coreList);
         const cpuUs = (r) => r.cpuUserUs + r.cpuSystemUs;
         const marginal = (cpuUs(b) - cpuUs(a)) / (b.events - a.events);
-        results.workers.push({ workers, eventsPerS: b.eventsPerS, cpuUsPerEvent: b.cpuUsPerEvent, marginalCpuUsPerEvent: marginal, cores: coreList ?? clientCores });
-        say(`  llmperf --workers ${workers} on cores ${coreList ?? clientCores}: ${Math.round(b.eventsPerS)} events/s, ${marginal.toFixed(2)} us/event (marginal)`);
+        results.workers.push({ label, workers, eventsPerS: b.eventsPerS, cpuUsPerEvent: b.cpuUsPerEvent, marginalCpuUsPerEvent: marginal, cores: coreList ?? clientCores });
+        say(`  llmperf ${label} on cores ${coreList ?? clientCores}: ${Math.round(b.eventsPerS)} events/s, ${marginal.toFixed(2)} us/event (marginal)`);
+      }
+      // The model for a machine with a free core per thread: each thread spends what it spent per event on a shared core
+      // at most (sharing only adds switching), so N threads deliver N cores / that cost, until the server is the limit.
+      const base = results.workers[0].marginalCpuUsPerEvent;
+      for (const w of results.workers) {
+        w.overhead = w.marginalCpuUsPerEvent / base - 1;
+        if (w.cores === clientCores) w.modelledEventsPerS = (w.workers * 1e6) / w.marginalCpuUsPerEvent;
       }
     }
   } finally {

@@ -29,8 +29,13 @@ export function printTables(results) {
     out.push('', formatProfile(`CPU profile, llmperf at ${p.tokens + 2} events/response x ${p.concurrency} streams (bench/profile.js, measured window; ${p.cpuUsPerResponse} µs CPU per response)`, p, { areas: 9, top: 8 }));
   }
   if (results.workers) {
-    out.push('', 'Worker threads (258 events/response, concurrency 256; marginal CPU per event excludes start-up):');
-    out.push(table(['workers', 'cores', 'events/s', 'us/event (marginal)', 'us/event (whole run)'], results.workers.map((w) => [w.workers, w.cores, int(w.eventsPerS), fixed(w.marginalCpuUsPerEvent), fixed(w.cpuUsPerEvent)])));
+    out.push('', 'Worker threads (258 events/response, concurrency 256; marginal CPU per event excludes start-up; "vs main thread" is against the engine on the main thread):');
+    out.push(table(
+      ['engine', 'cores', 'events/s', 'us/event (marginal)', 'us/event (whole run)', 'vs main thread', 'modelled events/s, a free core per thread'],
+      results.workers.map((w) => [w.label ?? `${w.workers} workers`, w.cores, int(w.eventsPerS), fixed(w.marginalCpuUsPerEvent), fixed(w.cpuUsPerEvent),
+        w.overhead === undefined ? '-' : `${w.overhead >= 0 ? '+' : ''}${fixed(w.overhead * 100, 1)}%`, w.modelledEventsPerS ? int(w.modelledEventsPerS) : '-']),
+    ));
+    out.push('Model: N threads on N free cores deliver N x 1e6 / (their marginal us/event measured on one shared core) events/s, until the server is the limit; target: a worker within 10% of the main-thread engine.');
   }
   if (results.live) {
     out.push('', `Live metrics cost (--metrics-port, scraped every second by another process; CPU per event, median of ${results.live[0]?.without.values.length ?? 0} interleaved runs, range in brackets; target within 3%):`);
