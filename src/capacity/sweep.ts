@@ -42,9 +42,17 @@ const PROBE_GAIN = 0.05;
 const PROBE_START = 16;
 const PROBE_MAX = 4096;
 
-/** The knee uses p99 latency end to end: it grows with both queueing (TTFT) and contention (TPOT). */
-export function sweepKnee(stages: ReadonlyArray<{ load: number; summary: Summary }>): number | null {
-  return findKnee(stages.map((s) => ({ load: s.load, throughput: s.summary.output_tokens_per_s, latency: s.summary.latency_ms.p99 ?? 0 })));
+/**
+ * The knee uses p99 latency end to end: it grows with both queueing (TTFT) and contention (TPOT).
+ * Every stage shows where the curve bends, but the knee itself must be a load the server sustained:
+ * a not_sustained stage never applied its nominal load, so the knee falls back to the highest
+ * sustained load below it (none: no knee).
+ */
+export function sweepKnee(stages: ReadonlyArray<{ load: number; summary: Summary; not_sustained?: boolean }>): number | null {
+  const knee = findKnee(stages.map((s) => ({ load: s.load, throughput: s.summary.output_tokens_per_s, latency: s.summary.latency_ms.p99 ?? 0 })));
+  if (knee === null || !stages.some((s) => s.load === knee && s.not_sustained === true)) return knee;
+  const below = stages.filter((s) => s.not_sustained !== true && s.load < knee).map((s) => s.load);
+  return below.length > 0 ? Math.max(...below) : null;
 }
 
 const entry = (stage: StageResult): StageEntry => ({ load: stage.load, dir: stage.dir, summary: stage.summary, ...stageRecord(stage) });

@@ -72,6 +72,12 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
     totals: outcome.totals,
     histograms,
     timeseries: outcome.timeseries,
-    client: clientHealth(outcome, summary.ttft_ms.count > 0 ? summary.ttft_ms.p50 : null),
+    client: clientHealth(outcome, delayReference(config, summary)),
   };
+}
+
+/** What the client's own delay is compared with: TTFT p50, or for embeddings (one answer, no tokens) latency p50. */
+function delayReference(config: LoadConfig, summary: ResultDocument['summary']): number | { name: string; p50Ms: number } | null {
+  if (config.api === 'embeddings') return summary.latency_ms.count && summary.latency_ms.p50 !== null ? { name: 'latency', p50Ms: summary.latency_ms.p50 } : null;
+  return summary.ttft_ms.count && summary.ttft_ms.p50 !== null ? summary.ttft_ms.p50 : null;
 }

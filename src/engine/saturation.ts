@@ -24,7 +24,13 @@ export const SATURATION = {
   freeCore: 0.75,
 } as const;
 
-export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = null, cores: number = availableParallelism()): ClientHealth {
+/**
+ * `reference` is the latency the client's delay is compared with: a number is TTFT p50; embeddings runs
+ * (no tokens, so no TTFT of their own) pass `{ name: 'latency', p50Ms }`.
+ */
+export function clientHealth(outcome: RunOutcome, reference: number | { name: string; p50Ms: number } | null = null, cores: number = availableParallelism()): ClientHealth {
+  const referenceName = reference !== null && typeof reference === 'object' ? reference.name : 'TTFT';
+  const referenceP50Ms = reference !== null && typeof reference === 'object' ? reference.p50Ms : reference;
   const lag = outcome.scheduleLagUs && outcome.scheduleLagUs.totalCount > 0 ? summarizeUs(outcome.scheduleLagUs) : null;
   const lagP99Ms = lag?.p99 ?? 0;
   const loop = outcome.eventLoopDelayMs;
@@ -41,7 +47,7 @@ export function clientHealth(outcome: RunOutcome, ttftP50Ms: number | null = nul
     (busy !== null && busy >= SATURATION.busyUtilization && loop.p99 > SATURATION.loopDelayNoteMs);
   let message: string | null = null;
   if (reasons.length > 0) {
-    const share = ttftP50Ms !== null && ttftP50Ms > 0 && loop.p99 > 0 ? ` (${Math.round((loop.p99 / ttftP50Ms) * 100)}% of TTFT p50 ${ttftP50Ms.toFixed(1)} ms)` : '';
+    const share = referenceP50Ms !== null && referenceP50Ms > 0 && loop.p99 > 0 ? ` (${Math.round((loop.p99 / referenceP50Ms) * 100)}% of ${referenceName} p50 ${referenceP50Ms.toFixed(1)} ms)` : '';
     const impact = loop.p99 > SATURATION.loopDelayNoteMs ? `; latencies can include up to ~${loop.p99.toFixed(0)} ms of client delay${share}` : '';
     // A late loop with little work of its own was starved by other processes: more threads would not help.
     const starved = busy !== null && busy < SATURATION.noteUtilization && loop.p99 > SATURATION.loopDelayNoteMs;

@@ -179,6 +179,11 @@ export function applyJsonBody(state: RequestState, body: unknown, nowMs: number)
     | null
     | undefined;
   noteResponseId(state, json.id);
+  // Some servers and proxies report a failure inside a 200 (vLLM's `{"object":"error"}`, a gateway's `{"error":{...}}`).
+  if (json.error || json.object === 'error') {
+    state.fail('response_failed', errorMessageOf(json.error || json));
+    return;
+  }
   if (json.usage !== null && typeof json.usage === 'object') readUsage(state, json.usage);
   if (!choice || typeof choice !== 'object') {
     // Embeddings answer with `data` and no choices: one complete answer and no output tokens, so TTFT equals latency.

@@ -1,6 +1,8 @@
 // The capacity search and the knee, on curves whose answer is known.
 import { describe, expect, it } from 'vitest';
 import { findKnee } from '../../src/capacity/knee.js';
+import { sweepKnee } from '../../src/capacity/sweep.js';
+import type { Summary } from '../../src/metrics/schema.js';
 import { replicasFor, searchCapacity, type Probe } from '../../src/capacity/search.js';
 
 const options = { start: 1, precision: 0.1, integer: false, maxLoad: 1e6, deadlineMs: Infinity, closeCallMargin: 0.05 };
@@ -99,5 +101,24 @@ describe('findKnee', () => {
 
   it('is null when the curve never bends', () => {
     expect(findKnee([{ load: 1, throughput: 10, latency: 5 }, { load: 2, throughput: 20, latency: 5 }])).toBeNull();
+  });
+});
+
+describe('sweepKnee', () => {
+  const stage = (load: number, throughput: number, latencyP99: number, notSustained = false) => ({
+    load,
+    not_sustained: notSustained,
+    summary: { output_tokens_per_s: throughput, latency_ms: { p99: latencyP99 } } as unknown as Summary,
+  });
+
+  it('is the bend when the stage before it was sustained', () => {
+    expect(sweepKnee([stage(2, 200, 100), stage(4, 390, 104), stage(8, 700, 130), stage(16, 760, 300, true)])).toBe(8);
+  });
+
+  it('is never a not_sustained stage: the highest sustained load below it instead, or none', () => {
+    const curve = [stage(2, 200, 100), stage(4, 390, 104), stage(8, 700, 130, true), stage(16, 760, 300, true)];
+    expect(findKnee(curve.map((s) => ({ load: s.load, throughput: s.summary.output_tokens_per_s, latency: s.summary.latency_ms.p99 as number })))).toBe(8);
+    expect(sweepKnee(curve)).toBe(4);
+    expect(sweepKnee([stage(8, 700, 130, true), stage(16, 760, 300, true)])).toBeNull();
   });
 });

@@ -67,6 +67,12 @@ describe('clientHealth', () => {
     expect(manyFree.message).toMatch(/--workers 2 \(4 cores here, 2\.60 idle on average\)/);
   });
 
+  it('compares the client delay with latency, not TTFT, when told to (embeddings have no tokens)', () => {
+    const health = clientHealth(outcome({ eventLoopDelayMs: { p50: 3, p99: 30, max: 60 }, eventLoopUtilization: 0.98 }), { name: 'latency', p50Ms: 120 }, 4);
+    expect(health.message).toMatch(/25% of latency p50 120\.0 ms/);
+    expect(health.message).not.toMatch(/TTFT/);
+  });
+
   it('notes a busy client that kept its timing as near saturation, not as the bottleneck', () => {
     const health = clientHealth(outcome({ eventLoopUtilization: 0.85 }), 50, 4);
     expect(health.saturated).toBe(false);

@@ -137,6 +137,13 @@ describe('encoded streams', () => {
     expect(totals.output_tokens).toBe(2 * REQUESTS);
   });
 
+  it('a non-streaming 200 whose body reports an error is response_failed with the server\'s message, not a success or empty_response', async () => {
+    const json = { 'content-type': 'application/json' };
+    // vLLM's error object, and a gateway's OpenAI-style error envelope, each sent with status 200.
+    await expectFailure({ headers: json, body: '{"object":"error","message":"The model `x` does not exist.","type":"NotFoundError","code":404}' }, 'response_failed', 'The model `x` does not exist.', { stream: false });
+    await expectFailure({ headers: json, body: '{"error":{"message":"upstream timed out","type":"gateway_error"}}' }, 'response_failed', 'upstream timed out', { stream: false });
+  });
+
   it('an encoding llmperf cannot decode is unsupported_encoding, naming it', async () => {
     await expectFailure({ headers: { 'content-type': 'text/event-stream', 'content-encoding': 'zstd' }, body: Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 1, 2, 3]) }, 'unsupported_encoding', '"zstd"');
   });
