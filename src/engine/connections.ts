@@ -49,6 +49,7 @@ export class WarmConnector {
       for (let socket = this.stock.pop(); socket !== undefined; socket = this.stock.pop()) {
         if (!socket.destroyed && socket.readyState === 'open') {
           socket.removeListener('error', ignoreError);
+          socket.ref(); // undici refs and unrefs it from here on, as it does its own
           this.handedOut.add(socket);
           // Never synchronously: undici asks for a connection from inside its resume loop, which ignores a resume
           // requested from within it, so a socket handed over at once would leave the request queued until some
@@ -95,6 +96,8 @@ export class WarmConnector {
           if (!error && socket) {
             // An idle socket's error (a reset by the server) must not crash the process; it is dropped at hand-out.
             socket.on('error', ignoreError);
+            // An idle socket in stock must not keep the process alive (a --start-at shard that fails before its start).
+            socket.unref();
             this.stock.push(socket);
             this.stats.preopened++;
           }

@@ -190,9 +190,25 @@ export class LoadRun {
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
   }
 
+  private prepared: Promise<void> | null = null;
+
+  /**
+   * Opens the first wave's connections and warms the response path, before anything is timed. `run()` does it when
+   * nobody did; --start-at calls it before waiting for the shared instant, so that instant is the first send.
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= this.preconnect();
+    return this.prepared;
+  }
+
+  /** What the run knows of its connections so far (pre-opened count, set-up times). */
+  get connectionStats(): ConnectionStats {
+    return this.connector.stats;
+  }
+
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
   async run(): Promise<RunOutcome> {
-    await this.preconnect();
+    await this.prepare();
     const clientLoad = startClientLoadMonitor();
     if (this.config.durationMs !== null) this.deadlineMs = performance.now() + this.config.durationMs;
     await new Promise<void>((resolve) => {
