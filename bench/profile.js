@@ -13,6 +13,7 @@ const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : n
 const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1] === '--port'));
 const [tokens = 16, concurrency = 64, seconds = 4] = positional.map(Number);
 const json = argv.includes('--json');
+const live = argv.includes('--live'); // with the --metrics-port endpoint, as bench/run.js --only live measures it
 
 let port = option('--port') === null ? null : Number(option('--port'));
 let server = null;
@@ -32,6 +33,7 @@ const { result, cpuUs, wallMs } = await runLlmperf({
   baseUrl,
   concurrency,
   durationMs: seconds * 1000,
+  live,
   onRunStart: () => session.post('Profiler.start'),
   onRunEnd: async () => {
     profile = (await session.post('Profiler.stop')).profile;
