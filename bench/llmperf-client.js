@@ -1,9 +1,9 @@
 // llmperf's engine on the bench workload, in-process, with all its recording on (histograms, totals, requests.csv, result).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism, tmpdir } from 'node:os';
 import { LoadRun, buildResult, RequestLog } from '../dist/engine/index.js';
 
 export function benchConfig({ baseUrl, concurrency, durationMs = null, requests = null, ratePerS = null, outputTokens = null, timeoutMs = 120_000, warmupRequests = 0 }) {
@@ -77,8 +77,16 @@ async function openLive() {
   const { LiveSession } = await import('../dist/live/session.js');
   const { toLivePlan } = await import('../dist/live/options.js');
   const session = await LiveSession.open(toLivePlan({ metricsPort: '0', metricsLinger: '0s' }), { target: 'bench', version: 'bench', model: 'llmperf-bench' });
-  // Bounded: the scraper ends itself after two minutes whatever happens to this process.
-  const script = `setInterval(() => fetch(${JSON.stringify(session.url)}).then((r) => r.text()).catch(() => {}), 1000); setTimeout(() => process.exit(0), 120000)`;
-  const scraper = spawn(process.execPath, ['-e', script], { stdio: 'ignore' });
+  // Bounded: the scraper ends itself after two minutes whatever happens to this process. It runs on the server's core
+  // (the last) where taskset exists, and is up (one scrape done) before the measured window, so its own start-up
+  // does not compete with the client on the client's core.
+  const script = `const go = () => fetch(${JSON.stringify(session.url)}).then((r) => r.text()).catch(() => {}); go().then(() => console.log('ready')); setInterval(go, 1000); setTimeout(() => process.exit(0), 120000)`;
+  const lastCore = String(availableParallelism() - 1);
+  const pinned = process.platform === 'linux' && availableParallelism() > 1 && spawnSync('taskset', ['-c', lastCore, 'true']).status === 0;
+  const scraper = pinned ? spawn('taskset', ['-c', lastCore, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'ignore'] }) : spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await new Promise((resolve) => {
+    const timer = setTimeout(resolve, 10_000);
+    scraper.stdout.once('data', () => (clearTimeout(timer), resolve()));
+  });
   return { session, scraper };
 }
