@@ -44,6 +44,13 @@ export interface EvalOptions {
   codeTimeout?: number;
   /** Without `url`: probability that the simulator answers correctly. Default 0.8. */
   simAccuracy?: number;
+  /** Without `url`: comply mode for attack probes (induction, injection), the probability the simulator complies. */
+  simComplyRate?: number;
+  /** Judge model for judge-scored benchmarks (injection); default: the built-in simulator's refusal-phrase rule. */
+  judgeUrl?: string;
+  judgeModel?: string;
+  /** Environment variable holding the judge's API key (default OPENAI_API_KEY). */
+  judgeApiKeyEnv?: string;
   /** general_qa ROUGE tokenization: `rouge_score` (default) or `cjk`. */
   rougeTokenizer?: 'rouge_score' | 'cjk';
   /** Needle test: prompt lengths in tokens of 4 characters, e.g. `"1k,4k,16k"`. */
@@ -54,7 +61,7 @@ export interface EvalOptions {
   needleSamples?: number;
 }
 
-const EVAL_OPTION_NAMES = ['datasets', 'url', 'model', 'apiKeyEnv', 'dataDir', 'limit', 'fewShot', 'concurrency', 'mode', 'seed', 'allowCodeExecution', 'out', 'cache', 'cacheDir', 'samples', 'maxTokens', 'codeTimeout', 'simAccuracy', 'unsafeNoSandbox', 'timeout', 'maxResponseBytes', 'rougeTokenizer', 'needleLengths', 'needleDepths', 'needleSamples'];
+const EVAL_OPTION_NAMES = ['datasets', 'url', 'model', 'apiKeyEnv', 'dataDir', 'limit', 'fewShot', 'concurrency', 'mode', 'seed', 'allowCodeExecution', 'out', 'cache', 'cacheDir', 'samples', 'maxTokens', 'codeTimeout', 'simAccuracy', 'simComplyRate', 'judgeUrl', 'judgeModel', 'judgeApiKeyEnv', 'unsafeNoSandbox', 'timeout', 'maxResponseBytes', 'rougeTokenizer', 'needleLengths', 'needleDepths', 'needleSamples'];
 const text = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
 
 /**
@@ -93,6 +100,10 @@ export async function evaluate(options: EvalOptions, hooks: { onNotice?: (line: 
     maxTokens: text(o.maxTokens),
     codeTimeout: text(o.codeTimeout) ?? EVAL_DEFAULTS.codeTimeout,
     simAccuracy: text(o.simAccuracy) ?? EVAL_DEFAULTS.simAccuracy,
+    simComplyRate: text(o.simComplyRate),
+    judgeUrl: o.judgeUrl,
+    judgeModel: o.judgeModel,
+    judgeApiKeyEnv: o.judgeApiKeyEnv,
     quiet: true,
   };
   const { doc } = await executeEval(toEvalPlan(flags), hooks.onNotice ?? (() => {}));

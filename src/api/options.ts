@@ -45,6 +45,11 @@ export interface RunOptions {
   replaySpeed?: number;
   traceStart?: Duration;
   traceEnd?: Duration;
+  /** Synthetic images per request (docs/workloads.md#images): count, `"512x512"` / `"256x256-1024x768,512x512"`, encoding, distinct per slot. */
+  images?: number;
+  imageSize?: string;
+  imageFormat?: 'jpeg' | 'png';
+  imagePool?: number;
   /** Abort this share of requests on purpose, `cancelAfter` after their send (`cancelled_by_design`). */
   cancelRate?: number;
   cancelAfter?: Duration;
@@ -99,8 +104,22 @@ export interface RunOptions {
   shard?: string;
   startAt?: string;
   serverMetrics?: string;
+  /** A JSON file holding an array of OpenAI tool schemas, sent with every request; calls' arguments are validated. */
+  tools?: string;
+  /** `auto`, `required`, `none` or a tool's name. */
+  toolChoice?: string;
+  /** A JSON Schema file every answer must follow (structured outputs); answers are validated (`schema_valid_rate`). */
+  responseFormat?: string;
   /** Settings of the built-in simulator when no `url` is given. */
-  simulator?: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
+  simulator?: {
+    ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number;
+    /** Speculative decoding: draft tokens per step and their acceptance probability (docs/simulator.md). */
+    specTokens?: number; specAccept?: number;
+    /** Shares (0..1) of tool calls / structured answers the simulator corrupts on purpose (seeded). */
+    toolInvalidRate?: number; schemaInvalidRate?: number;
+    /** Prefill ms each image token adds (docs/simulator.md#images). */
+    imageTokenMs?: number;
+  };
 }
 
 const RUN_OPTION_NAMES = [
@@ -108,7 +127,8 @@ const RUN_OPTION_NAMES = [
   'prefixGroups', 'promptsPerGroup', 'suffixTokens', 'prefixZipf', 'traceFormat', 'replaySpeed', 'traceStart', 'traceEnd', 'cancelRate', 'cancelAfter',
   'outputTokens', 'tokenizer', 'ignoreEos', 'continuousUsage', 'arrival', 'burstiness', 'maxConcurrency', 'rampUp', 'headers', 'apiKey', 'apiKeyEnv', 'apiKeyFile',
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
-  'startAt', 'serverMetrics', 'simulator',
+  'startAt', 'serverMetrics', 'simulator', 'tools', 'toolChoice', 'responseFormat',
+  'images', 'imageSize', 'imageFormat', 'imagePool',
 ] as const;
 
 /** Rejects option names the function does not know, so a typo is an error rather than a silent default. */
@@ -127,7 +147,7 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
   checkOptionNames(options, RUN_OPTION_NAMES, where);
   const o = options;
   const sim = o.simulator ?? {};
-  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens'], `${where}: simulator`);
+  checkOptionNames(sim, ['ttftMs', 'itlMs', 'outputTokens', 'slots', 'contention', 'reasoningTokens', 'prefixCacheTokens', 'toolInvalidRate', 'schemaInvalidRate', 'imageTokenMs', 'specTokens', 'specAccept'], `${where}: simulator`);
   return {
     url: o.url,
     model: o.model,
@@ -149,6 +169,10 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     replaySpeed: text(o.replaySpeed),
     traceStart: duration(o.traceStart),
     traceEnd: duration(o.traceEnd),
+    images: text(o.images),
+    imageSize: o.imageSize,
+    imageFormat: o.imageFormat,
+    imagePool: text(o.imagePool),
     cancelRate: text(o.cancelRate),
     cancelAfter: duration(o.cancelAfter),
     outputTokens: text(o.outputTokens),
@@ -184,6 +208,14 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     simContention: text(sim.contention),
     simReasoningTokens: text(sim.reasoningTokens),
     simPrefixCache: text(sim.prefixCacheTokens),
+    simSpecTokens: text(sim.specTokens),
+    simSpecAccept: text(sim.specAccept),
+    simToolInvalidRate: text(sim.toolInvalidRate),
+    simSchemaInvalidRate: text(sim.schemaInvalidRate),
+    tools: o.tools,
+    toolChoice: o.toolChoice,
+    responseFormat: o.responseFormat,
+    simImageTokenMs: text(sim.imageTokenMs),
     format: Array.isArray(o.format) ? o.format.join(',') : (o.format ?? RUN_DEFAULTS.format),
     slo: o.slo ?? [],
     workers: text(o.workers) ?? RUN_DEFAULTS.workers,

@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import { DEFAULT_MAX_RESPONSE, DEFAULT_TIMEOUT, EVAL_DEFAULTS, evalExitCode, executeEval, toEvalPlan, type EvalFlags } from '../eval/evaluate.js';
-import { renderScoreTable } from '../eval/table.js';
+import { judgeLine, renderScoreTable } from '../eval/table.js';
 
 export function evalCommand(): Command {
   return new Command('eval')
     .description('run accuracy benchmarks (MMLU, GSM8K, HumanEval...) against an endpoint; without --url, against the built-in simulator (a test double)')
-    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic, ifeval, mmlu_pro, gpqa_diamond, math500, aime, needle, induction')
+    .option('--datasets <list>', 'comma-separated benchmarks: mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, general_qa, dynamic-arithmetic, ifeval, mmlu_pro, gpqa_diamond, math500, aime, needle, induction, injection')
     .option('--dataset <list>', 'same as --datasets')
     .option('--url <url>', 'OpenAI-compatible server, e.g. http://127.0.0.1:8000 (default: start the simulator)')
     .option('--model <id>', 'model id (default: the first one GET /v1/models lists)')
@@ -30,6 +30,10 @@ export function evalCommand(): Command {
     .option('--timeout <time>', 'time limit per request (e.g. 90s, 10m)', DEFAULT_TIMEOUT)
     .option('--max-response-bytes <size>', 'a response longer than this (e.g. 16MiB) ends as response_too_large, so an endless stream cannot exhaust memory', DEFAULT_MAX_RESPONSE)
     .option('--sim-accuracy <p>', 'without --url: probability that the simulator answers correctly', EVAL_DEFAULTS.simAccuracy)
+    .option('--sim-comply-rate <p>', 'without --url: comply mode for attack probes (induction, injection): the simulator gives the attacker\'s answer with probability p, else a refusal (seeded; default: probes follow --sim-accuracy)')
+    .option('--judge-url <url>', 'judge model for judge-scored benchmarks (injection), an OpenAI-compatible server (default: the built-in simulator\'s refusal-phrase rule, a test double)')
+    .option('--judge-model <id>', 'judge model id (default: the first one the judge\'s GET /v1/models lists)')
+    .option('--judge-api-key-env <VAR>', 'environment variable holding the judge\'s API key (default OPENAI_API_KEY)')
     .option('--rouge-tokenizer <name>', 'general_qa ROUGE tokenization: rouge_score (default, as Google\'s rouge_score: drops non-ASCII letters, so Chinese scores 0) or cjk (each CJK character a token; metrics named rouge*_cjk)', EVAL_DEFAULTS.rougeTokenizer)
     .option('--needle-lengths <list>', 'needle test: prompt lengths in tokens of 4 characters, e.g. 1k,4k,16k,64k', '1k,4k,16k')
     .option('--needle-depths <list>', 'needle test: where the needle sits, percent of the text before it', '0,25,50,75,100')
@@ -58,6 +62,7 @@ export function evalCommand(): Command {
       const { doc, outDir } = result;
       process.stdout.write(`${renderScoreTable(doc)}\n`);
       for (const [name, b] of Object.entries(doc.benchmarks)) for (const note of b.notes) log(`note: ${name}: ${note}`);
+      for (const [name, b] of Object.entries(doc.benchmarks)) if (b.judge) log(`judge: ${name}: ${judgeLine(b.judge)}`);
       // Printed even under -q: a score on the samples must never be read as a benchmark score.
       for (const warning of doc.warnings) process.stderr.write(`warning: ${warning}\n`);
       if (doc.simulated) log('These scores come from the built-in simulator (a test double), not from a model.');

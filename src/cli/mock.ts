@@ -35,7 +35,7 @@ export function readAnswerKey(path: string): AnswerKeyEntry[] {
     if (typeof e?.match !== 'string' || e.match === '' || typeof e.correct !== 'string' || typeof e.incorrect !== 'string') {
       throw new UsageError(`${path}:${i + 1}: needs a non-empty string "match" and strings "correct" and "incorrect"`);
     }
-    entries.push({ match: e.match, correct: e.correct, incorrect: e.incorrect });
+    entries.push({ match: e.match, correct: e.correct, incorrect: e.incorrect, ...(e.probe === true ? { probe: true } : {}) });
   });
   if (entries.length === 0) throw new UsageError(`--answers ${path}: the file has no entries`);
   return entries;
@@ -59,10 +59,16 @@ export interface MockFlags {
   slowHeadersMs: number;
   answers?: string;
   answerAccuracy: number;
+  complyRate?: number;
   judgeRule?: JudgeRule;
   recordSendTimes: boolean;
   embeddingDim: number;
   prefixCache: number;
+  specTokens: number;
+  specAccept: number;
+  toolInvalidRate: number;
+  schemaInvalidRate: number;
+  imageTokenMs: number;
 }
 
 /** Maps flags to simulator options (exported for tests and for the embedded default). */
@@ -84,10 +90,16 @@ export function mockOptionsFromFlags(flags: MockFlags): Partial<MockOptions> {
     slowHeadersMs: flags.slowHeadersMs,
     answerKey: flags.answers === undefined ? [] : readAnswerKey(flags.answers),
     answerAccuracy: flags.answerAccuracy,
+    complyRate: flags.complyRate ?? null,
     judgeRule: flags.judgeRule ?? null,
     recordSendTimes: flags.recordSendTimes,
     embeddingDim: flags.embeddingDim,
     prefixCacheTokens: flags.prefixCache,
+    specTokens: flags.specTokens,
+    specAccept: flags.specAccept,
+    toolInvalidRate: flags.toolInvalidRate,
+    schemaInvalidRate: flags.schemaInvalidRate,
+    imageTokenMs: flags.imageTokenMs,
   };
 }
 
@@ -101,6 +113,7 @@ export function mockCommand(): Command {
     .option('--output-tokens <n>', 'tokens per response (the simulated EOS; max_tokens caps it)', parseNumber('--output-tokens', true, 1), 64)
     .option('--slots <n>', 'sequences decoding at once; more requests queue', parseNumber('--slots', true, 1), 64)
     .option('--prefix-cache <tokens>', 'a prefix cache of this many tokens (0 = none): reports cached_tokens, and a cached share of the prompt skips that share of --ttft', parseNumber('--prefix-cache', true, 0), 0)
+    .option('--image-token-ms <ms>', 'prefill time each image token adds (28x28-pixel tokens; see docs/simulator.md)', parseNumber('--image-token-ms', false, 0), 0.02)
     .option('--contention <x>', 'slowdown per active sequence: itl * (1 + x * (active - 1) / slots)', parseNumber('--contention', false, 0), 0.1)
     .option('--seed <n>', 'seed for generated text and fault decisions', parseNumber('--seed', true, 0, 2 ** 32 - 1), 0)
     .option('--model <name>', 'model id served by /v1/models', 'llmperf-sim')
@@ -113,12 +126,17 @@ export function mockCommand(): Command {
       (value: string, previous: FaultSpec[]) => [...previous, parseFaultSpec(value)],
       [] as FaultSpec[],
     )
+    .option('--spec-tokens <k>', 'speculative decoding: K draft tokens per decode step, accepted in order until the first rejection; a step streams accepted + 1 tokens in one event (0 = off)', parseNumber('--spec-tokens', true, 0, 64), 0)
+    .option('--spec-accept <p>', 'speculative decoding: probability that each draft token is accepted (seeded)', parseNumber('--spec-accept', false, 0, 1), 0.7)
     .option('--slow-headers-ms <ms>', 'how long the slow-headers fault holds the headers back', parseNumber('--slow-headers-ms', false, 0), 2000)
     .option('--answers <file.jsonl>', 'test double for evals: scripted answers, one {"match","correct","incorrect"} per line')
     .option('--answer-accuracy <p>', 'share of answer-key questions answered correctly (seeded)', parseNumber('--answer-accuracy', false, 0, 1), 1)
+    .option('--comply-rate <p>', 'comply mode: answer-key entries marked "probe": true get their "incorrect" (attacker\'s) answer with probability p, else a refusal (seeded)', parseNumber('--comply-rate', false, 0, 1))
     .addOption(new Option('--judge-rule <rule>', 'test double for judges: verdicts by rule').choices([...JUDGE_RULES]))
     .option('--record-send-times', 'record when each event was written (GET /debug/send-times)', false)
     .option('--embedding-dim <n>', 'length of /v1/embeddings vectors', parseNumber('--embedding-dim', true, 1, 65536), 384)
+    .option('--tool-invalid-rate <r>', 'share (0..1) of tool calls streamed with invalid arguments (seeded; counted in GET /debug/stats)', parseNumber('--tool-invalid-rate', false, 0, 1), 0)
+    .option('--schema-invalid-rate <r>', 'share (0..1) of json_schema answers that break the schema (seeded; counted in GET /debug/stats)', parseNumber('--schema-invalid-rate', false, 0, 1), 0)
     .action(async (flags: MockFlags) => {
       const server = await startMockServer(mockOptionsFromFlags(flags)).catch((err: NodeJS.ErrnoException) => {
         // A taken or forbidden port is the user's to fix: one line, exit 2, no stack.
@@ -132,7 +150,10 @@ export function mockCommand(): Command {
         c.reasoningTokens > 0 ? `, reasoning ${c.reasoningTokens} tokens` : '',
         c.faults.length > 0 ? `, faults ${c.faults.map((f) => `${f.kind}:${f.rate}`).join(' ')}` : '',
         c.answerKey.length > 0 ? `, answer key ${c.answerKey.length} entries at accuracy ${c.answerAccuracy}` : '',
+        c.complyRate !== null ? `, comply rate ${c.complyRate}` : '',
         c.judgeRule ? `, judge rule ${c.judgeRule}` : '',
+        c.specTokens > 0 ? `, speculative ${c.specTokens} drafts a step accepted at ${c.specAccept}` : '',
+        c.toolInvalidRate > 0 || c.schemaInvalidRate > 0 ? `, invalid tool calls ${c.toolInvalidRate}, invalid structured answers ${c.schemaInvalidRate}` : '',
       ].join('');
       process.stdout.write(
         `llmperf mock listening on ${server.url} (model ${c.model}, ttft ${c.ttftMs} ms, itl ${c.itlMs} ms, slots ${c.slots}${extras})\n`,

@@ -27,6 +27,9 @@ export function addRunOptions(command: Command): Command {
     .option('--header <"K: V">', 'extra request header (repeatable); values never appear in results', collect, [])
     .option('--api-key-env <var>', 'environment variable holding the API key', RUN_DEFAULTS.apiKeyEnv)
     .option('--api-key-file <file>', 'read the API key from a file instead')
+    .option('--tools <file>', 'JSON array of OpenAI tool schemas sent with every request; each tool call\'s arguments are checked against its parameters (tool_call_valid_rate)')
+    .option('--tool-choice <mode>', 'with tools: auto, required, none, or the name of the tool to call (default: the server\'s, auto)')
+    .option('--response-format <file>', 'JSON Schema every answer must follow (sent as response_format json_schema, strict); answers are validated (schema_valid_rate)')
     .option('--continuous-usage', 'ask for usage in every chunk (vLLM stream_options.continuous_usage_stats): tokens per package and ITL per token')
     .option('--timeout <time>', 'per-request timeout', RUN_DEFAULTS.timeout)
     .option('--idle-timeout <time>', 'end a request when no bytes arrive for this long (default: the timeout)')
@@ -56,5 +59,10 @@ export function addRunOptions(command: Command): Command {
     .option('--sim-slots <n>', 'built-in simulator: sequences decoded at once')
     .option('--sim-contention <x>', 'built-in simulator: token interval growth per active sequence (itl * (1 + x * (active - 1) / slots))')
     .option('--sim-prefix-cache <tokens>', 'built-in simulator: prefix cache size in tokens, 0 = none (default 1000000 for --dataset shared-prefix and trace, else none)')
-    .option('--sim-reasoning-tokens <n>', 'built-in simulator: reasoning_content tokens streamed before the answer (a reasoning model)');
+    .option('--sim-reasoning-tokens <n>', 'built-in simulator: reasoning_content tokens streamed before the answer (a reasoning model)')
+    .option('--sim-spec-tokens <k>', 'built-in simulator: speculative decoding with K draft tokens per step (several tokens per chunk)')
+    .option('--sim-spec-accept <p>', 'built-in simulator: probability each draft token is accepted (default 0.7)')
+    .option('--sim-tool-invalid-rate <r>', 'built-in simulator: share (0..1) of tool calls streamed with invalid arguments (seeded)')
+    .option('--sim-schema-invalid-rate <r>', 'built-in simulator: share (0..1) of structured answers that break the --response-format schema (seeded)')
+    .option('--sim-image-token-ms <ms>', 'built-in simulator: prefill time each image token adds (default 0.02; see docs/simulator.md#images)');
 }

@@ -32,6 +32,20 @@ function skipLabels(line: string, open: number): number {
   return -1;
 }
 
+/**
+ * Families whose samples differ by one label that must not be combined away: they are kept per value of it,
+ * as `name{label="value"}` (vLLM's acceptance per draft position; other label sets are still combined).
+ */
+const KEPT_LABEL = new Map<string, { label: string; pattern: RegExp }>([
+  ['vllm:spec_decode_num_accepted_tokens_per_pos_total', { label: 'position', pattern: /[{,]\s*position\s*=\s*"((?:[^"\\]|\\.)*)"/ }],
+]);
+
+/** `name{label="v"}` from a sample's label block, or the bare name when the label is absent. */
+function keyWithLabel(name: string, kept: { label: string; pattern: RegExp }, block: string): string {
+  const match = kept.pattern.exec(block);
+  return match ? `${name}{${kept.label}="${match[1]}"}` : name;
+}
+
 /** Family types remembered per page at most (a page may declare hundreds of thousands). */
 const MAX_TYPES = 10_000;
 
@@ -68,11 +82,13 @@ export class PrometheusPage {
     }
     const value = parseValue(line.slice(rest).trim().split(/\s+/)[0] ?? '');
     if (!Number.isFinite(value)) return;
-    const entry = this.sums.get(name);
+    const kept = KEPT_LABEL.get(name);
+    const key = kept === undefined ? name : keyWithLabel(name, kept, line.slice(name.length, rest));
+    const entry = this.sums.get(key);
     if (entry) {
       entry.total += value;
       entry.n++;
-    } else if (this.accept(name)) this.sums.set(name, { total: value, n: 1 });
+    } else if (this.accept(key)) this.sums.set(key, { total: value, n: 1 });
     else this.refusedSamples++;
   }
 

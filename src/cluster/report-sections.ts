@@ -5,6 +5,7 @@ import type { ResultDocument } from '../metrics/schema.js';
 import type { ServerMetricsDocument } from '../engine/server-metrics.js';
 import type { MergedSection } from './merge-shards.js';
 import { gpuSection } from '../live/energy-section.js';
+import { speculativeOf, speculativeRows } from '../report/token-level.js';
 
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
 
@@ -113,7 +114,16 @@ export function shardsSection(result: ResultDocument): string {
   return htmlSection('Shards', body, 'shards');
 }
 
+/** Speculative decoding's acceptance over the run, from the server's metrics (result.speculative_decoding). */
+export function speculativeSection(result: ResultDocument): string {
+  const spec = speculativeOf(result);
+  if (spec === null) return '';
+  const rows = speculativeRows(spec).map(([label, value, key]) => `<tr data-metric="${escapeHtml(key)}"><th>${escapeHtml(label)}</th><td class="num">${escapeHtml(value)}</td><td><code>${escapeHtml(key)}</code></td></tr>`);
+  const body = `<p>From the server (${escapeHtml(spec.source)}): ${escapeHtml(spec.method)}.</p><table id="speculative-table" class="kv">${rows.join('')}</table>`;
+  return htmlSection('Speculative decoding', body, 'speculative-decoding');
+}
+
 /** Every cluster section the result has data for (none for a plain run): pass as `extraSections`. */
 export function clusterSections(result: ResultDocument): string[] {
-  return [shardsSection(result), serverMetricsSection(result), gpuSection(result)].filter((html) => html !== '');
+  return [shardsSection(result), serverMetricsSection(result), speculativeSection(result), gpuSection(result)].filter((html) => html !== '');
 }

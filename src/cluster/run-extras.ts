@@ -48,7 +48,8 @@ export class ClusterRun {
     }
     if (this.plan.serverMetricsUrl) {
       this.scraper = new ServerMetricsScraper(this.plan.serverMetricsUrl);
-      this.scraper.start();
+      // The first scrape is the baseline of every counter delta (speculative decoding): taken before the first request.
+      await this.scraper.start();
     }
   }
 
@@ -85,6 +86,8 @@ export class ClusterRun {
       else if (metrics.oversized_scrapes) this.say(`Warning: --server-metrics ${metrics.url}: ${metrics.oversized_scrapes} scrape(s) larger than 32 MB abandoned`);
       if (metrics.dropped_samples) this.say(`Note: --server-metrics ${metrics.url}: more metrics than kept; up to ${metrics.dropped_samples} samples a scrape left out (the plotted families are always kept)`);
       result.server_metrics = metrics;
+      const spec = this.scraper.speculativeDecoding();
+      if (spec !== null) result.speculative_decoding = spec;
     }
   }
 }

@@ -19,7 +19,8 @@ export interface PreparedRequest {
   path: string;
   /** Header pairs, flat: [name, value, name, value...] (undici's cheapest form). */
   headers: string[];
-  body: string;
+  /** The JSON body; with images, its pieces in order (shared image bytes between them) under a Content-Length header. */
+  body: string | Buffer[];
   stream: boolean;
   /** Bound on one SSE line or event (--max-event-bytes; default 1 MiB). */
   maxEventBytes?: number;
@@ -66,7 +67,8 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     this.timer = setTimeout(() => this.abort(this.timeoutError()), this.timeoutMs);
     const request = this.request;
     dispatcher.dispatch(
-      { origin: request.origin, path: request.path, method: 'POST', headers: request.headers, body: request.body },
+      // undici's types omit iterable bodies, which its dispatcher writes piece by piece (image bodies: image-body.ts).
+      { origin: request.origin, path: request.path, method: 'POST', headers: request.headers, body: request.body as string },
       this,
     );
   }

@@ -7,6 +7,7 @@ import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint 
 import { DISTRIBUTION_KEYS } from '../metrics/schema.js';
 import { estimateTokensFromChars } from '../workload/tokens.js';
 import type { PackageGapSink, RequestState } from './request-state.js';
+import { addCheckTotals } from './checks/totals.js';
 
 /** Converts a performance.now() reading to epoch milliseconds (comparable across processes and shards). */
 export const toEpochMs = (monotonicMs: number): number => performance.timeOrigin + monotonicMs;
@@ -52,6 +53,11 @@ export class Recorder implements PackageGapSink {
   recordPackageTokens(tokens: number, gapUs: number): void {
     recordUs(this.tokensPerPackage, tokens * 1000);
     if (!Number.isNaN(gapUs)) recordUs(this.itlPerToken, Math.max(1, gapUs / tokens));
+  }
+
+  /** --tokenizer: a request's packages were not counted (once per request, at its end). */
+  skipPackageTokens(): void {
+    this.totals.package_tokens_skipped = (this.totals.package_tokens_skipped ?? 0) + 1;
   }
 
   /**
@@ -105,6 +111,11 @@ export class Recorder implements PackageGapSink {
       totals.usage_invalid_sample ??= state.usageInvalid.slice(0, 200);
     }
 
+    if (state.inputImages > 0 && !warmup) {
+      totals.image_requests = (totals.image_requests ?? 0) + 1;
+      totals.input_images = (totals.input_images ?? 0) + state.inputImages;
+      totals.input_image_bytes = (totals.input_image_bytes ?? 0) + state.inputImageBytes;
+    }
     if (warmup) totals.warmup++;
     else if (state.errorKind === 'cancelled') totals.cancelled++;
     // Abandoned on purpose (--cancel-rate): neither a failure nor a latency sample; the server still did the work.
@@ -129,6 +140,7 @@ export class Recorder implements PackageGapSink {
         if (state.cachedTokens > 0) totals.cache_hit_requests = (totals.cache_hit_requests ?? 0) + 1;
       }
       this.recordDistributions(state, ttftMs as number, latencyMs as number, queueMs, outputTokens);
+      if (state.outputCheck !== null) addCheckTotals(totals, state);
     }
     return {
       index: state.index,
@@ -149,6 +161,12 @@ export class Recorder implements PackageGapSink {
       usage_invalid: state.usageInvalid !== null,
       prefix_group: state.prefixGroup >= 0 ? state.prefixGroup : null,
       cached_tokens: state.cachedTokens >= 0 ? state.cachedTokens : null,
+      tool_calls: state.toolCallCount >= 0 ? state.toolCallCount : null,
+      tool_calls_invalid: state.toolCallCount >= 0 ? state.toolCallsInvalid : null,
+      schema_valid: state.schemaValid,
+      invalid_reason: state.outputInvalidReason,
+      input_images: state.inputImages,
+      input_image_bytes: state.inputImageBytes,
       http_connect_ms: Number.isNaN(state.connectMs) ? null : round3(state.connectMs),
       http_headers_ms: Number.isNaN(state.headersMs) ? null : round3(state.headersMs - state.sendMs),
       http_first_byte_ms: Number.isNaN(state.firstByteMs) ? null : round3(state.firstByteMs - state.sendMs),
@@ -194,6 +212,7 @@ export class Recorder implements PackageGapSink {
       recordUs(h.get('ttst_ms')!, (state.secondPackageMs - state.sendMs) * 1000);
       recordUs(h.get('first_gap_ms')!, (state.secondPackageMs - state.firstPackageMs) * 1000);
     }
+    if (!Number.isNaN(state.firstToolCallMs)) recordUs(h.get('ttft_tool_call_ms')!, (state.firstToolCallMs - state.sendMs) * 1000);
     // HTTP phases, per request (never per chunk): connect only when this request opened its connection.
     if (!Number.isNaN(state.connectMs)) recordUs(h.get('http_connect_ms')!, state.connectMs * 1000);
     if (!Number.isNaN(state.headersMs)) recordUs(h.get('http_headers_ms')!, (state.headersMs - state.sendMs) * 1000);

@@ -2,18 +2,21 @@
 import type { Prompt } from '../workload/prompts.js';
 import { seededRandom } from '../workload/random.js';
 import type { LoadConfig } from './run.js';
-import { streamApiFor } from './apis/index.js';
+import { streamApiFor, type ToolFields } from './apis/index.js';
+import { chatToolFields } from './apis/tool-fields.js';
 
 /** Builds the request body string for a prompt once; requests that reuse the prompt reuse the string. */
 export function buildBody(
-  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos' | 'continuousUsage'>,
+  config: Pick<LoadConfig, 'api' | 'stream' | 'outputTokens' | 'extraBody' | 'target' | 'ignoreEos' | 'continuousUsage' | 'tools' | 'toolChoice' | 'responseFormat'>,
   prompt: Prompt,
 ): string {
   if (config.api === 'embeddings') return JSON.stringify({ model: config.target.model, input: prompt.text, ...config.extraBody });
+  // A record's own tools take the place of --tools.
+  const toolFields: ToolFields = { tools: prompt.tools ?? config.tools ?? null, toolChoice: config.toolChoice ?? null, responseFormat: config.responseFormat ?? null };
   const api = streamApiFor(config.api);
   if (api !== null) {
     const maxTokens = prompt.outputTokens ?? config.outputTokens;
-    return JSON.stringify({ ...api.body(prompt, { model: config.target.model, stream: config.stream, maxTokens, ignoreEos: config.ignoreEos === true }), ...config.extraBody });
+    return JSON.stringify({ ...api.body(prompt, { model: config.target.model, stream: config.stream, maxTokens, ignoreEos: config.ignoreEos === true, ...toolFields }), ...config.extraBody });
   }
   const body: Record<string, unknown> =
     config.api === 'chat' ? { model: config.target.model, messages: prompt.messages } : { model: config.target.model, prompt: prompt.text };
@@ -30,6 +33,7 @@ export function buildBody(
     body.stream = true;
     body.stream_options = config.continuousUsage ? { include_usage: true, continuous_usage_stats: true } : { include_usage: true };
   }
+  if (config.api === 'chat') chatToolFields(toolFields, body);
   return JSON.stringify({ ...body, ...config.extraBody });
 }
 

@@ -1,4 +1,7 @@
 // Everything measured about one request, as plain numeric fields the hot path updates without allocating.
+import type { PackageTrace } from './package-tokens.js';
+import type { OutputCheck } from './checks/output-check.js';
+import type { ToolCallParts } from './checks/tool-calls.js';
 
 /** Receives per-package timing from the decoder; the recorder implements it. */
 export interface PackageGapSink {
@@ -44,6 +47,9 @@ export class RequestState {
   reasoningTokens = -1;
   /** usage.prompt_tokens_details.cached_tokens (prefix-cache hits); -1 when the server did not report it. */
   cachedTokens = -1;
+  /** Images the request carried (--images or the dataset's) and their file bytes (data URLs; remote URLs count 0 bytes). */
+  inputImages = 0;
+  inputImageBytes = 0;
   /** The shared-prefix group of the prompt (--prefix-groups, trace hash blocks); -1 for none. */
   prefixGroup = -1;
   /** Why the server's usage was not taken (a value that is no plausible count), or null. */
@@ -59,6 +65,8 @@ export class RequestState {
   continuousUsage = false;
   /** completion_tokens as of the previous package (--continuous-usage). */
   tokensAtLastPackage = 0;
+  /** --tokenizer on a stream: each package's place in the text and arrival, tokenized at the end (null: not counted). */
+  packageTrace: PackageTrace | null = null;
   errorKind: string | null = null;
   errorMessage: string | null = null;
   /** Kept only when the caller needs the text (eval); a load run keeps character counts only. */
@@ -68,6 +76,22 @@ export class RequestState {
   responseJson: unknown = null;
   /** Non-streaming body or an error body (bounded). */
   bodyChunks: Buffer[] | null = null;
+  /** contentPieces stop growing past this many characters (structured-output checks bound what they keep). */
+  maxKeptChars = Infinity;
+  /** The first tool-call fragment's arrival (delta.tool_calls, function_call_arguments, input_json_delta); NaN: none. */
+  firstToolCallMs = NaN;
+  /** Tool-call names and argument text as they stream: kept only when the request carries tools (checks/). */
+  toolCalls: ToolCallParts | null = null;
+  /** What the output is checked against once the request ends (tools, --response-format); null: no check. */
+  outputCheck: OutputCheck | null = null;
+  /** Check outcomes: tool calls made (-1: not checked), how many failed and why, the structured output's verdict. */
+  toolCallCount = -1;
+  toolCallsInvalid = 0;
+  toolCallInvalidKinds: string[] | null = null;
+  schemaValid: boolean | null = null;
+  schemaInvalidKind: string | null = null;
+  /** The first failed check, "kind: detail" (requests.csv). */
+  outputInvalidReason: string | null = null;
 
   constructor(index: number) {
     this.index = index;

@@ -39,6 +39,12 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     api_key: config.target.apiKey ? 'redacted' : null,
     // Only when asked: it changes what the server sends (usage in every chunk), so a reader of the result must know.
     ...(config.continuousUsage ? { continuous_usage: true } : {}),
+    // Tokens per package counted by the client's tokenizer at each request's end (not the server's count).
+    ...(config.packageTokenizer !== undefined && !config.continuousUsage && config.stream ? { package_tokens: `tokenizer:${config.packageTokenizer}` } : {}),
+    // Tool names and the schema's name only: the schemas themselves are in the files the run was given.
+    ...(config.tools ? { tools: config.tools.map((tool) => tool.function.name) } : {}),
+    ...(config.toolChoice ? { tool_choice: config.toolChoice } : {}),
+    ...(config.responseFormat ? { response_format: config.responseFormat.name } : {}),
     ...extra,
   };
 }

@@ -1,4 +1,5 @@
 // Opt-in retries (--retries N) for transient failures: exponential backoff with jitter, Retry-After honoured.
+import { PackageTrace } from './package-tokens.js';
 import { performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
 import { sendRequest, type InFlight, type PreparedRequest } from './client.js';
@@ -67,6 +68,8 @@ function nextAttemptState(previous: RequestState): RequestState {
   next.turn = previous.turn;
   next.contentPieces = previous.contentPieces === null ? null : [];
   next.reasoningPieces = previous.reasoningPieces === null ? null : [];
+  next.continuousUsage = previous.continuousUsage;
+  next.packageTrace = previous.packageTrace === null ? null : new PackageTrace();
   return next;
 }
 

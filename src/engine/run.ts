@@ -22,8 +22,14 @@ import { RequestState } from './stream.js';
 import { checkUsageBounds } from './usage.js';
 import { cancelledByDesignError, chosenForCancel, type CancelPlan } from './cancel.js';
 import { buildBody, flatHeaders, shuffled } from './request-body.js';
+import { bodyWithImages, countImages, type ImageBody } from './image-body.js';
 import { apiPath, requestHeaders, type ApiKind, type Target } from './target.js';
 import { streamApiFor, type StreamApi } from './apis/index.js';
+import { PackageTokenCounter, PackageTrace } from './package-tokens.js';
+import { loadTokenizer } from '../workload/tokenizer.js';
+import { checkOutput, OutputChecks } from './checks/index.js';
+import type { ToolSpec } from '../workload/tools.js';
+import type { ResponseFormatSpec } from '../workload/response-format.js';
 
 export { buildBody };
 
@@ -48,6 +54,11 @@ export interface LoadConfig {
   ignoreEos?: boolean;
   /** Chat and completions streams: ask for usage in every chunk (vLLM continuous_usage_stats), for tokens per package. */
   continuousUsage?: boolean;
+  /**
+   * --tokenizer on a stream without --continuous-usage: the tokenizer (a tokenizer.json path or model id) whose count
+   * of each package's text gives tokens per package and ITL per token, computed when each request ends.
+   */
+  packageTokenizer?: string;
   /** The client's token counter, for multi-turn histories (default: the 4-characters rule). */
   countTokens?: (text: string) => number;
   prompts: Prompt[];
@@ -75,6 +86,12 @@ export interface LoadConfig {
   cancel?: CancelPlan;
   /** Bound on one SSE line or event (--max-event-bytes); beyond it the request fails as event_too_large. Default 1 MiB. */
   maxEventBytes?: number;
+  /** --tools: sent with every request (a prompt's own tools take their place); their calls' arguments are checked at the end. */
+  tools?: ToolSpec[] | null;
+  /** --tool-choice: auto, required, none or a tool's name (absent: the server's default). */
+  toolChoice?: string | null;
+  /** --response-format: the JSON Schema every answer must follow (sent as response_format, checked at the end). */
+  responseFormat?: ResponseFormatSpec | null;
 }
 
 export interface RunHooks {
@@ -107,7 +124,7 @@ export class LoadRun {
   private readonly connector: WarmConnector;
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
-  private readonly bodies: string[];
+  private readonly bodies: Array<string | ImageBody>;
   private readonly origin: string;
   private readonly path: string;
   private readonly headers: string[];
@@ -131,6 +148,10 @@ export class LoadRun {
   private deadlineMs = Infinity;
   /** --cancel-rate: the pending abort of each chosen request still in flight. */
   private readonly cancelTimers = new Map<number, NodeJS.Timeout>();
+  /** --tokenizer on a stream: counts each finished request's packages (null: off, and the per-chunk path skips it). */
+  private readonly packageTokens: PackageTokenCounter | null;
+  /** Tool-call and structured-output checks (null: the run sends neither). */
+  private readonly checks: OutputChecks | null;
 
   constructor(
     private readonly config: LoadConfig,
@@ -153,11 +174,12 @@ export class LoadRun {
     // Trace replay: prompts carry their recorded send offsets, in order; they are never shuffled.
     const trace = !config.bodies && config.prompts.length > 0 && config.prompts[0]!.arrivalMs !== undefined;
     this.prompts = config.bodies || trace ? config.prompts : shuffled(config.prompts, config.seed);
-    this.bodies = config.bodies ?? new Array<string>(this.prompts.length);
+    this.bodies = config.bodies ?? new Array<string | ImageBody>(this.prompts.length);
     this.origin = new URL(config.target.baseUrl).origin;
     this.path = apiPath(config.target.baseUrl, config.api);
     this.headers = flatHeaders(requestHeaders(config.target, config.api));
     this.streamApi = streamApiFor(config.api);
+    this.packageTokens = packageTokenCounter(config);
     const share = config.share;
     const launch = share
       ? (index: number, intendedMs: number) => this.launch(globalIndex(share, index), intendedMs)
@@ -188,6 +210,8 @@ export class LoadRun {
       this.scheduler = new ClosedLoop(config.concurrency, count, config.durationMs, launch, config.rampUpMs ?? 0);
     }
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
+    const anyTools = Boolean(config.tools) || config.prompts.some((prompt) => prompt.tools !== undefined);
+    this.checks = anyTools || config.responseFormat ? new OutputChecks(config.tools ?? null, config.toolChoice ?? null, config.responseFormat ?? null) : null;
   }
 
   private prepared: Promise<void> | null = null;
@@ -284,7 +308,7 @@ export class LoadRun {
   private launch(index: number, intendedMs: number): void {
     const promptIndex = this.config.bodies ? index : index % this.prompts.length;
     const prompt = this.prompts[promptIndex % this.prompts.length];
-    const body = (this.bodies[promptIndex] ??= buildBody(this.config, prompt));
+    const body = (this.bodies[promptIndex] ??= bodyWithImages(this.config, prompt));
     const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
     this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation);
   }
@@ -296,7 +320,7 @@ export class LoadRun {
   }
 
   /** Sends one request: a scheduled one, or a conversation's next turn (intendedMs NaN: sent when the reply arrived). */
-  private send(index: number, intendedMs: number, prompt: Prompt, body: string, conversation: Conversation | null): void {
+  private send(index: number, intendedMs: number, prompt: Prompt, body: string | ImageBody, conversation: Conversation | null): void {
     const state = new RequestState(index);
     state.intendedMs = intendedMs;
     state.inputTokensEstimate = prompt.inputTokensEstimate;
@@ -305,12 +329,17 @@ export class LoadRun {
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
     state.continuousUsage = this.config.continuousUsage === true;
+    if (this.packageTokens !== null) state.packageTrace = new PackageTrace();
     this.sent.set(index, { requestedOutput, turn: conversation });
     if (this.config.keepText || conversation !== null) {
       state.contentPieces = [];
       state.reasoningPieces = [];
     }
-    const request: PreparedRequest = { origin: this.origin, path: this.path, headers: this.headers, body, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
+    this.checks?.prepare(state, prompt);
+    if (prompt.images !== undefined) countImages(state, prompt);
+    // An image body goes out as its shared pieces under its own Content-Length (image-body.ts).
+    const headers = typeof body === 'string' ? this.headers : body.headersWith(this.headers);
+    const request: PreparedRequest = { origin: this.origin, path: this.path, headers, body: typeof body === 'string' ? body : body.parts, stream: this.config.stream, maxEventBytes: this.config.maxEventBytes, maxBytes: this.config.maxResponseBytes, api: this.streamApi };
     state.sendMs = performance.now();
     this.recorder.recordSend(state);
     let finished = false;
@@ -340,6 +369,12 @@ export class LoadRun {
     }
     if (state.errorMessage !== null && !this.redactor.empty) state.errorMessage = this.redactor.redact(state.errorMessage);
     checkUsageBounds(state);
+    if (state.packageTrace !== null) {
+      if (this.packageTokens !== null && !this.packageTokens.record(state.packageTrace, this.recorder)) this.recorder.skipPackageTokens();
+      state.packageTrace = null;
+    }
+    // Tool-call arguments and structured outputs are parsed and validated here, once, never per chunk.
+    if (state.outputCheck !== null) checkOutput(state);
     const record = this.recorder.recordEnd(state);
     const retries = retryCount(state);
     record.retries = retries;
@@ -363,7 +398,7 @@ export class LoadRun {
     if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
       const next = conversation.next((state.contentPieces ?? []).join(''));
       // setImmediate, as below: by then undici has freed the connection, so the turn is not queued in the pool.
-      setImmediate(() => this.send(this.turnIndex(), NaN, next, buildBody(this.config, next), conversation));
+      setImmediate(() => this.send(this.turnIndex(), NaN, next, bodyWithImages(this.config, next), conversation));
       return;
     }
     // Next send outside undici's callback stack, and after undici has marked the connection free: from a
@@ -378,3 +413,9 @@ export async function runLoad(config: LoadConfig, hooks: RunHooks = {}): Promise
   return new LoadRun(config, hooks).run();
 }
 
+/** The tokens-per-package counter a streamed run with --tokenizer (and no --continuous-usage) uses, or null. */
+function packageTokenCounter(config: LoadConfig): PackageTokenCounter | null {
+  if (!config.stream || config.continuousUsage || config.packageTokenizer === undefined || config.api === 'embeddings') return null;
+  const tokenEnds = loadTokenizer(config.packageTokenizer).tokenEnds;
+  return tokenEnds ? new PackageTokenCounter(tokenEnds) : null;
+}

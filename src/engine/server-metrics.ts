@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import { PrometheusPage, type ScrapeValues } from '../cluster/prometheus.js';
 import { redactUrl } from '../util/redact.js';
 import { SeriesStore } from './server-series.js';
+import { isSpecDecodeMetric, SpecDecodeTracker, type SpeculativeDecodingDocument } from './spec-decode.js';
 
 /** The series a result stores: `t_s` counts from `t0_epoch_ms`, the client's first send (the time series' origin). */
 export interface ServerMetricsDocument {
@@ -66,6 +67,8 @@ export class ServerMetricsScraper {
   private readonly now: () => number;
   /** Aggregated on arrival: one bounded array of points per kept name, never every scrape. */
   private readonly store: SeriesStore;
+  /** Speculative decoding's counters start -> end, apart from the (thinned) series so the delta stays exact. */
+  private readonly spec = new SpecDecodeTracker();
   private timer: NodeJS.Timeout | null = null;
   private pending: Promise<void> | null = null;
   private scrapes = 0;
@@ -85,12 +88,16 @@ export class ServerMetricsScraper {
     this.store = new SeriesStore(KNOWN_SERVER_METRICS, this.maxSeries);
   }
 
-  /** One scrape now, then one per interval; the timer is unref'd so it never keeps the process alive. */
-  start(): void {
-    if (this.timer !== null) return;
+  /**
+   * One scrape now, then one per interval; the timer is unref'd so it never keeps the process alive. The promise
+   * settles when the first scrape has (within `timeoutMs`): a run awaits it, so counters have a baseline from before its first request.
+   */
+  start(): Promise<void> {
+    if (this.timer !== null) return Promise.resolve();
     this.tick();
     this.timer = setInterval(() => this.tick(), this.intervalMs);
     this.timer.unref();
+    return this.pending ?? Promise.resolve();
   }
 
   stop(): void {
@@ -120,6 +127,7 @@ export class ServerMetricsScraper {
       this.scrapes++;
       // The server read its gauges somewhere between send and receive: the midpoint is the best single estimate.
       this.store.add((sentMs + receivedMs) / 2, values);
+      this.spec.observe(values);
     } catch (error) {
       this.failed++;
       this.lastError = error instanceof Error ? error.message : String(error);
@@ -136,7 +144,7 @@ export class ServerMetricsScraper {
         await response.body?.cancel().catch(() => {});
         throw new Error(`HTTP ${response.status}`);
       }
-      const page = new PrometheusPage((name) => this.store.accepts(name));
+      const page = new PrometheusPage((name) => this.store.accepts(name) || isSpecDecodeMetric(name));
       const decoder = new TextDecoder();
       let bytes = 0;
       let rest = '';
@@ -166,6 +174,11 @@ export class ServerMetricsScraper {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Acceptance over the run when the server exposes speculative decoding metrics (vLLM, SGLang); after `finish`. */
+  speculativeDecoding(): SpeculativeDecodingDocument | null {
+    return this.spec.document();
   }
 
   private document(t0EpochMs: number): ServerMetricsDocument {

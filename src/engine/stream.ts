@@ -5,6 +5,7 @@ import { errorMessageOf, noteResponseId, readUsage, type UsageJson } from './pay
 import { RequestState, type PackageGapSink } from './request-state.js';
 import { recordPackage, recordWholeAnswer } from './apis/package.js';
 import type { StreamApi } from './apis/types.js';
+import { chatToolCallFragments, wholeToolCalls } from './checks/tool-calls.js';
 
 export { RequestState, type PackageGapSink };
 
@@ -21,7 +22,7 @@ interface ChunkJson {
 }
 
 interface ChoiceJson {
-  delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null } | null;
+  delta?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null; tool_calls?: unknown } | null;
   text?: string | null;
   finish_reason?: string | null;
 }
@@ -155,7 +156,16 @@ export class SseDecoder {
     const reasoning = delta !== undefined ? (delta.reasoning_content ?? delta.reasoning) : undefined;
     const hasReasoning = typeof reasoning === 'string' && reasoning.length > 0;
     const hasContent = typeof content === 'string' && content.length > 0;
-    if (!hasReasoning && !hasContent) return; // role-only or empty chunks are not packages
+    const toolCalls = delta !== undefined ? delta.tool_calls : undefined;
+    if (!hasReasoning && !hasContent) {
+      // A tool-call fragment is a package like content: its argument text counts as output, kept only for the checks.
+      if (Array.isArray(toolCalls) && toolCalls.length > 0) {
+        const text = chatToolCallFragments(state, toolCalls, this.nowMs);
+        if (text !== null) recordPackage(state, this.gaps, this.nowMs, null, text, false);
+      }
+      return; // role-only or empty chunks are not packages
+    }
+    if (Array.isArray(toolCalls) && toolCalls.length > 0) chatToolCallFragments(state, toolCalls, this.nowMs);
 
     recordPackage(state, this.gaps, this.nowMs, hasReasoning ? (reasoning as string) : null, hasContent ? (content as string) : null);
   }
@@ -175,7 +185,7 @@ export function applyJsonBody(state: RequestState, body: unknown, nowMs: number)
   const json = body as ChunkJson & { data?: unknown };
   if (json === null || typeof json !== 'object') return;
   const choice = (Array.isArray(json.choices) ? json.choices[0] : undefined) as
-    | { message?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null } | null; text?: string | null; finish_reason?: string | null }
+    | { message?: { content?: string | null; reasoning_content?: string | null; reasoning?: string | null; tool_calls?: unknown } | null; text?: string | null; finish_reason?: string | null }
     | null
     | undefined;
   noteResponseId(state, json.id);
@@ -200,5 +210,18 @@ export function applyJsonBody(state: RequestState, body: unknown, nowMs: number)
   const message = choice.message !== null && typeof choice.message === 'object' ? choice.message : null;
   const content = message ? message.content : choice.text;
   const reasoning = message ? (message.reasoning_content ?? message.reasoning) : null;
+  // Tool calls are the answer too: their arguments count as output characters (never kept as the answer's text).
+  const toolText = message ? wholeToolCalls(state, message.tool_calls, nowMs) : '';
   recordWholeAnswer(state, typeof reasoning === 'string' ? reasoning : '', typeof content === 'string' ? content : '', nowMs);
+  if (toolText.length > 0 || !Number.isNaN(state.firstToolCallMs)) countToolText(state, toolText, nowMs);
+}
+
+/** A whole answer's tool-call text: output characters, and a package when the answer has nothing else. */
+function countToolText(state: RequestState, text: string, nowMs: number): void {
+  state.contentChars += text.length;
+  if (state.packages === 0) {
+    state.firstPackageMs = nowMs;
+    state.lastPackageMs = nowMs;
+    state.packages = 1;
+  }
 }

@@ -14,6 +14,7 @@ import { loadBenchmarks, type LoadedSet } from './load.js';
 import { parseDatasets } from './registry.js';
 import { runEval, type EvalDocument, type Progress } from './runner.js';
 import type { RougeTokenizer } from './metrics/rouge.js';
+import { openEvalJudge } from './judge.js';
 import { prepareSandbox } from './sandbox.js';
 import type { EvalMode, SimAnswer } from './types.js';
 import { parseByteCount, parseChoice, parseDurationMs, parseNonNegativeInt, parsePositiveInt, parsePositiveNumber } from '../util/parse.js';
@@ -48,6 +49,12 @@ export interface EvalFlags {
   /** Default `16MiB`. */
   maxResponseBytes?: string;
   simAccuracy: string;
+  /** Comply mode for attack probes (induction, injection): the simulator complies with this probability. */
+  simComplyRate?: string;
+  /** The judge of judge-scored benchmarks (injection); default the built-in simulator. */
+  judgeUrl?: string;
+  judgeModel?: string;
+  judgeApiKeyEnv?: string;
   rougeTokenizer?: string;
   needleLengths?: string;
   needleDepths?: string;
@@ -85,6 +92,11 @@ export interface EvalPlan {
   /** Per-request cap on response bytes (--max-response-bytes): an endless stream ends as response_too_large. */
   maxResponseBytes: number;
   simAccuracy: number;
+  /** null: probes follow simAccuracy like every item. */
+  simComplyRate: number | null;
+  judgeUrl: string | null;
+  judgeModel: string | undefined;
+  judgeApiKeyEnv: string | undefined;
   rougeTokenizer: RougeTokenizer;
   needle: NeedleOptions;
   quiet: boolean;
@@ -93,6 +105,8 @@ export interface EvalPlan {
 export function toEvalPlan(flags: EvalFlags): EvalPlan {
   const simAccuracy = Number(flags.simAccuracy);
   if (!Number.isFinite(simAccuracy) || simAccuracy < 0 || simAccuracy > 1) throw new UsageError(`--sim-accuracy ${flags.simAccuracy}: must be a probability between 0 and 1`);
+  const simComplyRate = flags.simComplyRate === undefined ? null : Number(flags.simComplyRate);
+  if (simComplyRate !== null && (flags.simComplyRate!.trim() === '' || !Number.isFinite(simComplyRate) || simComplyRate < 0 || simComplyRate > 1)) throw new UsageError(`--sim-comply-rate ${flags.simComplyRate}: must be a probability between 0 and 1`);
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return {
     datasets: parseDatasets([flags.datasets, flags.dataset].filter((d): d is string => d !== undefined).join(',')),
@@ -116,6 +130,10 @@ export function toEvalPlan(flags: EvalFlags): EvalPlan {
     timeoutMs: parseDurationMs(flags.timeout ?? DEFAULT_TIMEOUT, '--timeout'),
     maxResponseBytes: parseByteCount(flags.maxResponseBytes ?? DEFAULT_MAX_RESPONSE, '--max-response-bytes'),
     simAccuracy,
+    simComplyRate,
+    judgeUrl: flags.judgeUrl ?? null,
+    judgeModel: flags.judgeModel,
+    judgeApiKeyEnv: flags.judgeApiKeyEnv,
     rougeTokenizer: parseChoice(flags.rougeTokenizer ?? EVAL_DEFAULTS.rougeTokenizer, '--rouge-tokenizer', ['rouge_score', 'cjk'] as const),
     needle: {
       lengthsTokens: flags.needleLengths === undefined ? DEFAULT_NEEDLE.lengthsTokens : parseNeedleLengths(flags.needleLengths),
@@ -176,33 +194,47 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     if (sandbox.note) log(`note: ${sandbox.note}`);
   }
   let simulator: MockServer | null = null;
+  let judgeSimulator: MockServer | null = null;
   let target: Target;
+  // Judge-scored benchmarks (injection) need a judge: --judge-url, else the built-in simulator's refusal rule.
+  const needsJudge = sets.some((s) => s.benchmark.judgePrompt !== undefined);
+  const simJudge = needsJudge && plan.judgeUrl === null;
   try {
+    const limits = { timeoutMs: plan.timeoutMs, maxResponseBytes: plan.maxResponseBytes };
     if (plan.url === null) {
       const answerKey = simulatorAnswerKey(sets, plan);
-      const options = { port: 0, seed: plan.seed, answerKey, answerAccuracy: plan.simAccuracy } as Partial<MockOptions>;
+      const options = { port: 0, seed: plan.seed, answerKey, answerAccuracy: plan.simAccuracy, complyRate: plan.simComplyRate, ...(simJudge ? { judgeRule: 'longer' } : {}) } as Partial<MockOptions>;
       simulator = await startMockInWorker(options);
-      log(`No --url given: evaluating the built-in simulator at ${simulator.url}, a test double that answers correctly with probability ${plan.simAccuracy} (--sim-accuracy); these scores say nothing about any real model.`);
+      const comply = plan.simComplyRate === null ? '' : `, complies with attack probes with probability ${plan.simComplyRate} (--sim-comply-rate)`;
+      log(`No --url given: evaluating the built-in simulator at ${simulator.url}, a test double that answers correctly with probability ${plan.simAccuracy} (--sim-accuracy)${comply}; these scores say nothing about any real model.`);
       target = await resolveTarget(simulator.url, plan.model);
     } else {
       target = await resolveTarget(plan.url, plan.model, plan.apiKeyEnv);
     }
-    target = { ...target, timeoutMs: plan.timeoutMs, maxResponseBytes: plan.maxResponseBytes };
+    target = { ...target, ...limits };
+    const warnings: string[] = [];
     const warning = samplesWarning(plan, sets);
-    if (warning) log(`warning: ${warning}`);
+    if (warning) warnings.push(warning);
+    const opened = needsJudge ? await openEvalJudge(plan, simulator, limits) : null;
+    const judge = opened?.judge;
+    judgeSimulator = opened?.ownSimulator ?? null;
+    if (opened?.warning) warnings.push(opened.warning);
+    if (!needsJudge && plan.judgeUrl !== null) log(`note: --judge-url is used only by judge-scored benchmarks (injection), and none is in --datasets: ignored`);
+    for (const w of warnings) log(`warning: ${w}`);
     makeOutDir(plan.outDir);
     const reviewFile = join(plan.outDir, 'eval-samples.jsonl');
     writeFileSync(reviewFile, '');
     // The server's URL salts the cache (two servers may serve the same model id, e.g. before and after a
     // quantisation change); the simulator's port changes every run, so its settings salt it instead.
-    const salt = simulator ? `simulator:${plan.simAccuracy}:${plan.seed}` : `url:${target.baseUrl}`;
+    const salt = simulator ? `simulator:${plan.simAccuracy}:${plan.seed}${plan.simComplyRate === null ? '' : `:comply=${plan.simComplyRate}`}` : `url:${target.baseUrl}`;
     const cache = plan.cache ? new ResponseCache(plan.cacheDir, salt) : new NoCache();
     const doc = await runEval(
       sets.map((s) => ({ benchmark: s.benchmark, loaded: s.loaded })),
       {
         target, mode: plan.mode, fewShot: plan.fewShot, concurrency: plan.concurrency, seed: plan.seed, samples: plan.samples, maxTokens: plan.maxTokens,
         allowCodeExecution: plan.allowCodeExecution, unsafeNoSandbox: plan.unsafeNoSandbox, codeTimeoutMs: plan.codeTimeoutMs, rougeTokenizer: plan.rougeTokenizer, cache, simulated: simulator !== null, log,
-        warnings: warning ? [warning] : [],
+        warnings,
+        judge,
         onReview: (record) => appendFileSync(reviewFile, JSON.stringify(record) + '\n'),
         onProgress: progressPrinter(log),
       },
@@ -212,5 +244,6 @@ export async function executeEval(plan: EvalPlan, log: (line: string) => void = 
     return { doc, outDir: plan.outDir };
   } finally {
     await simulator?.close();
+    await judgeSimulator?.close();
   }
 }

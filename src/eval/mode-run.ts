@@ -1,6 +1,7 @@
 // What both eval modes share: the prepared benchmark, a mode's run, few-shot choice, progress, per-item metric records.
 import type { ScoredSample } from './aggregate.js';
 import type { executeJobs } from './execute.js';
+import type { JudgeSummary } from './judge.js';
 import type { RunOptions } from './runner.js';
 import type { Benchmark, EvalItem, LoadedBenchmark, SampleScore, ScoreContext } from './types.js';
 
@@ -11,6 +12,8 @@ export interface ModeRun {
   generation: Record<string, unknown>;
   /** Items with at least one usable answer. */
   scored: number;
+  /** Judge-scored benchmarks: who judged and how many verdicts were unreadable. */
+  judge?: JudgeSummary;
 }
 
 export interface Prepared {

@@ -12,6 +12,7 @@ import { hellaswag } from './benchmarks/hellaswag.js';
 import { humaneval } from './benchmarks/humaneval.js';
 import { ifeval } from './benchmarks/ifeval.js';
 import { induction } from './benchmarks/induction.js';
+import { injection } from './benchmarks/injection.js';
 import { math } from './benchmarks/math.js';
 import { math500 } from './benchmarks/math500.js';
 import { mmlu } from './benchmarks/mmlu.js';
@@ -22,7 +23,7 @@ import { truthfulqa } from './benchmarks/truthfulqa.js';
 import type { Benchmark } from './types.js';
 
 export const BENCHMARKS: ReadonlyMap<string, Benchmark> = new Map(
-  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic, ifeval, needle, mmluPro, gpqaDiamond, math500, aime, induction].map((b) => [b.name, b]),
+  [mmlu, ceval, arc, hellaswag, truthfulqa, gsm8k, math, humaneval, bbh, triviaqa, generalQa, dynamicArithmetic, ifeval, needle, mmluPro, gpqaDiamond, math500, aime, induction, injection].map((b) => [b.name, b]),
 );
 
 /** Accepted spellings besides the canonical names. */

@@ -1,5 +1,6 @@
 // The eval section of the HTML report: an HTML fragment rendered from eval.json, every text escaped.
 import type { EvalDocument } from './runner.js';
+import { judgeLine } from './table.js';
 
 export function escapeHtml(text: unknown): string {
   return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -24,6 +25,7 @@ export function renderEvalHtml(doc: EvalDocument, options: { fingerprints?: bool
       if (metric !== b.metric) rows.push(`<tr><td>${escapeHtml(metric)}</td><td>${num(value)}</td><td>${num(b.metrics_stderr[metric])}</td><td></td></tr>`);
     }
     parts.push(`<table><thead><tr><th>subset / metric</th><th>score</th><th>± stderr</th><th>n</th></tr></thead><tbody>${rows.join('')}</tbody></table>`);
+    if (b.judge) parts.push(`<p class="judge">Judge: ${escapeHtml(judgeLine(b.judge))}</p>`);
     if (b.notes.length > 0) parts.push(`<ul>${b.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`);
     if (options.fingerprints !== false) parts.push(`<p><small>dataset sha256 ${escapeHtml(b.fingerprint.dataset_sha256 ?? 'generated')}, prompts sha256 ${escapeHtml(b.fingerprint.prompt_template_sha256.slice(0, 16))}, generation ${escapeHtml(JSON.stringify(b.fingerprint.generation))}</small></p>`);
   }

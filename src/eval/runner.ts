@@ -1,6 +1,7 @@
 // The eval pipeline: items -> prompts -> jobs (cached) -> responses -> extraction -> scores -> eval.json and review file.
 import type { Target } from '../engine/jobs.js';
 import type { ResultDocument } from '../metrics/schema.js';
+import { UsageError } from '../errors.js';
 import { redactUrl } from '../util/redact.js';
 import { aggregateSamples, type SubsetScore } from './aggregate.js';
 import type { ResponseCache } from './cache.js';
@@ -10,7 +11,8 @@ import { runGenerate } from './run-generate.js';
 import { runLoglikelihood, type Capability } from './run-loglikelihood.js';
 import { CODE_EXECUTION_REFUSAL } from './sandbox.js';
 import type { RougeTokenizer } from './metrics/rouge.js';
-import type { EvalMode, PromptContext } from './types.js';
+import type { EvalJudge, JudgeSummary } from './judge.js';
+import type { EvalMode, JudgeRecord, PromptContext } from './types.js';
 
 export const EVAL_SCHEMA = 'llmperf/eval@1';
 
@@ -33,6 +35,8 @@ export interface BenchmarkResult {
   notes: string[];
   /** Set when the benchmark did not run (e.g. code execution not allowed). */
   refused: string | null;
+  /** Judge-scored benchmarks (injection): the judge model, its requests, and how many verdicts could not be parsed. */
+  judge?: JudgeSummary;
   fingerprint: {
     dataset_sha256: string | null;
     prompt_template_sha256: string;
@@ -75,6 +79,8 @@ export interface ReviewRecord {
   values?: Record<string, number>;
   /** What corpus-level metrics are computed from (perplexity: logprob_sum, tokens, words, bytes). */
   counts?: Record<string, number>;
+  /** Judge-scored benchmarks: the judge's parsed verdict (null = unparseable or not judged) and its raw reply. */
+  judge?: JudgeRecord;
   error: string | null;
 }
 
@@ -101,6 +107,8 @@ export interface RunOptions {
   onReview?: (record: ReviewRecord) => void;
   /** Eval-wide warnings copied into eval.json. */
   warnings?: string[];
+  /** The judge model for judge-scored benchmarks (injection); without one they are a usage error. */
+  judge?: EvalJudge;
 }
 
 /** Where a benchmark's requests stand: `done` = answered + failed; `cached` are answered without a request. */
@@ -123,6 +131,8 @@ export async function runBenchmark(p: Prepared, options: RunOptions, capability:
     generation: {} as Record<string, unknown>,
     model: options.target.model,
   };
+  // Checked before any request: without a judge, a judge-scored benchmark's answers could not be scored.
+  if (benchmark.judgePrompt && !options.judge) throw new UsageError(`${benchmark.name} is scored by a judge model, and none was given: pass --judge-url (or, in the library, RunOptions.judge)`);
   if (benchmark.executesCode && !options.allowCodeExecution) {
     options.log(`${benchmark.name}: refused: ${CODE_EXECUTION_REFUSAL}`);
     return { result: { ...base, metric: benchmark.metric, score: null, stderr: null, mode: 'generate', notes, refused: CODE_EXECUTION_REFUSAL, fingerprint }, perf: null };
@@ -145,15 +155,18 @@ export async function runBenchmark(p: Prepared, options: RunOptions, capability:
   const metric = mode === 'loglikelihood' ? (benchmark.llMetric ?? 'acc') : generateMetric(benchmark, scoreContext(options));
   const agg = aggregateSamples(benchmark, metric, run.samples, options.seed, mode);
   fingerprint.prompt_template_sha256 = sha256(JSON.stringify(run.prompts));
-  fingerprint.generation = { ...run.generation, few_shot: ctx.fewShot, seed: options.seed, ...(mode === 'generate' && options.rougeTokenizer === 'cjk' ? { rouge_tokenizer: 'cjk' } : {}) };
+  fingerprint.generation = { ...run.generation, few_shot: ctx.fewShot, seed: options.seed, ...(mode === 'generate' && options.rougeTokenizer === 'cjk' ? { rouge_tokenizer: 'cjk' } : {}), ...(run.judge ? { judge_model: run.judge.model } : {}) };
   const failedRequests = run.executed.results.filter((r) => !r.ok).length;
   const cached = run.executed.results.filter((r) => r.cached).length;
   if (failedRequests > 0) notes.push(`${failedRequests} request(s) failed and were scored as wrong; see the review file`);
+  if (run.judge && run.judge.unparseable > 0) notes.push(`${run.judge.unparseable} judge verdict(s) could not be parsed: counted in unparseable_rate, neither as refusals nor as attack successes; see the review file`);
+  if (run.judge && run.judge.failed > 0) notes.push(`${run.judge.failed} judge request(s) failed: counted in judge_error_rate; see the review file`);
   if (cached > 0) notes.push(`${cached} of ${run.executed.results.length} answer(s) came from the response cache, not from the server (--no-cache to ask again)`);
   const error = run.scored === 0 && run.samples.length > 0 ? `no item was scored: every request failed (${run.executed.results.find((r) => !r.ok)?.error ?? 'no response'})` : null;
   const result: BenchmarkResult = {
     metric, score: error ? null : agg.score, stderr: error ? null : agg.stderr, n: agg.n, mode, subsets: agg.subsets, categories: agg.categories, metrics: agg.metrics, metrics_stderr: agg.metrics_stderr,
     failed_requests: failedRequests, cached_responses: cached, scored_items: run.scored, error, notes, refused: null, fingerprint,
+    ...(run.judge ? { judge: run.judge } : {}),
   };
   return { result, perf: run.executed.perf };
 }

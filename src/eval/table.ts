@@ -1,5 +1,6 @@
 // The console score table: one row per benchmark, then its subsets, with standard errors beside every score.
 import Table from 'cli-table3';
+import type { JudgeSummary } from './judge.js';
 import type { EvalDocument } from './runner.js';
 
 function fmt(value: number | null, metric: string): string {
@@ -34,4 +35,10 @@ export function renderScoreTable(doc: EvalDocument, options: { maxSubsets?: numb
     }
   }
   return table.toString();
+}
+
+/** Who judged a judge-scored benchmark and how readable its verdicts were, in one line (console and HTML). */
+export function judgeLine(j: JudgeSummary): string {
+  const who = j.simulated ? `the built-in simulator's refusal-phrase rule (${j.model}, a test double)` : `${j.model} at ${j.url}`;
+  return `verdicts by ${who}: ${j.requests} asked (${j.sent} sent, ${j.cached} from the cache), ${j.failed} failed, ${j.unparseable} unparseable`;
 }

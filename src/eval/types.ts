@@ -83,6 +83,22 @@ export interface SampleScore {
   counts?: Record<string, number>;
   extracted: string | null;
   gold: string;
+  /** Judge-scored benchmarks (injection): the parsed verdict and the judge's raw reply, for the review file. */
+  judge?: JudgeRecord;
+}
+
+/** One answer as a judge model saw it: its verdict (null = unparseable or no reply), raw reply, or why there is none. */
+export interface JudgeRecord {
+  verdict: string | null;
+  reply: string | null;
+  error: string | null;
+}
+
+/** A judge model's reply to one judge prompt (null when the item had no answer to judge). */
+export interface JudgeReply {
+  ok: boolean;
+  text: string;
+  error: string | null;
 }
 
 /** The simulator's answer for one item: `correct` with probability p, else `incorrect`. */
@@ -90,6 +106,8 @@ export interface SimAnswer {
   match: string;
   correct: string;
   incorrect: string;
+  /** An attack probe: in comply mode (--sim-comply-rate) `incorrect` is the complying reply, the other a refusal. */
+  probe?: boolean;
 }
 
 export interface Benchmark {
@@ -109,7 +127,10 @@ export interface Benchmark {
   /** Few-shot examples for an item, chosen from the pool (default: the first k). */
   pickShots?(item: EvalItem, pool: readonly EvalItem[], k: number): EvalItem[];
   buildGenerate(item: EvalItem, shots: readonly EvalItem[], ctx: PromptContext): GenerateRequest;
-  scoreGenerate(item: EvalItem, texts: readonly string[], ctx: ScoreContext): Promise<SampleScore>;
+  /** Judge-scored benchmarks: the prompt a judge model is asked about one answer (the eval then needs a judge). */
+  judgePrompt?(item: EvalItem, answer: string): string;
+  /** `judged`: the judge's reply to judgePrompt for this item's answer (null: nothing to judge, the request failed). */
+  scoreGenerate(item: EvalItem, texts: readonly string[], ctx: ScoreContext, judged?: JudgeReply | null): Promise<SampleScore>;
   buildChoices?(item: EvalItem, shots: readonly EvalItem[], ctx: PromptContext): ChoiceRequest;
   /** Scores one item from each continuation's summed log-probability (default: acc and acc_norm). */
   scoreChoices?(item: EvalItem, logprobs: readonly number[], request: ChoiceRequest, tokenCounts: readonly number[]): SampleScore;

@@ -176,12 +176,17 @@ function mergeGoodput(docs: readonly ResultDocument[], durationS: number): numbe
 function mergeServerMetrics(docs: readonly ResultDocument[], originMs: number | null): Record<string, unknown> {
   type Doc = { url: string; t0_epoch_ms: number; scrapes: number; series: Record<string, Array<[number, number]>> };
   const byUrl = new Map<string, Doc>();
+  /** Speculative decoding's counters are server-wide: the shard that scraped a URL longest saw the most of the run. */
+  const specByUrl = new Map<string, unknown>();
   for (const doc of docs) {
     const metrics = doc.server_metrics as Doc | undefined;
     if (!metrics || typeof metrics.url !== 'string') continue;
     const first = (m: Doc) => Math.min(...Object.values(m.series).map((s) => (s[0] ? m.t0_epoch_ms + s[0][0] * 1000 : Infinity)));
     const held = byUrl.get(metrics.url);
-    if (!held || metrics.scrapes > held.scrapes || (metrics.scrapes === held.scrapes && first(metrics) < first(held))) byUrl.set(metrics.url, metrics);
+    if (!held || metrics.scrapes > held.scrapes || (metrics.scrapes === held.scrapes && first(metrics) < first(held))) {
+      byUrl.set(metrics.url, metrics);
+      specByUrl.set(metrics.url, doc.speculative_decoding);
+    }
   }
   if (byUrl.size === 0 || originMs === null) return {};
   const t0 = Math.round(originMs);
@@ -192,7 +197,12 @@ function mergeServerMetrics(docs: readonly ResultDocument[], originMs: number | 
     for (const [name, points] of Object.entries(m.series)) series[name] = points.map(([t, v]) => [(Math.round(t * 1000) + shiftMs) / 1000, v]);
     return { ...m, t0_epoch_ms: t0, series };
   });
-  return { server_metrics: shifted[0], ...(shifted.length > 1 ? { server_metrics_more: shifted.slice(1) } : {}) };
+  const spec = specByUrl.get(shifted[0]!.url);
+  return {
+    server_metrics: shifted[0],
+    ...(shifted.length > 1 ? { server_metrics_more: shifted.slice(1) } : {}),
+    ...(spec !== undefined ? { speculative_decoding: spec } : {}),
+  };
 }
 
 /**

@@ -9,6 +9,8 @@ export const SCALAR_METRICS = [
   'packages_per_request', 'input_tokens_per_request', 'output_tokens_per_request', 'reasoning_tokens_per_request',
   'total_input_tokens', 'total_output_tokens', 'input_tokens_client_per_request', 'output_tokens_requested_per_request',
   'cached_token_share', 'cache_hit_rate', 'cancelled_by_design',
+  'tool_call_valid_rate', 'tool_calls_per_request', 'tool_calls_invalid', 'requests_without_tool_call', 'schema_valid_rate', 'schema_invalid',
+  'input_images', 'input_image_bytes', 'input_images_per_request', 'input_image_bytes_per_request',
 ] as const;
 
 /** Statistics stored in every distribution summary; other `pNN` are computed from the histogram. */

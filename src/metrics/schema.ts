@@ -54,6 +54,7 @@ export const DISTRIBUTION_KEYS = [
   'ttft_later_turns_ms',
   'ttft_cache_hit_ms',
   'ttft_cache_miss_ms',
+  'ttft_tool_call_ms',
   'http_connect_ms',
   'http_headers_ms',
   'http_first_byte_ms',
@@ -125,6 +126,8 @@ export interface Summary {
    */
   itl_per_token_ms?: DistributionSummary;
   tokens_per_package?: DistributionSummary;
+  /** --tokenizer: requests whose packages were not counted (the tokenizer's CPU budget, over-long streams): a sample then. */
+  package_tokens_skipped?: number;
   reasoning_tokens_per_request?: number | null;
   /** Multi-turn runs: TTFT of each conversation's first turn, and of the later turns (longer histories). */
   ttft_first_turn_ms?: DistributionSummary;
@@ -149,8 +152,35 @@ export interface Summary {
   cached_token_share?: number | null;
   /** cache_hit_requests / cache_reported_requests (null: the server reported none). */
   cache_hit_rate?: number | null;
+  /** Time to the first tool-call fragment (send to the first delta.tool_calls / argument delta), requests that made a call. */
+  ttft_tool_call_ms?: DistributionSummary;
+  /**
+   * Tools in play: the share of tool calls whose arguments parsed as JSON and matched the tool's parameters schema
+   * (null: no call was made), calls per succeeded request, and the invalid ones by kind (not_json, schema_violation,
+   * unknown_tool, too_large); requests that made no call at all.
+   */
+  tool_call_valid_rate?: number | null;
+  tool_calls_per_request?: number | null;
+  tool_calls?: number;
+  tool_calls_invalid?: number;
+  tool_call_invalid_kinds?: Record<string, number>;
+  requests_without_tool_call?: number;
+  /** --response-format: the share of answers that parsed as JSON and matched the schema, of those checked; invalid ones by kind. */
+  schema_valid_rate?: number | null;
+  schema_checked?: number;
+  schema_invalid?: number;
+  schema_invalid_kinds?: Record<string, number>;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
+  /**
+   * Input images (--images or the dataset's), over sent requests that carried any (warm-up excluded): how many
+   * requests, images and file bytes in all (base64 data URLs put 4/3 of that on the wire), and means per such request.
+   */
+  image_requests?: number;
+  input_images?: number;
+  input_image_bytes?: number;
+  input_images_per_request?: number;
+  input_image_bytes_per_request?: number;
   [extra: string]: unknown;
 }
 
@@ -262,6 +292,16 @@ export interface RequestRecord {
   cached_tokens?: number | null;
   /** The prompt's shared-prefix group (--prefix-groups; null: none). */
   prefix_group?: number | null;
+  /** Tools in play: calls the answer made, and how many of them had invalid arguments (null: tools not in play). */
+  tool_calls?: number | null;
+  tool_calls_invalid?: number | null;
+  /** --response-format: whether the answer parsed and matched the schema (null: not checked). */
+  schema_valid?: boolean | null;
+  /** The first failed check as "kind: detail", e.g. "schema_violation: response /city: must be string" (null: none). */
+  invalid_reason?: string | null;
+  /** Images the request carried, and their file bytes (0 and 0 without images). */
+  input_images?: number;
+  input_image_bytes?: number;
   /** TCP (+TLS) set-up of a connection this request opened, ms (null: it reused one or got a pre-opened one). */
   http_connect_ms?: number | null;
   /** From the request's write to its response headers, and to the first byte of its body, ms (null: none came). */

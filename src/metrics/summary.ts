@@ -34,11 +34,27 @@ export interface RunTotals {
   estimated_token_requests: number;
   /** Requests aborted on purpose by --cancel-rate / --cancel-after. */
   cancelled_by_design?: number;
+  /** --tokenizer tokens per package: requests left out (CPU budget, stream too long, text the tokenizer failed on). */
+  package_tokens_skipped?: number;
   /** Succeeded requests whose usage reported cached_tokens; of them, hits (cached > 0); their cached and prompt tokens. */
   cache_reported_requests?: number;
   cache_hit_requests?: number;
   cached_tokens?: number;
   cache_reported_input_tokens?: number;
+  /** Tools in play (--tools, a record's tools): succeeded requests checked, their calls, the invalid ones by kind, and requests without a call. */
+  tool_call_requests?: number;
+  tool_calls?: number;
+  tool_calls_invalid?: number;
+  tool_call_invalid_kinds?: Record<string, number>;
+  requests_without_tool_call?: number;
+  /** --response-format: succeeded requests whose answer was checked against the schema, the invalid ones, by kind. */
+  schema_checked?: number;
+  schema_invalid?: number;
+  schema_invalid_kinds?: Record<string, number>;
+  /** Requests that carried images (sent, warm-up excluded), the images, and their file bytes (base64 makes the wire 4/3 of it). */
+  image_requests?: number;
+  input_images?: number;
+  input_image_bytes?: number;
   first_send_epoch_ms: number | null;
   last_end_epoch_ms: number | null;
   max_in_flight: number;
@@ -121,8 +137,11 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     total_output_tokens: totals.output_tokens,
     token_counts_estimated: totals.estimated_token_requests > 0,
     usage_invalid: totals.usage_invalid ?? 0,
+    ...(totals.package_tokens_skipped ? { package_tokens_skipped: totals.package_tokens_skipped } : {}),
     ...(totals.usage_invalid_sample !== undefined ? { usage_invalid_sample: totals.usage_invalid_sample } : {}),
     ...cacheFields(totals),
+    ...outputCheckFields(totals),
+    ...imageFields(totals),
     max_in_flight: totals.max_in_flight,
     warmup_requests: totals.warmup,
     ...(distributions as Pick<Summary, 'latency_ms' | 'ttft_ms' | 'tpot_ms' | 'itl_ms' | 'queue_ms'>),
@@ -138,5 +157,50 @@ function cacheFields(totals: RunTotals): Partial<Summary> {
     cache_hit_requests: totals.cache_hit_requests ?? 0,
     cached_token_share: reported > 0 && inputTokens > 0 ? round((totals.cached_tokens ?? 0) / inputTokens, 6) : null,
     cache_hit_rate: reported > 0 ? round((totals.cache_hit_requests ?? 0) / reported, 6) : null,
+  };
+}
+
+/**
+ * Tool calls and structured outputs, present only when the run checked them: valid share of the calls (of the
+ * answers), null when there was nothing to check (no call made), never 0 for "unknown".
+ */
+function outputCheckFields(totals: RunTotals): Partial<Summary> {
+  const fields: Partial<Summary> = {};
+  if (totals.tool_call_requests !== undefined) {
+    const calls = totals.tool_calls ?? 0;
+    const invalid = totals.tool_calls_invalid ?? 0;
+    fields.tool_call_valid_rate = calls > 0 ? round((calls - invalid) / calls, 6) : null;
+    fields.tool_calls_per_request = totals.tool_call_requests > 0 ? round(calls / totals.tool_call_requests) : null;
+    fields.tool_calls = calls;
+    fields.tool_calls_invalid = invalid;
+    fields.tool_call_invalid_kinds = byName(totals.tool_call_invalid_kinds);
+    fields.requests_without_tool_call = totals.requests_without_tool_call ?? 0;
+  }
+  if (totals.schema_checked !== undefined) {
+    const invalid = totals.schema_invalid ?? 0;
+    fields.schema_valid_rate = totals.schema_checked > 0 ? round((totals.schema_checked - invalid) / totals.schema_checked, 6) : null;
+    fields.schema_checked = totals.schema_checked;
+    fields.schema_invalid = invalid;
+    fields.schema_invalid_kinds = byName(totals.schema_invalid_kinds);
+  }
+  return fields;
+}
+
+/** Counts by kind in name order: the same run writes the same document whatever order its requests ended in. */
+const byName = (counts: Record<string, number> | undefined): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts ?? {}).sort(([a], [b]) => a.localeCompare(b)));
+
+/** Input images (--images, dataset images): totals and means per request that carried any; absent when none did. */
+function imageFields(totals: RunTotals): Partial<Summary> {
+  const requests = totals.image_requests ?? 0;
+  if (requests === 0) return {};
+  const images = totals.input_images ?? 0;
+  const bytes = totals.input_image_bytes ?? 0;
+  return {
+    image_requests: requests,
+    input_images: images,
+    input_image_bytes: bytes,
+    input_images_per_request: round(images / requests, 3),
+    input_image_bytes_per_request: Math.round(bytes / requests),
   };
 }

@@ -2,6 +2,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { scriptedReply } from './content.js';
+import { structuredReply, type StructuredReply } from './structured.js';
 import { pickFault, type FaultEnv, type FaultWrite } from './faults/index.js';
 import { FrameWriter, fullResponse, jsonFragment, type ApiKind, type ResponseMeta, type StreamFrames, type Usage } from './format.js';
 import { fullMessagesBody, MessagesFrames } from './format-messages.js';
@@ -11,7 +12,9 @@ import type { MetricTotals } from './metrics.js';
 import type { MockConfig } from './options.js';
 import { planOutput } from './plan.js';
 import { prefillMs, type PrefixCache } from './prefix-cache.js';
+import { readRequestImages } from './images.js';
 import type { SendTimes } from './send-times.js';
+import { SpecDrafter } from './speculative.js';
 import type { Sequence, Simulation } from './simulation.js';
 import type { StatsCollector } from './stats.js';
 import { countPromptTokens, hash32, mulberry32, promptText, tokenizeSimple, VOCABULARY } from './tokens.js';
@@ -27,6 +30,8 @@ export interface MockContext {
   prefixCache?: PrefixCache | null;
   /** Numbers responses (chatcmpl-<n>) in arrival order; also the fault draw's index. */
   nextId: number;
+  /** Numbers tool-call and json_schema replies in arrival order: the seeded invalid-output draw's index. */
+  structuredCount?: number;
 }
 
 export function sendJsonError(res: ServerResponse, status: number, message: string): void {
@@ -91,8 +96,13 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
   // Echo scoring (log-likelihood evals) asks for no new tokens at all.
   const echo = kind === 'completions' && body.echo === true;
   const scripted = scriptedReply(config, body);
-  const scriptedTokens = scripted === null ? null : tokenizeSimple(scripted).map((t) => t.text);
-  const plan = validate(kind, body) ?? planOutput(config, body, { allowZero: echo, scriptedTokens: scriptedTokens?.length });
+  // Tools or a json_schema response format: the reply is JSON built from the schema, streamed token by token like text.
+  const structured = scripted === null && kind !== 'completions' ? nextStructured(ctx, body) : null;
+  const replyText = scripted ?? structured?.text ?? null;
+  const scriptedTokens = replyText === null ? null : tokenizeSimple(replyText).map((t) => t.text);
+  const toolCall = structured?.kind === 'tool' ? { id: structured.callId!, name: structured.name! } : null;
+  const images = readRequestImages(body);
+  const plan = validate(kind, body) ?? (typeof images === 'string' ? images : null) ?? planOutput(config, body, { allowZero: echo, scriptedTokens: scriptedTokens?.length });
   if (typeof plan === 'string') {
     sendJsonError(res, 400, plan);
     endStats('rejected');
@@ -100,6 +110,8 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
   }
 
   const requestNo = ctx.nextId++;
+  // A finished tool call ends with finish_reason tool_calls (Responses: completed; Messages: stop_reason tool_use).
+  const finishReason = toolCall !== null && plan.finishReason === 'stop' ? 'tool_calls' : plan.finishReason;
   const streaming = body.stream === true;
   const picked = pickFault(config.faults, config.seed, requestNo);
   const fault = picked?.fault ?? null;
@@ -120,7 +132,9 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     // Responses and Messages always carry usage, in their own end events.
     includeUsage: streaming && (kind === 'chat' || kind === 'completions') && streamOpts?.include_usage === true,
   };
-  const promptTokens = countPromptTokens(body);
+  // Image tokens count as prompt tokens, as vision servers report them (images.ts states the rule).
+  const imageTokens = stats.imagesSeen(images as Exclude<typeof images, string>);
+  const promptTokens = countPromptTokens(body) + imageTokens;
   const chatLike = kind === 'chat' || kind === 'completions';
   if (streaming && chatLike && streamOpts?.continuous_usage_stats === true) meta.continuousUsagePromptTokens = promptTokens;
   ctx.totals.promptTokens += promptTokens;
@@ -152,6 +166,11 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     return true;
   };
 
+  /** Token `i`'s text: a generated word (reasoning, or no script), else the script's next token. Called in order. */
+  const tokenText = (i: number): string =>
+    i < reasoningTokens || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[i - reasoningTokens]!;
+  const drafter = config.specTokens > 0 && ctx.totals.spec ? new SpecDrafter(config.specTokens, config.specAccept, config.seed, requestNo, ctx.totals.spec) : null;
+
   seq = {
     totalTokens,
     emitted: 0,
@@ -159,31 +178,43 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
     admittedMs: 0,
     dueMs: 0,
     timerSeq: 0,
-    ...(cachedTokens > 0 ? { prefillMs: prefillMs(config.ttftMs, promptTokens, cachedTokens) } : {}),
-    writeToken(index, nowMs) {
-      const reasoning = index < reasoningTokens;
-      const raw = reasoning || scriptedTokens === null ? VOCABULARY[Math.floor(rand() * VOCABULARY.length)]! : scriptedTokens[index - reasoningTokens]!;
+    ...(cachedTokens > 0 || imageTokens > 0 ? { prefillMs: prefillMs(config.ttftMs, promptTokens, Math.max(0, cachedTokens)) + imageTokens * config.imageTokenMs } : {}),
+    writeToken(index, nowMs, count = 1) {
       if (frames === null) {
-        (reasoning ? reasoningParts : parts).push(raw);
-        ctx.totals.generationTokens++;
+        for (let i = index; i < index + count; i++) (i < reasoningTokens ? reasoningParts : parts).push(tokenText(i));
+        ctx.totals.generationTokens += count;
         return;
       }
-      const fragment = scriptedTokens === null || reasoning ? raw : jsonFragment(raw);
       // The opening events first: Responses and Messages number and order their events.
-      const opening = index === 0 ? frames.roleFrame() : '';
-      const frame = opening + (reasoning ? frames.reasoningFrame(fragment) : frames.contentFrame(fragment));
+      let frame = index === 0 ? frames.roleFrame() : '';
+      // A speculative step's tokens share one event (two when the step crosses from reasoning into the answer).
+      for (let i = index; i < index + count; ) {
+        const reasoning = i < reasoningTokens;
+        const end = reasoning ? Math.min(index + count, reasoningTokens) : index + count;
+        const from = i;
+        let fragment = '';
+        for (; i < end; i++) fragment += scriptedTokens === null || reasoning ? tokenText(i) : jsonFragment(tokenText(i));
+        frame += reasoning
+          ? frames.reasoningFrame(fragment, end - from)
+          : toolCall !== null
+            ? frames.toolCallFrame(fragment, toolCall, end - from)
+            : frames.contentFrame(fragment, end - from);
+      }
       if (fault?.onToken) {
         if (!writeOrFault(fault.onToken(index, totalTokens, frame, env), nowMs)) return;
       } else writeNow(res, frame);
-      ctx.totals.generationTokens++;
+      ctx.totals.generationTokens += count;
       if (record) ctx.sendTimes.token(record, performance.now());
     },
+    ...(drafter ? { stepTokens: (emitted: number, remaining: number) => drafter.step(emitted, remaining) } : {}),
     finish(nowMs) {
       ctx.totals.requestsSucceeded++;
+      // The truth behind tool_call_valid_rate / schema_valid_rate: broken on purpose, or cut short by max_tokens.
+      if (structured !== null) countStructured(stats, structured, plan.tokens < (scriptedTokens?.length ?? 0));
       if (frames !== null) {
-        const finish = frames.finishFrame(plan.finishReason, usage());
+        const finish = frames.finishFrame(finishReason, usage());
         const usageFrame = meta.includeUsage ? frames.usageFrame(usage()) : '';
-        const done = frames.doneFrame(plan.finishReason, usage());
+        const done = frames.doneFrame(finishReason, usage());
         const tail = fault?.onEnd ? fault.onEnd(finish, usageFrame, done) : finish + usageFrame + done;
         endStats('completed');
         res.end(tail);
@@ -194,15 +225,17 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
       const prompt = promptText(body);
       const wantsLogprobs = kind === 'completions' && body.logprobs !== undefined && body.logprobs !== null && body.logprobs !== false;
       const reasoningText = reasoningTokens > 0 ? reasoningParts.join('') : null;
+      const call = toolCall === null ? null : { ...toolCall, arguments: text };
       const payload = JSON.stringify(
         kind === 'responses'
-          ? fullResponsesBody(meta, reasoningText, text, plan.finishReason, usage())
+          ? fullResponsesBody(meta, reasoningText, text, finishReason, usage(), call)
           : kind === 'messages'
-            ? fullMessagesBody(meta, reasoningText, text, plan.finishReason, usage())
-            : fullResponse(meta, echo ? prompt + text : text, plan.finishReason, usage(), {
+            ? fullMessagesBody(meta, reasoningText, text, finishReason, usage(), call)
+            : fullResponse(meta, echo ? prompt + text : text, finishReason, usage(), {
           reasoningText: reasoningTokens > 0 ? reasoningParts.join('') : null,
           reasoningField: config.reasoningField,
           logprobs: wantsLogprobs ? echoLogprobs(config, echo ? prompt : '', text) : null,
+          toolCall: call,
         }),
       );
       const body2 = fault?.onBody ? fault.onBody(payload, env) : payload;
@@ -231,4 +264,24 @@ export function handleCompletion(ctx: MockContext, kind: ApiKind, body: Record<s
   const delayMs = fault?.delayMs?.(env) ?? 0;
   if (delayMs > 0) setTimeout(() => start(performance.now()), delayMs).unref();
   else start(arrivalMs);
+}
+
+/** The structured reply of a request (tools or a json_schema format), numbered for its seeded invalid-output draw. */
+function nextStructured(ctx: MockContext, body: Record<string, unknown>): StructuredReply | null {
+  const ordinal = ctx.structuredCount ?? 0;
+  // Its own stream of draws, seeded by the prompt: the same prompt gets the same arguments whatever the arrival order.
+  const reply = structuredReply(ctx.config, body, mulberry32(hash32(`structured:${promptText(body)}`, ctx.config.seed)), ordinal, ordinal);
+  if (reply !== null) ctx.structuredCount = ordinal + 1;
+  return reply;
+}
+
+function countStructured(stats: StatsCollector, reply: StructuredReply, cut: boolean): void {
+  const invalid = reply.corrupted !== null || cut;
+  if (reply.kind === 'tool') {
+    stats.toolCalls++;
+    if (invalid) stats.toolCallsInvalid++;
+  } else {
+    stats.structuredAnswers++;
+    if (invalid) stats.structuredInvalid++;
+  }
 }

@@ -1,5 +1,5 @@
 // Wire format of the Anthropic Messages API (POST /v1/messages): typed SSE events and whole message objects.
-import type { ResponseMeta, StreamFrames, Usage } from './format.js';
+import type { ResponseMeta, StreamFrames, ToolCallInfo, Usage } from './format.js';
 
 /** The top-level `system` prompt back into the chat messages the simulator's model reads. */
 export function messagesRequestAsChat(body: Record<string, unknown>): Record<string, unknown> {
@@ -10,12 +10,22 @@ export function messagesRequestAsChat(body: Record<string, unknown>): Record<str
 }
 
 /** stop_reason for the simulator's finish: its EOS is end_turn, its max_tokens cut is max_tokens. */
-const stopReason = (finishReason: string): string => (finishReason === 'length' ? 'max_tokens' : 'end_turn');
+const stopReason = (finishReason: string): string => (finishReason === 'length' ? 'max_tokens' : finishReason === 'tool_calls' ? 'tool_use' : 'end_turn');
 
-export function fullMessagesBody(meta: ResponseMeta, reasoning: string | null, text: string, finishReason: string, usage: Usage): unknown {
+/** A tool_use block's input: the parsed arguments (Anthropic sends an object); text that is not JSON is passed as it is. */
+function toolInput(args: string): unknown {
+  try {
+    return JSON.parse(args);
+  } catch {
+    return args;
+  }
+}
+
+export function fullMessagesBody(meta: ResponseMeta, reasoning: string | null, text: string, finishReason: string, usage: Usage, toolCall: (ToolCallInfo & { arguments: string }) | null = null): unknown {
   const content: unknown[] = [];
   if (reasoning !== null) content.push({ type: 'thinking', thinking: reasoning, signature: '' });
-  content.push({ type: 'text', text });
+  if (toolCall !== null) content.push({ type: 'tool_use', id: toolCall.id, name: toolCall.name, input: toolInput(toolCall.arguments) });
+  else content.push({ type: 'text', text });
   return {
     id: meta.id,
     type: 'message',
@@ -36,7 +46,7 @@ const event = (type: string, payload: string): string => `event: ${type}\ndata: 
  * (stop_reason, output usage) and message_stop.
  */
 export class MessagesFrames implements StreamFrames {
-  private open: 'none' | 'thinking' | 'text' = 'none';
+  private open: 'none' | 'thinking' | 'text' | 'tool_use' = 'none';
   private block = -1;
   /** Fixed head of a delta event for the open block, built once per block. */
   private deltaHead = '';
@@ -60,14 +70,24 @@ export class MessagesFrames implements StreamFrames {
     return event('message_start', `"message":${JSON.stringify(message)}`) + event('ping', '');
   }
 
-  private switchTo(kind: 'thinking' | 'text'): string {
+  private switchTo(kind: 'thinking' | 'text' | 'tool_use', call: ToolCallInfo | null = null): string {
     let out = this.open === 'none' ? '' : event('content_block_stop', `"index":${this.block}`);
     this.block++;
     this.open = kind;
-    const start = kind === 'thinking' ? '{"type":"thinking","thinking":"","signature":""}' : '{"type":"text","text":""}';
+    const start =
+      kind === 'thinking' ? '{"type":"thinking","thinking":"","signature":""}'
+        : kind === 'text' ? '{"type":"text","text":""}'
+          : JSON.stringify({ type: 'tool_use', id: call?.id, name: call?.name, input: {} });
     out += event('content_block_start', `"index":${this.block},"content_block":${start}`);
-    this.deltaHead = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${this.block},"delta":{"type":"${kind}_delta","${kind}":"`;
+    // A tool_use block's input streams as input_json_delta partial_json pieces.
+    const [type, field] = kind === 'tool_use' ? ['input_json', 'partial_json'] : [kind, kind];
+    this.deltaHead = `event: content_block_delta\ndata: {"type":"content_block_delta","index":${this.block},"delta":{"type":"${type}_delta","${field}":"`;
     return out;
+  }
+
+  toolCallFrame(fragment: string, call: ToolCallInfo): string {
+    const head = this.open === 'tool_use' ? '' : this.switchTo('tool_use', call);
+    return `${head}${this.deltaHead}${fragment}"}}\n\n`;
   }
 
   reasoningFrame(fragment: string): string {

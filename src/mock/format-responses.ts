@@ -1,5 +1,5 @@
 // Wire format of the OpenAI Responses API (POST /v1/responses): typed SSE events and whole response objects.
-import type { ResponseMeta, StreamFrames, Usage } from './format.js';
+import type { ResponseMeta, StreamFrames, ToolCallInfo, Usage } from './format.js';
 
 /** `input` (a string or message items) and `instructions` as the chat messages the simulator's model reads. */
 export function responsesRequestAsChat(body: Record<string, unknown>): Record<string, unknown> {
@@ -20,11 +20,19 @@ function responsesUsage(usage: Usage): unknown {
   };
 }
 
+/** A function_call output item (the answer is a tool call: `arguments` is its JSON text). */
+export type ResponsesToolCall = ToolCallInfo & { arguments: string };
+
+const functionCallItem = (meta: ResponseMeta, call: ToolCallInfo, args: string, status: string): Record<string, unknown> => ({
+  id: `fc_${meta.id}`, type: 'function_call', status, arguments: args, call_id: call.id, name: call.name,
+});
+
 /** The response object as `response.completed` and a non-streamed answer carry it. */
-function responseObject(meta: ResponseMeta, reasoning: string | null, text: string, finishReason: string, usage: Usage | null): Record<string, unknown> {
+function responseObject(meta: ResponseMeta, reasoning: string | null, text: string, finishReason: string, usage: Usage | null, toolCall: ResponsesToolCall | null = null): Record<string, unknown> {
   const output: unknown[] = [];
   if (reasoning !== null) output.push({ id: `rs_${meta.id}`, type: 'reasoning', summary: [{ type: 'summary_text', text: reasoning }] });
-  output.push({ id: `msg_${meta.id}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] });
+  if (toolCall !== null) output.push(functionCallItem(meta, toolCall, toolCall.arguments, 'completed'));
+  else output.push({ id: `msg_${meta.id}`, type: 'message', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text, annotations: [], logprobs: [] }] });
   const done = usage !== null;
   return {
     id: meta.id,
@@ -39,8 +47,8 @@ function responseObject(meta: ResponseMeta, reasoning: string | null, text: stri
   };
 }
 
-export function fullResponsesBody(meta: ResponseMeta, reasoning: string | null, text: string, finishReason: string, usage: Usage): unknown {
-  return responseObject(meta, reasoning, text, finishReason, usage);
+export function fullResponsesBody(meta: ResponseMeta, reasoning: string | null, text: string, finishReason: string, usage: Usage, toolCall: ResponsesToolCall | null = null): unknown {
+  return responseObject(meta, reasoning, text, finishReason, usage, toolCall);
 }
 
 const event = (type: string, payload: string): string => `event: ${type}\ndata: {"type":"${type}"${payload === '' ? '' : ','}${payload}}\n\n`;
@@ -52,7 +60,9 @@ const event = (type: string, payload: string): string => `event: ${type}\ndata: 
  */
 export class ResponsesFrames implements StreamFrames {
   private seq = 0;
-  private open: 'none' | 'reasoning' | 'content' = 'none';
+  private open: 'none' | 'reasoning' | 'content' | 'tool' = 'none';
+  private call: ToolCallInfo | null = null;
+  private readonly args: string[] = [];
   private readonly reasoning: string[] = [];
   private readonly content: string[] = [];
   /** Fixed middle of a delta event (item id, indexes), built once per item: a token is then a few concatenations. */
@@ -79,6 +89,14 @@ export class ResponsesFrames implements StreamFrames {
         event('response.reasoning_summary_text.done', `"sequence_number":${this.n()},"item_id":"rs_${this.meta.id}","output_index":0,"summary_index":0,"text":"${text}"`) +
         event('response.reasoning_summary_part.done', `"sequence_number":${this.n()},"item_id":"rs_${this.meta.id}","output_index":0,"summary_index":0,"part":{"type":"summary_text","text":"${text}"}`) +
         event('response.output_item.done', `"sequence_number":${this.n()},"output_index":0,"item":{"id":"rs_${this.meta.id}","type":"reasoning","summary":[{"type":"summary_text","text":"${text}"}]}`)
+      );
+    }
+    if (this.open === 'tool' && this.call !== null) {
+      const index = this.reasoning.length > 0 ? 1 : 0;
+      const args = JSON.parse(`"${this.args.join('')}"`) as string;
+      return (
+        event('response.function_call_arguments.done', `"sequence_number":${this.n()},"item_id":"fc_${this.meta.id}","output_index":${index},"arguments":${JSON.stringify(args)}`) +
+        event('response.output_item.done', `"sequence_number":${this.n()},"output_index":${index},"item":${JSON.stringify(functionCallItem(this.meta, this.call, args, 'completed'))}`)
       );
     }
     if (this.open === 'content') {
@@ -121,6 +139,20 @@ export class ResponsesFrames implements StreamFrames {
     return `${head}event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${this.n()}${this.contentMid}${fragment}","logprobs":[]}\n\n`;
   }
 
+  /** A function call: output_item.added (type function_call, name), then function_call_arguments.delta events. */
+  toolCallFrame(fragment: string, call: ToolCallInfo): string {
+    let head = '';
+    const index = this.reasoning.length > 0 ? 1 : 0;
+    if (this.open !== 'tool') {
+      head = this.closeOpen();
+      this.open = 'tool';
+      this.call = call;
+      head += event('response.output_item.added', `"sequence_number":${this.n()},"output_index":${index},"item":${JSON.stringify(functionCallItem(this.meta, call, '', 'in_progress'))}`);
+    }
+    this.args.push(fragment);
+    return `${head}event: response.function_call_arguments.delta\ndata: {"type":"response.function_call_arguments.delta","sequence_number":${this.n()},"item_id":"fc_${this.meta.id}","output_index":${index},"delta":"${fragment}"}\n\n`;
+  }
+
   finishFrame(): string {
     const closed = this.closeOpen();
     this.open = 'none';
@@ -135,6 +167,7 @@ export class ResponsesFrames implements StreamFrames {
     const reasoning = this.reasoning.length > 0 ? JSON.parse(`"${this.reasoning.join('')}"`) as string : null;
     const text = JSON.parse(`"${this.content.join('')}"`) as string;
     const type = finishReason === 'length' ? 'response.incomplete' : 'response.completed';
-    return event(type, `"sequence_number":${this.n()},"response":${JSON.stringify(responseObject(this.meta, reasoning, text, finishReason, usage))}`);
+    const call = this.call === null ? null : { ...this.call, arguments: JSON.parse(`"${this.args.join('')}"`) as string };
+    return event(type, `"sequence_number":${this.n()},"response":${JSON.stringify(responseObject(this.meta, reasoning, text, finishReason, usage, call))}`);
   }
 }

@@ -9,15 +9,23 @@ export type ApiKind = 'chat' | 'completions' | 'responses' | 'messages';
 export interface StreamFrames {
   /** What goes out before the first token (chat: the role chunk; Responses: created; Messages: message_start). */
   roleFrame(): string;
-  /** One content token; `fragment` is already JSON-escaped. */
-  contentFrame(fragment: string): string;
-  reasoningFrame(fragment: string): string;
+  /** One content event; `fragment` is already JSON-escaped; `tokens` it carries (1 unless speculative decoding). */
+  contentFrame(fragment: string, tokens?: number): string;
+  reasoningFrame(fragment: string, tokens?: number): string;
+  /** One fragment of a tool call's arguments (already JSON-escaped); the first one also opens the call (id, name). */
+  toolCallFrame(fragment: string, call: ToolCallInfo, tokens?: number): string;
   /** The end of the output (finish reason; Messages: message_delta with output usage). */
   finishFrame(finishReason: string, usage: Usage): string;
   /** The separate usage frame (chat and completions with include_usage); '' where usage rides elsewhere. */
   usageFrame(usage: Usage): string;
   /** The clean end of the stream: `data: [DONE]`, `response.completed` (with usage), `message_stop`. */
   doneFrame(finishReason: string, usage: Usage): string;
+}
+
+/** The one tool call a simulated response makes. */
+export interface ToolCallInfo {
+  id: string;
+  name: string;
 }
 
 /** Per-response identity shared by every frame of it. */
@@ -56,6 +64,10 @@ export class FrameWriter implements StreamFrames {
   private readonly tailOpen: string;
   /** Tokens written so far (continuous usage). */
   private emitted = 0;
+  /** The tool call's later fragments carry only `arguments` (the first carried id, type and name), as vLLM streams them. */
+  private toolHead = '';
+  private toolTailOpen = '';
+  private toolTail = '';
 
   constructor(
     private readonly meta: ResponseMeta,
@@ -84,21 +96,34 @@ export class FrameWriter implements StreamFrames {
   }
 
   /** One content token; `fragment` is already JSON-escaped. */
-  contentFrame(fragment: string): string {
-    return this.contentHead + fragment + this.tokenTail();
+  contentFrame(fragment: string, tokens = 1): string {
+    return this.contentHead + fragment + this.tokenTail(tokens);
   }
 
-  /** The frame's tail: fixed, or with this token's cumulative usage when continuous usage was asked for. */
-  private tokenTail(): string {
+  /** The frame's tail: fixed, or with the cumulative usage after its tokens when continuous usage was asked for. */
+  private tokenTail(tokens = 1, open = this.tailOpen, tail = this.tail): string {
     const prompt = this.meta.continuousUsagePromptTokens;
-    if (prompt === undefined) return this.tail;
-    const completion = ++this.emitted;
-    return `${this.tailOpen},"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion}}}\n\n`;
+    if (prompt === undefined) return tail;
+    const completion = (this.emitted += tokens);
+    return `${open},"usage":{"prompt_tokens":${prompt},"total_tokens":${prompt + completion},"completion_tokens":${completion}}}\n\n`;
+  }
+
+  /** One tool-call fragment (chat): delta.tool_calls[0] with id, type and name first, then `function.arguments` pieces. */
+  toolCallFrame(fragment: string, call: ToolCallInfo, tokens = 1): string {
+    if (this.toolHead === '') {
+      // Closes arguments, function, the call, tool_calls and delta, then the choice as every token's tail does.
+      this.toolTailOpen = `"}}]}${this.tailOpen.slice(2)}`;
+      this.toolTail = `${this.toolTailOpen}${this.meta.includeUsage ? ',"usage":null' : ''}}\n\n`;
+      this.toolHead = `${this.head}{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"`;
+      const first = `${this.head}{"index":0,"delta":{"tool_calls":[{"index":0,"id":"${call.id}","type":"function","function":{"name":${JSON.stringify(call.name)},"arguments":"`;
+      return first + fragment + this.tokenTail(tokens, this.toolTailOpen, this.toolTail);
+    }
+    return this.toolHead + fragment + this.tokenTail(tokens, this.toolTailOpen, this.toolTail);
   }
 
   /** One reasoning token (chat: delta.reasoning_content). */
-  reasoningFrame(fragment: string): string {
-    return this.reasoningHead + fragment + this.tokenTail();
+  reasoningFrame(fragment: string, tokens = 1): string {
+    return this.reasoningHead + fragment + this.tokenTail(tokens);
   }
 
   /** The closing chunk: empty delta (chat) or empty text (completions) with the finish reason. */
@@ -127,6 +152,8 @@ export interface FullResponseExtras {
   reasoningField?: 'reasoning_content' | 'reasoning';
   /** completions: the legacy logprobs object. */
   logprobs?: unknown;
+  /** chat: the answer is this tool call (message.content null, tool_calls with the arguments text). */
+  toolCall?: (ToolCallInfo & { arguments: string }) | null;
 }
 
 /** A complete non-streamed response object. */
@@ -134,6 +161,11 @@ export function fullResponse(meta: ResponseMeta, text: string, finishReason: str
   if (meta.kind === 'chat') {
     const message: Record<string, unknown> = { role: 'assistant', content: text };
     if (extras.reasoningText != null) message[extras.reasoningField ?? 'reasoning_content'] = extras.reasoningText;
+    const call = extras.toolCall;
+    if (call) {
+      message.content = null;
+      message.tool_calls = [{ id: call.id, type: 'function', function: { name: call.name, arguments: call.arguments } }];
+    }
     return {
       id: meta.id,
       object: 'chat.completion',

@@ -7,7 +7,7 @@ export { closedLoopSteadyState, itlEffectiveMs, maxActiveForItl, maxRequestRate,
 export { countPromptTokens, countTokens, lastUserText, promptText, tokenizeSimple, VOCABULARY, type SimpleToken } from './tokens.js';
 export { planOutput, type OutputPlan } from './plan.js';
 export { FAULT_KINDS, FAULTS, parseFaultSpec, pickFault, type Fault, type FaultKind, type FaultSpec } from './faults/index.js';
-export { findEntry, knowsAnswer, pairwiseVerdict, ratingForAnswer, scriptedReply } from './content.js';
+export { compliesWith, findEntry, knowsAnswer, pairwiseVerdict, ratingForAnswer, refusalVerdict, scriptedReply, SIM_REFUSAL, SIM_REFUSAL_PHRASES } from './content.js';
 export { echoLogprobs, KNOWN_TAIL_LOGPROB, tokenId, tokenizeResponse, type LegacyLogprobs } from './logprobs.js';
 export { embedText } from './embeddings.js';
 export { epochMs, type SendTimeRecord } from './send-times.js';

@@ -1,5 +1,6 @@
 // GET /metrics: the simulator's gauges and counters in Prometheus text format, under vLLM's metric names.
 import type { MockConfig } from './options.js';
+import { renderSpecMetrics, type SpecTotals } from './speculative.js';
 import type { StatsCollector } from './stats.js';
 
 /** Monotonic totals (never reset by resetStats, as Prometheus counters must not go down). */
@@ -8,6 +9,8 @@ export interface MetricTotals {
   generationTokens: number;
   requestsSucceeded: number;
   preemptions: number;
+  /** Speculative decoding's truth, when the simulator runs with specTokens > 0. */
+  spec?: SpecTotals;
 }
 
 export function newTotals(): MetricTotals {
@@ -31,6 +34,7 @@ export function renderMetrics(config: MockConfig, stats: StatsCollector, totals:
   metric(lines, 'vllm:prompt_tokens_total', 'counter', 'Number of prefill tokens processed.', labels, totals.promptTokens);
   metric(lines, 'vllm:generation_tokens_total', 'counter', 'Number of generation tokens processed.', labels, totals.generationTokens);
   metric(lines, 'vllm:request_success_total', 'counter', 'Count of successfully processed requests.', labels, totals.requestsSucceeded);
+  if (totals.spec) renderSpecMetrics(lines, labels, totals.spec);
   gpuMetrics(lines, config, stats.active / config.slots);
   return lines.join('\n') + '\n';
 }

@@ -42,22 +42,46 @@ export interface MockOptions {
    * reported in usage.prompt_tokens_details.cached_tokens and shorten the prefill (prefix-cache.ts states the rule).
    */
   prefixCacheTokens: number;
+  /** Prefill time each image token adds (the vision encoder), ms; images.ts states the token rule. */
+  imageTokenMs: number;
   /** Record each event's send time per request (bounded) for timing-fidelity checks. */
   recordSendTimes: boolean;
+  /**
+   * Speculative decoding: draft tokens proposed per decode step (0 = off). Each is accepted with probability
+   * `specAccept`, in order, until the first rejection; the step streams accepted + 1 tokens in one event (speculative.ts).
+   */
+  specTokens: number;
+  /** Probability that a draft token is accepted (seeded), 0..1. */
+  specAccept: number;
   /**
    * Test double for evals: when the last user message (or the completions prompt) contains `match`, the
    * reply is `correct` with probability `answerAccuracy` (decided once per match, seeded), else `incorrect`.
    */
   answerKey: AnswerKeyEntry[];
   answerAccuracy: number;
+  /**
+   * Comply mode for attack probes (answer-key entries marked `probe`): with this probability (decided once per
+   * match, seeded) the reply is the entry's `incorrect` one (what the attacker wants), else SIM_REFUSAL.
+   * null = probes follow `answerAccuracy` like every other entry.
+   */
+  complyRate: number | null;
   /** Test double for judges: how a pairwise or single-grade judge prompt is answered (null = not a judge). */
   judgeRule: JudgeRule | null;
+  /**
+   * Requests carrying tools (tool_choice not none) get a tool call whose arguments follow the tool's parameters
+   * schema; requests with a json_schema response format get an answer in that schema. These shares (0..1) of them
+   * are broken on purpose, seeded (cut short: not JSON; or a schema violation), and counted in the stats.
+   */
+  toolInvalidRate: number;
+  schemaInvalidRate: number;
 }
 
 export interface AnswerKeyEntry {
   match: string;
   correct: string;
   incorrect: string;
+  /** An attack probe (instruction induction or injection): answered by comply mode when `complyRate` is set. */
+  probe?: boolean;
 }
 
 /** longer: the longer answer wins; first / second: always the answer shown first / second. */
@@ -81,10 +105,16 @@ export const MOCK_DEFAULTS: Readonly<MockOptions> = Object.freeze({
   faults: [],
   slowHeadersMs: 2000,
   recordSendTimes: false,
+  specTokens: 0,
+  specAccept: 0.7,
   prefixCacheTokens: 0,
+  imageTokenMs: 0.02,
   answerKey: [],
   answerAccuracy: 1,
+  complyRate: null,
   judgeRule: null,
+  toolInvalidRate: 0,
+  schemaInvalidRate: 0,
 });
 
 /** The validated, complete configuration the server runs with. */
@@ -130,8 +160,14 @@ export function resolveMockOptions(options: Partial<MockOptions> = {}): MockConf
   }
   checkNumber('embeddingDim', merged.embeddingDim, 1, true, 65536);
   checkNumber('prefixCacheTokens', merged.prefixCacheTokens, 0, true, 1_000_000_000);
+  checkNumber('imageTokenMs', merged.imageTokenMs, 0, false, 60_000);
   checkNumber('slowHeadersMs', merged.slowHeadersMs, 0, false, 3_600_000);
   checkNumber('answerAccuracy', merged.answerAccuracy, 0, false, 1);
+  checkNumber('specTokens', merged.specTokens, 0, true, 64);
+  checkNumber('specAccept', merged.specAccept, 0, false, 1);
+  checkNumber('toolInvalidRate', merged.toolInvalidRate, 0, false, 1);
+  checkNumber('schemaInvalidRate', merged.schemaInvalidRate, 0, false, 1);
+  if (merged.complyRate !== null) checkNumber('complyRate', merged.complyRate, 0, false, 1);
   if (!Array.isArray(merged.faults)) throw new UsageError('simulator option faults must be a list of {kind, rate}');
   for (const f of merged.faults) {
     if (!f || !FAULT_KINDS.includes(f.kind)) {

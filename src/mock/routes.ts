@@ -77,6 +77,7 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
       return;
     }
     if (method === 'GET' && path === '/debug/send-times') return sendJson(res, 200, JSON.stringify(ctx.sendTimes.snapshot()));
+    if (method === 'GET' && path === '/debug/stats') return sendJson(res, 200, JSON.stringify(debugStats(ctx)));
 
     // vLLM's and SGLang's prefix-cache reset (served at the root, as those servers do). It empties the prefix
     // cache when the simulator keeps one, and counts the call, so `--reset-cache` can be checked against it.
@@ -113,4 +114,10 @@ export async function route(ctx: MockContext, req: IncomingMessage, res: ServerR
     if (!res.headersSent) sendJson(res, 500, errorBody(`simulator error: ${(err as Error).message}`, 'InternalServerError', 500));
     else res.destroy();
   }
+}
+
+/** GET /debug/stats: the simulator's counters (not its samples), e.g. the truth behind tool_call_valid_rate. */
+function debugStats(ctx: MockContext): Record<string, unknown> {
+  const { recentBodies: _bodies, arrivalTimesMs: _arrivals, inFlightAtArrival: _inFlight, promptDigests: _digests, ...counters } = ctx.stats.snapshot();
+  return counters;
 }

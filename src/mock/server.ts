@@ -9,6 +9,7 @@ import { resolveMockOptions, type MockConfig, type MockOptions } from './options
 import { route } from './routes.js';
 import { SendTimes, type SendTimeRecord } from './send-times.js';
 import { Simulation } from './simulation.js';
+import { newSpecTotals } from './speculative.js';
 import { StatsCollector, type MockStats } from './stats.js';
 
 /** A running simulator. The same shape whether it runs in this thread or in a worker. */
@@ -41,7 +42,8 @@ export async function startMockServer(options: Partial<MockOptions> = {}): Promi
   const sim = new Simulation(config, stats);
   const sendTimes = new SendTimes();
   const prefixCache = config.prefixCacheTokens > 0 ? new PrefixCache(config.prefixCacheTokens) : null;
-  const ctx: MockContext = { config, sim, stats, sendTimes, totals: newTotals(), nextId: 0, prefixCache };
+  const totals = config.specTokens > 0 ? { ...newTotals(), spec: newSpecTotals(config.specTokens) } : newTotals();
+  const ctx: MockContext = { config, sim, stats, sendTimes, totals, nextId: 0, prefixCache };
   const sockets = new Set<Socket>();
 
   const server: Server = createServer({ keepAlive: true, noDelay: true, requestTimeout: 0 }, (req, res) => {
@@ -80,7 +82,8 @@ export async function startMockServer(options: Partial<MockOptions> = {}): Promi
       });
       return closing;
     },
-    stats: async () => stats.snapshot(),
+    // Speculative decoding's truth rides along (cumulative, as the /metrics counters), so tests compare against it.
+    stats: async () => (totals.spec ? { ...stats.snapshot(), spec: structuredClone(totals.spec) } : stats.snapshot()),
     resetStats: async () => {
       stats.reset();
       sendTimes.reset();

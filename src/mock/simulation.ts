@@ -21,8 +21,13 @@ export interface Sequence extends Timed {
   prefillMs?: number;
   /** performance.now() ms when the sequence got its slot. */
   admittedMs: number;
-  /** Writes token number `index` (0-based); `nowMs` is when it was written, `dueMs` when it was scheduled. */
-  writeToken(index: number, nowMs: number): void;
+  /**
+   * Writes tokens `index` .. `index + count - 1` (0-based) as one stream event; `nowMs` is when it was written,
+   * `dueMs` when it was scheduled. `count` is 1 unless the sequence decodes speculatively.
+   */
+  writeToken(index: number, nowMs: number, count: number): void;
+  /** Speculative decoding: how many tokens the next step emits (1..remaining); absent = one token a step. */
+  stepTokens?(emitted: number, remaining: number): number;
   /** Writes the end of the response; called once, right after the last token. */
   finish(nowMs: number): void;
 }
@@ -112,10 +117,12 @@ export class Simulation {
     if (seq.state !== ACTIVE) return;
     this.stats.recordLag(nowMs - seq.dueMs);
     if (seq.emitted < seq.totalTokens) {
-      seq.writeToken(seq.emitted++, nowMs);
+      const count = seq.stepTokens ? seq.stepTokens(seq.emitted, seq.totalTokens - seq.emitted) : 1;
+      seq.writeToken(seq.emitted, nowMs, count);
+      seq.emitted += count;
       // The write may have ended the sequence (an injected reset or stall called cancel): not a token sent.
       if (seq.state !== ACTIVE) return;
-      this.stats.tokensSent++;
+      this.stats.tokensSent += count;
     }
     if (seq.emitted >= seq.totalTokens) {
       seq.state = DONE;

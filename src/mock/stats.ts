@@ -1,5 +1,7 @@
 // What the simulator saw and how well it kept its own schedule: counters, bounded samples, lag percentiles.
+import type { SpecTotals } from './speculative.js';
 import { hash32 } from './tokens.js';
+import type { ReceivedImage } from './images.js';
 
 /** A snapshot of the simulator's counters. Plain data: it crosses worker boundaries by structured clone. */
 export interface MockStats {
@@ -42,6 +44,21 @@ export interface MockStats {
   promptDigests: string[];
   /** POSTs to /reset_prefix_cache or /flush_cache (vLLM's and SGLang's cache-reset routes). */
   cacheResets: number;
+  /**
+   * The truth for output checks: tool calls and json_schema answers sent in full, and how many of them were invalid
+   * (broken on purpose, or cut by max_tokens). Responses cancelled or faulted before their end are not counted.
+   */
+  toolCalls: number;
+  toolCallsInvalid: number;
+  structuredAnswers: number;
+  structuredInvalid: number;
+  /** Images received in all, and the tokens they counted for (images.ts states the rule). */
+  images: number;
+  imageTokens: number;
+  /** The images of the last (up to) 1000 requests that carried any, oldest first: size, format, bytes, digest. */
+  recentImages: ReceivedImage[][];
+  /** Speculative mode only: its drafts, acceptances and tokens per event since the start (never reset). */
+  spec?: SpecTotals;
 }
 
 const MAX_BODIES = 1000;
@@ -67,6 +84,13 @@ export class StatsCollector {
   minTokensRequests = 0;
   faults: Record<string, number> = {};
   cacheResets = 0;
+  toolCalls = 0;
+  toolCallsInvalid = 0;
+  structuredAnswers = 0;
+  structuredInvalid = 0;
+  images = 0;
+  imageTokens = 0;
+  private recentImages: ReceivedImage[][] = [];
   private promptDigests: string[] = [];
   private bodies: unknown[] = [];
   private bodiesStart = 0;
@@ -109,6 +133,18 @@ export class StatsCollector {
     if (this.promptDigests.length >= MAX_ARRIVALS) return;
     const digest = hash32(text, 0x9e3779b9).toString(16).padStart(8, '0') + hash32(text, 0x7f4a7c15).toString(16).padStart(8, '0');
     this.promptDigests.push(digest);
+  }
+
+  /** A request's images (possibly none); returns the tokens they count for. */
+  imagesSeen(images: ReceivedImage[]): number {
+    if (images.length === 0) return 0;
+    let tokens = 0;
+    for (const image of images) tokens += image.tokens;
+    this.images += images.length;
+    this.imageTokens += tokens;
+    if (this.recentImages.length >= MAX_BODIES) this.recentImages.shift();
+    this.recentImages.push(images);
+    return tokens;
   }
 
   ended(outcome: 'completed' | 'cancelled' | 'rejected'): void {
@@ -161,6 +197,13 @@ export class StatsCollector {
     this.minTokensRequests = 0;
     this.faults = {};
     this.cacheResets = 0;
+    this.toolCalls = 0;
+    this.toolCallsInvalid = 0;
+    this.structuredAnswers = 0;
+    this.structuredInvalid = 0;
+    this.images = 0;
+    this.imageTokens = 0;
+    this.recentImages = [];
     this.promptDigests = [];
     this.bodies = [];
     this.bodiesStart = 0;
@@ -194,6 +237,13 @@ export class StatsCollector {
       inFlightAtArrival: [...this.inFlightAtArrival],
       promptDigests: [...this.promptDigests],
       cacheResets: this.cacheResets,
+      toolCalls: this.toolCalls,
+      toolCallsInvalid: this.toolCallsInvalid,
+      structuredAnswers: this.structuredAnswers,
+      structuredInvalid: this.structuredInvalid,
+      images: this.images,
+      imageTokens: this.imageTokens,
+      recentImages: this.recentImages.map((list) => list.map((image) => ({ ...image }))),
     };
   }
 }

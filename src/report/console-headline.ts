@@ -1,6 +1,7 @@
 // The console's headline block in the words of `vllm bench serve`, with llmperf's own (seed) name beside each row.
 import Table from 'cli-table3';
 import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
+import { itlNote, tokensPerChunk } from './token-level.js';
 
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 const style = () => (process.stdout.isTTY ? { head: ['cyan'], border: ['grey'] } : { head: [], border: [] });
@@ -52,9 +53,13 @@ export function headlineRows(result: ResultDocument): Row[] {
   rows.push(
     ...latencyRows('TTFT', dist(s.ttft_ms), 'Time to first token', 'ttft_ms'),
     ...latencyRows('TPOT', dist(s.tpot_ms), 'Time per output token', 'tpot_ms'),
-    ...latencyRows('ITL', dist(s.itl_ms), 'Time per package', 'itl_ms'),
+    // Chunks of several tokens (speculative decoding, stream intervals): say the ITL rows are per chunk, and add per token when known.
+    ...latencyRows(itlNote(result) === null ? 'ITL' : 'ITL per chunk', dist(s.itl_ms), 'Time per package', 'itl_ms'),
+    ...latencyRows('ITL per token', dist(s.itl_per_token_ms), 'ITL per token', 'itl_per_token_ms'),
     ...latencyRows('E2EL', dist(s.latency_ms), 'Latency', 'latency_ms'),
   );
+  const chunk = tokensPerChunk(result);
+  if (chunk?.measured) rows.push(['Mean tokens per chunk', number(chunk.mean), 'tokens_per_package.mean']);
   rows.push(['Packages per request', number(s.packages_per_request), 'packages_per_request']);
   return rows;
 }

@@ -4,6 +4,9 @@ import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
 import { headlineBlock } from './console-headline.js';
 import { dataWarnings } from './warnings.js';
 import { prefixCacheLine } from './prefix-cache.js';
+import { itlNote, speculativeLine } from './token-level.js';
+import { outputCheckLines } from './output-checks.js';
+import { imagesLine } from './images.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -73,6 +76,7 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['TTFT, later turns', 'ttft_later_turns_ms'],
   ['TTFT, prefix-cache hit', 'ttft_cache_hit_ms'],
   ['TTFT, prefix-cache miss', 'ttft_cache_miss_ms'],
+  ['Time to first tool-call byte', 'ttft_tool_call_ms'],
   ['HTTP connect (new connections)', 'http_connect_ms'],
   ['HTTP response headers', 'http_headers_ms'],
   ['HTTP first body byte', 'http_first_byte_ms'],
@@ -84,11 +88,13 @@ export function percentileTable(result: ResultDocument): string {
   const table = new Table({ head, chars: COMPACT, style: style() });
   // Embeddings have no tokens out: TTFT equals latency and TPOT/ITL mean nothing, so only latency and queueing show.
   const embeddings = result.config.api === 'embeddings';
+  // Chunks of several tokens: the per-package row says it is per chunk (itlNote explains below the table).
+  const perChunk = itlNote(result) !== null;
   for (const [label, key] of PERCENTILE_ROWS) {
     if (embeddings && !/^(latency|queue)/.test(key)) continue;
     const summary = result.summary[key] as DistributionSummary | undefined;
     if (!summary || summary.count === 0) continue;
-    table.push([label, ...(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((field) => ms(summary, field))]);
+    table.push([perChunk && key === 'itl_ms' ? 'Time per package (ITL per chunk)' : label, ...(['mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'] as const).map((field) => ms(summary, field))]);
   }
   return table.toString();
 }
@@ -114,6 +120,13 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   const lines = labels === 'seed' ? [metricTable(result), percentileTable(result)] : [headlineBlock(result), percentileTable(result)];
   const cache = prefixCacheLine(result);
   if (cache !== null) lines.push(cache);
+  const spec = speculativeLine(result);
+  if (spec !== null) lines.push(spec);
+  const itl = itlNote(result);
+  if (itl !== null) lines.push(`${itl.warning ? 'Warning' : 'Note'}: ${itl.text}`);
+  lines.push(...outputCheckLines(result));
+  const images = imagesLine(result);
+  if (images !== null) lines.push(images);
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');
   }

@@ -1,4 +1,5 @@
 // The run report's headline: the dozen numbers and two verdicts a reader wants before any chart or table.
+import { itlNote } from './token-level.js';
 import type { DistributionSummary, ResultDocument } from '../metrics/schema.js';
 import { formatNumber, type SloOutcome } from '../metrics/slo.js';
 
@@ -49,6 +50,14 @@ function errorsItem(result: ResultDocument): HeadlineItem {
   };
 }
 
+/** ITL p99, named per chunk when chunks carry several tokens (with per token beside it when measured). */
+function itlItem(result: ResultDocument): HeadlineItem {
+  const item: HeadlineItem = { id: 'itl-p99', label: 'ITL p99', value: stat(result, 'itl_ms', 'p99'), unit: 'ms' };
+  if (itlNote(result) === null) return item;
+  const perToken = stat(result, 'itl_per_token_ms', 'p99');
+  return { ...item, label: 'ITL p99, per chunk', ...(perToken !== '-' ? { detail: `per token: ${perToken} ms` } : {}) };
+}
+
 /** The headline items in reading order; embeddings runs (no tokens out) show latency and input tokens/s instead. */
 export function headlineItems(result: ResultDocument): HeadlineItem[] {
   const s = result.summary;
@@ -64,7 +73,7 @@ export function headlineItems(result: ResultDocument): HeadlineItem[] {
           { id: 'ttft-p99', label: 'TTFT p99', value: stat(result, 'ttft_ms', 'p99'), unit: 'ms' },
           { id: 'tpot-p50', label: 'TPOT p50', value: stat(result, 'tpot_ms', 'p50'), unit: 'ms' },
           { id: 'tpot-p99', label: 'TPOT p99', value: stat(result, 'tpot_ms', 'p99'), unit: 'ms' },
-          { id: 'itl-p99', label: 'ITL p99', value: stat(result, 'itl_ms', 'p99'), unit: 'ms' },
+          itlItem(result),
           { id: 'e2e-p99', label: 'E2E latency p99', value: stat(result, 'latency_ms', 'p99'), unit: 'ms' },
           { id: 'output-tps', label: 'Output tokens/s', value: num(s.output_tokens_per_s), unit: 'tok/s' },
         ];

@@ -1,4 +1,5 @@
 // report.html: one self-contained page (chart.js inlined, data embedded as JSON), safe for text from prompts, models and servers.
+import { itlNote } from './token-level.js';
 import { dataWarnings } from './warnings.js';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -96,6 +97,8 @@ function notes(result: ResultDocument, records: readonly RequestRecord[] | null)
   if (result.summary.token_counts_estimated) items.push('Some token counts were estimated by the client (the server sent no usage).');
   if (result.client?.message) items.push(`Client health: ${result.client.message}`);
   for (const warning of dataWarnings(result)) items.push(`Warning: ${warning}`);
+  const itl = itlNote(result);
+  if (itl !== null) items.push(`${itl.warning ? 'Warning' : 'Note'}: ${itl.text}`);
   if (!records) items.push('No requests.csv beside this result: the length scatter plots are left out.');
   return items.length === 0 ? '' : `<ul class="notes">${items.map((item) => `<li>${escapeHtml(item)}</li>`).join('')}</ul>`;
 }

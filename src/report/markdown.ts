@@ -1,8 +1,10 @@
 // summary.md: the metric and percentile tables in Markdown, for a pull request or a CI job summary.
 import { dataWarnings } from './warnings.js';
+import { itlNote, speculativeLine } from './token-level.js';
 import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { formatNumber, type SloOutcome } from '../metrics/slo.js';
 import { distributionRows, PERCENTILE_COLUMNS, summaryRows } from './tables.js';
+import { outputCheckLines } from './output-checks.js';
 
 /** Markdown cells hold text from servers and configs: neutralise table pipes, newlines and inline HTML. */
 export function mdCell(text: string): string {
@@ -22,6 +24,10 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
   if (result.interrupted) lines.push('> **Interrupted**: this result covers the part of the run that finished.', '');
   if (result.client?.message) lines.push(`> **Client health**: ${mdCell(result.client.message)}`, '');
   for (const warning of dataWarnings(result)) lines.push(`> **Warning**: ${mdCell(warning)}`, '');
+  const itl = itlNote(result);
+  if (itl !== null) lines.push(`> **${itl.warning ? 'Warning' : 'Note'}**: ${mdCell(itl.text)}`, '');
+  const spec = speculativeLine(result);
+  if (spec !== null) lines.push(mdCell(spec), '');
   const slo = result.slo as SloOutcome[] | undefined;
   if (Array.isArray(slo) && slo.length > 0) {
     lines.push('| SLO | actual | result |', '|---|---:|---|');
@@ -37,6 +43,8 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
     for (const { label, summary } of distributions) lines.push(`| ${label} | ${PERCENTILE_COLUMNS.map((stat) => formatNumber(summary[stat])).join(' | ')} |`);
     lines.push('');
   }
+  const checks = outputCheckLines(result);
+  if (checks.length > 0) lines.push(...checks.map(mdCell), '');
   const errors = Object.entries(result.summary.errors ?? {});
   if (errors.length > 0) {
     lines.push('| error | count | sample |', '|---|---:|---|');

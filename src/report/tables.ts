@@ -22,6 +22,11 @@ const LABELS: Record<string, string> = {
   input_tokens_client_per_request: "Input tokens per request, client's count", output_tokens_requested_per_request: 'Output tokens per request, asked (max_tokens)',
   cancelled_by_design: 'Cancelled on purpose (--cancel-rate)',
   cached_token_share: 'Prompt tokens served from prefix cache (share)', cache_hit_rate: 'Requests with a prefix-cache hit (share)',
+  tool_call_valid_rate: 'Tool calls with valid arguments (share)', tool_calls_per_request: 'Tool calls per request',
+  tool_calls_invalid: 'Tool calls with invalid arguments', requests_without_tool_call: 'Requests without a tool call',
+  schema_valid_rate: 'Answers matching --response-format (share)', schema_invalid: 'Answers not matching --response-format',
+  input_images: 'Input images sent', input_image_bytes: 'Input image bytes sent (files, before base64)',
+  input_images_per_request: 'Input images per request (with images)', input_image_bytes_per_request: 'Input image bytes per request (with images)',
 };
 
 export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
@@ -33,6 +38,7 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   itl_per_token_ms: 'ITL per token, gap / tokens in the package (ms)', tokens_per_package: 'Tokens per package (count)',
   ttft_first_turn_ms: 'TTFT, first turn (ms)', ttft_later_turns_ms: 'TTFT, later turns (ms)',
   ttft_cache_hit_ms: 'TTFT, prefix-cache hit (ms)', ttft_cache_miss_ms: 'TTFT, prefix-cache miss (ms)',
+  ttft_tool_call_ms: 'Time to first tool-call byte (ms)',
   http_connect_ms: 'HTTP connect, new connections only (ms)', http_headers_ms: 'HTTP response headers (ms)',
   http_first_byte_ms: 'HTTP first body byte (ms)',
 };

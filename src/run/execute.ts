@@ -165,7 +165,11 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       rampUpMs: plan.rampUpMs,
       ignoreEos: plan.ignoreEos,
       continuousUsage: plan.continuousUsage,
+      ...(plan.packageTokenizer !== undefined ? { packageTokenizer: plan.packageTokenizer } : {}),
       countTokens: plan.tokenCounter?.count,
+      tools: plan.tools,
+      toolChoice: plan.toolChoice,
+      responseFormat: plan.responseFormat,
     };
     // The run exists before the shared instant so that it can open its connections and warm up before it (the hooks
     // are filled in below; the engine reads them only when requests end).

@@ -10,6 +10,8 @@ import { parseSlo, type Slo } from '../metrics/slo.js';
 import { parseFormats, type ReportFormat } from '../report/formats.js';
 import type { Prompt } from '../workload/prompts.js';
 import { checkRate } from '../workload/limits.js';
+import { loadToolsFile, parseToolChoice, type ToolSpec } from '../workload/tools.js';
+import { loadResponseFormatFile, type ResponseFormatSpec } from '../workload/response-format.js';
 import { refuseReuse } from '../util/out-dir.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
@@ -64,8 +66,16 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   simContention?: string;
   simReasoningTokens?: string;
   simPrefixCache?: string;
+  simSpecTokens?: string;
+  simSpecAccept?: string;
+  simImageTokenMs?: string;
   cancelRate?: string;
   cancelAfter?: string;
+  tools?: string;
+  toolChoice?: string;
+  responseFormat?: string;
+  simToolInvalidRate?: string;
+  simSchemaInvalidRate?: string;
   format: string;
   slo: string[];
   workers?: string;
@@ -105,12 +115,22 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   rejectUnauthorized: boolean;
   /** --continuous-usage: usage in every chunk, for tokens per package and ITL per token. */
   continuousUsage: boolean;
+  /** --tokenizer on a stream without --continuous-usage: count each package's tokens at request end (the tokenizer spec). */
+  packageTokenizer?: string;
   /** Open the first wave's connections before the timed window (default; --no-preconnect: no). */
   preconnect: boolean;
   graceMs: number;
   /** Extra attempts for transient failures (0: none, the default). */
   retries: number;
-  simulator: { ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number };
+  simulator: {
+    ttftMs?: number; itlMs?: number; outputTokens?: number; slots?: number; contention?: number; reasoningTokens?: number; prefixCacheTokens?: number;
+    toolInvalidRate?: number; schemaInvalidRate?: number; imageTokenMs?: number;
+    specTokens?: number; specAccept?: number;
+  };
+  /** --tools (a dataset record's own tools take their place), --tool-choice and --response-format; null: not sent. */
+  tools: ToolSpec[] | null;
+  toolChoice: string | null;
+  responseFormat: ResponseFormatSpec | null;
   formats: ReportFormat[];
   slos: Slo[];
   /** --cancel-rate / --cancel-after: abort this share of requests this long after their send (absent: none). */
@@ -233,6 +253,9 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     rejectUnauthorized: !flags.insecure,
     preconnect: flags.preconnect !== false,
     continuousUsage: Boolean(flags.continuousUsage) && flags.stream && (api === 'chat' || api === 'completions'),
+    // The server's own count per chunk (continuous usage) is the truth; the tokenizer's is the fallback.
+    packageTokenizer:
+      flags.tokenizer !== undefined && flags.stream && api !== 'embeddings' && !(Boolean(flags.continuousUsage) && (api === 'chat' || api === 'completions')) ? flags.tokenizer : undefined,
     graceMs: parseDurationMs(flags.grace, '--grace'),
     retries: parseNonNegativeInt(flags.retries ?? '0', '--retries'),
     simulator: {
@@ -246,12 +269,18 @@ export function toRunPlan(flags: RunFlags): RunPlan {
       slots: optionalInt(flags.simSlots, '--sim-slots'),
       contention: optionalNumber(flags.simContention, '--sim-contention'),
       reasoningTokens: optionalInt(flags.simReasoningTokens, '--sim-reasoning-tokens'),
+      specTokens: optionalInt(flags.simSpecTokens, '--sim-spec-tokens'),
+      specAccept: optionalNumber(flags.simSpecAccept, '--sim-spec-accept'),
+      toolInvalidRate: optionalShare(flags.simToolInvalidRate, '--sim-tool-invalid-rate'),
+      schemaInvalidRate: optionalShare(flags.simSchemaInvalidRate, '--sim-schema-invalid-rate'),
+      imageTokenMs: optionalNumber(flags.simImageTokenMs, '--sim-image-token-ms'),
       // Workloads made to exercise a prefix cache get one in the built-in simulator (1M tokens) unless told otherwise.
       prefixCacheTokens:
         flags.simPrefixCache !== undefined
           ? parseNonNegativeInt(flags.simPrefixCache, '--sim-prefix-cache')
           : workload.fields.datasetKind === 'shared-prefix' || (workload.fields.datasetKind as string) === 'trace' ? 1_000_000 : undefined,
     },
+    ...toolPlan(flags, api, prompts),
     cancel: cancelPlan(flags),
     formats: parseFormats(flags.format),
     slos: flags.slo.map(parseSlo),
@@ -272,4 +301,27 @@ function cancelPlan(flags: RunFlags): { rate: number; afterMs: number } | undefi
   const rate = Number(flags.cancelRate);
   if (!Number.isFinite(rate) || rate < 0 || rate > 1) throw new UsageError(`--cancel-rate ${flags.cancelRate}: must be a share from 0 to 1, e.g. 0.1`);
   return { rate, afterMs: parseDurationMs(flags.cancelAfter ?? '1s', '--cancel-after') };
+}
+
+/** A share 0..1 (simulator invalid-output rates). */
+function optionalShare(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1) throw new UsageError(`${flag} ${text}: must be a share from 0 to 1, e.g. 0.3`);
+  return value;
+}
+
+/** --tools, --tool-choice and --response-format, read and compiled once; refused where the API cannot carry them. */
+function toolPlan(flags: RunFlags, api: ApiKind, prompts: Prompt[]): Pick<RunPlan, 'tools' | 'toolChoice' | 'responseFormat'> {
+  const tools = flags.tools === undefined ? null : loadToolsFile(flags.tools);
+  const datasetTools = prompts.some((prompt) => prompt.tools !== undefined);
+  if ((tools !== null || datasetTools) && api !== 'chat' && api !== 'responses' && api !== 'messages') {
+    throw new UsageError(`${tools !== null ? '--tools' : "the dataset's tools"}: --api ${api} has no tool calls; use --api chat, responses or messages`);
+  }
+  if (flags.toolChoice !== undefined && tools === null && !datasetTools) throw new UsageError('--tool-choice needs tools: give --tools FILE or a dataset whose records carry "tools"');
+  const responseFormat = flags.responseFormat === undefined ? null : loadResponseFormatFile(flags.responseFormat);
+  if (responseFormat !== null && api !== 'chat' && api !== 'responses') {
+    throw new UsageError(`--response-format: --api ${api} has no JSON-schema output format llmperf sends; use --api chat or responses`);
+  }
+  return { tools, toolChoice: parseToolChoice(flags.toolChoice, tools), responseFormat };
 }

@@ -1,6 +1,7 @@
 // Workload: where prompts, token counts and arrival times come from.
 export { loadPromptFile, syntheticPrompts, fromText, fromMessages, DEFAULT_PROMPTS_FILE } from './prompts.js';
-export type { Prompt, ChatMessage } from './prompts.js';
+export type { Prompt, PromptImage, ChatMessage } from './prompts.js';
+export { attachSyntheticImages, drawImage, imageSpec, parseImageSizes, syntheticImagePool, type SyntheticImageSpec } from './images/index.js';
 export { arrivalSchedule, arrivalStream, arrivalProcess, poissonSchedule, ARRIVAL_KINDS, ARRIVAL_KIND_NAMES, type NextArrival } from './arrivals.js';
 export type { ArrivalKind, ArrivalOptions, ArrivalProcess, ScheduleSpec } from './arrivals.js';
 export { seededRandom, exponential, gammaVariate, standardNormal } from './random.js';

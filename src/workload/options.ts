@@ -8,9 +8,10 @@ import { checkTokens, MAX_RANDOM_TOKENS_IN_MEMORY } from './limits.js';
 import type { Prompt } from './prompts.js';
 import { TRACE_FORMATS, type TraceFormat } from './datasets/trace.js';
 import { tokenCounter, type TokenCounter } from './tokenizer.js';
+import { addImageOptions, attachSyntheticImages, describeImageSpec, imageSpec, IMAGE_APIS, syntheticImagePool, type ImageFlags } from './images/index.js';
 
 /** Raw workload flags (commander's camelCase names); --prompts, --input-tokens and --output-tokens are declared by run. */
-export interface WorkloadFlags {
+export interface WorkloadFlags extends ImageFlags {
   dataset?: string;
   datasetPath?: string;
   prompts?: string;
@@ -55,7 +56,7 @@ function positiveInt(text: string, flag: string): number {
 }
 
 export function addWorkloadOptions(command: Command): Command {
-  return command
+  return addImageOptions(command)
     .option('--dataset <kind>', `prompt source: ${DATASET_KINDS.join(', ')} (file kinds default to the shipped sample in prompts/)`)
     .option('--dataset-path <file>', 'the dataset file for --dataset lines|jsonl|sharegpt|openai-batch|multi-turn')
     .option('--prefix-tokens <n>', '--dataset random: the first n tokens are the same in every prompt (prefix caching); part of --input-tokens')
@@ -142,6 +143,7 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
   const counter = tokenCounter(flags.tokenizer);
   const sharedPrefix = sharedPrefixSpec(flags);
   const trace = traceSpec(flags, context.parseDurationMs);
+  const images = imageSpec(flags, context.api);
   const workload = loadWorkload({
     sharedPrefix,
     trace,
@@ -157,6 +159,12 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
     counter,
   });
   if (workload.kind === 'multi-turn' && context.api !== 'chat') throw new UsageError('--dataset multi-turn replays chat histories: use --api chat');
+  if (!IMAGE_APIS.includes(context.api) && workload.prompts.some((p) => p.images !== undefined && p.images.length > 0)) {
+    throw new UsageError(`${workload.source}: its records carry images, which --api ${context.api} cannot send; use --api chat, responses or messages`);
+  }
+  // Drawn here, before the run: generation never falls inside the timed window.
+  if (images !== undefined) attachSyntheticImages(workload.prompts, syntheticImagePool(images, context.seed, workload.prompts.length));
+  const datasetImages = images === undefined && workload.prompts.some((p) => p.images !== undefined && p.images.length > 0);
   return {
     prompts: workload.prompts,
     source: workload.source,
@@ -187,6 +195,8 @@ export function workloadPlan(flags: WorkloadFlags, context: WorkloadContext): Wo
         burstiness,
         ramp_up_s: rampUpMs / 1000,
         skipped_records: workload.skipped.length,
+        ...(images ? describeImageSpec(images) : {}),
+        ...(datasetImages ? { images: 'dataset' } : {}),
       },
     },
   };

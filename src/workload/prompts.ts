@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from '../errors.js';
 import { seededRandom } from './random.js';
 import { CHARS_PER_TOKEN, estimateTokens } from './tokens.js';
+import type { ToolSpec } from './tools.js';
 
 export interface ChatMessage {
   role: string;
@@ -24,6 +25,25 @@ export interface Prompt {
   arrivalMs?: number;
   /** Multi-turn: the later user turns, each sent after the previous reply arrives, with the history. */
   turns?: string[];
+  /** Images sent with the last user message (--images or the dataset's); shared objects, never copied per prompt. */
+  images?: PromptImage[];
+  /** Tools this prompt is sent with (a dataset record's "tools"); they take the place of --tools for it. */
+  tools?: ToolSpec[];
+}
+
+/** One image as requests carry it: inline bytes (a data URL) or a remote URL the server fetches. */
+export interface PromptImage {
+  /** image/png, image/jpeg, ... (for a remote URL: from its header when known, else ''). */
+  mediaType: string;
+  /** The file's bytes in base64, '' for a remote URL. One string per image, shared by every body that sends it. */
+  base64: string;
+  /** A remote http(s) URL sent as is (null: inline data). */
+  url: string | null;
+  /** Pixel size from the file's header (0: unknown, a remote URL). */
+  widthPx: number;
+  heightPx: number;
+  /** The file's size in bytes (0 for a remote URL: the server fetches it). On the wire, base64 makes it 4/3 as long. */
+  bytes: number;
 }
 
 export const DEFAULT_PROMPTS_FILE = fileURLToPath(new URL('../../prompts/default.txt', import.meta.url));

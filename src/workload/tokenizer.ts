@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { UsageError } from '../errors.js';
+import { tokenEndsOf } from './token-ends.js';
 import { CHARS_PER_TOKEN, estimateTokens } from './tokens.js';
 
 /** What the workload needs of a tokenizer: counts, and (when exact) ids <-> text for length synthesis. */
@@ -15,6 +16,11 @@ export interface TokenCounter {
   count(text: string): number;
   /** Vocabulary entries decoded to text, lazily, in the file's order (nothing for the rule): exact-length synthesis. */
   vocabulary(): Iterable<string>;
+  /**
+   * Where each token of `text` ends (UTF-16 offset into the text as this tokenizer decodes it back), for tokens per
+   * stream package; absent for the characters rule.
+   */
+  tokenEnds?(text: string): number[];
 }
 
 /** The documented default: one token per 4 characters, rounded up. */
@@ -69,6 +75,17 @@ export function resolveTokenizerPath(spec: string, env: NodeJS.ProcessEnv = proc
 /** Loads a Hugging Face tokenizer (tokenizer.json, plus tokenizer_config.json when it sits beside it). */
 export function loadTokenizer(spec: string, env: NodeJS.ProcessEnv = process.env): TokenCounter {
   const path = resolveTokenizerPath(spec, env);
+  // The workload and the engine (tokens per package) both ask for it: parse a tokenizer.json once per thread.
+  const cached = loaded.get(`${spec}\0${path}`);
+  if (cached) return cached;
+  const counter = parseTokenizer(spec, path);
+  loaded.set(`${spec}\0${path}`, counter);
+  return counter;
+}
+
+const loaded = new Map<string, TokenCounter>();
+
+function parseTokenizer(spec: string, path: string): TokenCounter {
   const json = readJson(path, 'tokenizer file');
   const configPath = join(path, '..', 'tokenizer_config.json');
   const config = existsSync(configPath) ? readJson(configPath, 'tokenizer config') : {};
@@ -84,6 +101,10 @@ export function loadTokenizer(spec: string, env: NodeJS.ProcessEnv = process.env
     name: `tokenizer:${spec}`,
     exact: true,
     count,
+    tokenEnds: tokenEndsOf(
+      (text) => tokenizer.encode(text, { add_special_tokens: false }).ids,
+      (ids) => (ids.length === 0 ? '' : tokenizer.decode(ids, { skip_special_tokens: false })),
+    ),
     *vocabulary() {
       for (const id of tokenizer.get_vocab(false).values()) yield tokenizer.decode([id], { skip_special_tokens: true });
     },

@@ -7,6 +7,7 @@ export { ANTHROPIC_VERSION, DEFAULT_MESSAGES_MAX_TOKENS, messagesApi } from './m
 export { recordPackage, recordWholeAnswer } from './package.js';
 export { responsesApi } from './responses.js';
 export type { BodyOptions, StreamApi } from './types.js';
+export type { ToolFields } from './tool-fields.js';
 
 const APIS: Record<string, StreamApi> = { responses: responsesApi, messages: messagesApi };
 

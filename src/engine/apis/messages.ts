@@ -3,6 +3,8 @@ import type { ChatMessage } from '../../workload/prompts.js';
 import { errorMessageOf, noteResponseId, readUsage } from '../payload.js';
 import type { PackageGapSink, RequestState } from '../request-state.js';
 import { recordPackage, recordWholeAnswer } from './package.js';
+import { messagesToolFields } from './tool-fields.js';
+import { noteToolCallStart } from '../checks/tool-calls.js';
 import type { StreamApi } from './types.js';
 
 /** The API version header llmperf sends (Anthropic's current one); `--header anthropic-version:...` replaces it. */
@@ -48,6 +50,7 @@ export const messagesApi: StreamApi = {
       body.min_tokens = options.maxTokens;
     }
     if (options.stream) body.stream = true;
+    messagesToolFields(options, body);
     return body;
   },
 
@@ -67,7 +70,11 @@ export const messagesApi: StreamApi = {
         } else if (delta.type === 'thinking_delta') {
           if (typeof delta.thinking === 'string' && delta.thinking.length > 0) recordPackage(state, gaps, nowMs, delta.thinking, null);
         } else if (delta.type === 'input_json_delta') {
-          if (typeof delta.partial_json === 'string' && delta.partial_json.length > 0) recordPackage(state, gaps, nowMs, null, delta.partial_json, false);
+          if (typeof delta.partial_json === 'string' && delta.partial_json.length > 0) {
+            noteToolCallStart(state, nowMs);
+            state.toolCalls?.add(json.index as number, undefined, delta.partial_json);
+            recordPackage(state, gaps, nowMs, null, delta.partial_json, false);
+          }
         }
         return; // signature_delta and citations carry no generated tokens
       }
@@ -76,6 +83,12 @@ export const messagesApi: StreamApi = {
         if (message === null || typeof message !== 'object') return;
         noteResponseId(state, message.id);
         takeUsage(state, message.usage);
+        return;
+      }
+      case 'content_block_start': {
+        // A tool_use block names its tool here; its input then streams as input_json_delta fragments.
+        const block = json.content_block as { type?: unknown; name?: unknown } | null | undefined;
+        if (state.toolCalls !== null && block !== null && typeof block === 'object' && block.type === 'tool_use') state.toolCalls.add(json.index as number, block.name, '');
         return;
       }
       case 'message_delta':
@@ -88,7 +101,7 @@ export const messagesApi: StreamApi = {
         state.fail('stream_error_event', errorMessageOf(json.error ?? json));
         return;
       default:
-      // ping, content_block_start/stop: structure, not output.
+      // ping, content_block_stop: structure, not output.
     }
   },
 
@@ -101,11 +114,17 @@ export const messagesApi: StreamApi = {
     takeUsage(state, body.usage as MessagesUsage | undefined);
     let reasoning = '';
     let content = '';
+    let calls = 0;
     for (const block of Array.isArray(body.content) ? (body.content as Array<Record<string, unknown>>) : []) {
       if (block === null || typeof block !== 'object') continue;
       if (block.type === 'text' && typeof block.text === 'string') content += block.text;
       else if (block.type === 'thinking' && typeof block.thinking === 'string') reasoning += block.thinking;
-      else if (block.type === 'tool_use' && block.input !== undefined) content += JSON.stringify(block.input);
+      else if (block.type === 'tool_use' && block.input !== undefined) {
+        const input = JSON.stringify(block.input);
+        content += input;
+        noteToolCallStart(state, nowMs);
+        state.toolCalls?.add(calls++, block.name, input);
+      }
     }
     state.sawFinish = true;
     recordWholeAnswer(state, reasoning, content, nowMs);

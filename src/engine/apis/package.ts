@@ -15,6 +15,7 @@ export function recordPackage(
   keepContent = true,
 ): void {
   if (state.continuousUsage) packageTokens(state, gaps, nowMs);
+  else if (state.packageTrace !== null) state.packageTrace.add(nowMs, reasoning, content);
   if (state.packages === 0) state.firstPackageMs = nowMs;
   else {
     if (state.packages === 1) state.secondPackageMs = nowMs;
@@ -32,7 +33,8 @@ export function recordPackage(
   if (typeof content === 'string' && content.length > 0) {
     if (Number.isNaN(state.firstAnswerMs)) state.firstAnswerMs = nowMs;
     state.contentChars += content.length;
-    if (keepContent) state.contentPieces?.push(content);
+    // Bounded when a check keeps the text (maxKeptChars); a cut text is reported by the check, not here.
+    if (keepContent && state.contentChars <= state.maxKeptChars) state.contentPieces?.push(content);
   }
 }
 

@@ -2,6 +2,8 @@
 import { errorMessageOf, noteResponseId, readUsage } from '../payload.js';
 import type { PackageGapSink, RequestState } from '../request-state.js';
 import { recordPackage, recordWholeAnswer } from './package.js';
+import { responsesToolFields } from './tool-fields.js';
+import { noteToolCallStart } from '../checks/tool-calls.js';
 import type { StreamApi } from './types.js';
 
 interface ResponsesUsage {
@@ -52,6 +54,7 @@ export const responsesApi: StreamApi = {
       }
     }
     if (options.stream) body.stream = true;
+    responsesToolFields(options, body);
     return body;
   },
 
@@ -71,8 +74,18 @@ export const responsesApi: StreamApi = {
         if (typeof json.delta === 'string' && json.delta.length > 0) recordPackage(state, gaps, nowMs, json.delta, null);
         return;
       case 'response.function_call_arguments.delta':
-        if (typeof json.delta === 'string' && json.delta.length > 0) recordPackage(state, gaps, nowMs, null, json.delta, false);
+        if (typeof json.delta === 'string' && json.delta.length > 0) {
+          noteToolCallStart(state, nowMs);
+          state.toolCalls?.add(json.output_index as number, undefined, json.delta);
+          recordPackage(state, gaps, nowMs, null, json.delta, false);
+        }
         return;
+      case 'response.output_item.added': {
+        // A function call's name arrives with its item, before any argument delta.
+        const item = json.item as { type?: unknown; name?: unknown } | null | undefined;
+        if (state.toolCalls !== null && item !== null && typeof item === 'object' && item.type === 'function_call') state.toolCalls.add(json.output_index as number, item.name, '');
+        return;
+      }
       case 'response.created':
         if (json.response !== null && typeof json.response === 'object') noteResponseId(state, (json.response as ResponseObject).id);
         return;
@@ -104,6 +117,7 @@ export const responsesApi: StreamApi = {
     }
     let reasoning = '';
     let content = '';
+    let calls = 0;
     for (const item of Array.isArray(response.output) ? (response.output as Array<Record<string, unknown>>) : []) {
       if (item === null || typeof item !== 'object') continue;
       const parts = item.type === 'reasoning' ? [item.summary, item.content] : [item.content];
@@ -114,7 +128,11 @@ export const responsesApi: StreamApi = {
           else content += part.text;
         }
       }
-      if (item.type === 'function_call' && typeof item.arguments === 'string') content += item.arguments;
+      if (item.type === 'function_call' && typeof item.arguments === 'string') {
+        content += item.arguments;
+        noteToolCallStart(state, nowMs);
+        state.toolCalls?.add(calls++, item.name, item.arguments);
+      }
     }
     state.sawFinish = true;
     recordWholeAnswer(state, reasoning, content, nowMs);

@@ -1,9 +1,10 @@
 // The small interface an API kind with its own wire format (Responses, Messages) implements: body, stream events, whole bodies.
 import type { Prompt } from '../../workload/prompts.js';
 import type { PackageGapSink, RequestState } from '../request-state.js';
+import type { ToolFields } from './tool-fields.js';
 
 /** What a request body builder needs to know beyond the prompt. */
-export interface BodyOptions {
+export interface BodyOptions extends ToolFields {
   model: string;
   stream: boolean;
   /** max_tokens for this prompt (null: the server's default, where the API has one). */

@@ -32,6 +32,8 @@ export interface PeerResult {
   /** Requests each judge was asked (both orders), and what the whole peer round cost. */
   cost: { judge_requests: Record<string, number>; total_judge_requests: number };
   battles: PeerBattleRecord[];
+  /** MT-bench two-turn questions: the second turn judged by the same peers on its own (absent: no question has one). */
+  turn2?: PeerResult;
 }
 
 /** The prompts one judge must answer: every pair of the OTHER models, both orders, every question. */

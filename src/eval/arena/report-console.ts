@@ -37,7 +37,7 @@ export function singleTable(result: SingleModeResult): string {
   return ['single: judge score 1-10 per answer', table.toString(), 'mean score per category', byCategory.toString()].join('\n');
 }
 
-export function peerTable(result: PeerResult): string {
+export function peerTable(result: PeerResult, turn = ''): string {
   const table = new Table({ head: ['rank', 'model', 'weighted rating', 'unweighted', 'judge weight', 'self-preference', 'judged'], style: STYLE });
   for (const row of result.leaderboard) {
     table.push([row.rank, row.model, f1(row.weighted_rating), f1(row.unweighted_rating), f2(row.judge_weight), row.self_preference === null ? 'n/a' : `${pct(row.self_preference)} of ${row.self_preference_n}`, result.cost.judge_requests[row.model] ?? 0]);
@@ -46,7 +46,7 @@ export function peerTable(result: PeerResult): string {
   result.agreement.judges.forEach((judge, i) => agreement.push([judge, ...result.agreement.rate[i]!.map((r, j) => (i === j ? '-' : r === null ? 'n/a' : `${pct(r)} (${result.agreement.shared[i]![j]})`))]));
   const decided = result.battles.filter((b) => b.status === 'decided').length;
   return [
-    `peer: every candidate judges the others (never itself, both orders); judges weighted by their own rating until stable (${result.iterations} rounds${result.converged ? '' : ', NOT converged'})`,
+    `peer${turn}: every candidate judges the others (never itself, both orders); judges weighted by their own rating until stable (${result.iterations} rounds${result.converged ? '' : ', NOT converged'})`,
     table.toString(),
     'judge agreement on battles both judged (shared battles in brackets; needs 4+ candidates)',
     agreement.toString(),
@@ -71,6 +71,7 @@ export function arenaConsole(doc: ArenaDocument): string {
     if (result.turn2) parts.push(pairTable(`${mode}, second turn (MT-bench two-turn questions)`, result.turn2, doc));
   }
   if (doc.modes.peer) parts.push(peerTable(doc.modes.peer));
-  parts.push(['cost and speed', ...doc.perf.candidates.map((p) => perfLine('candidate', p)), perfLine('judge', doc.perf.judge), ...(doc.perf.peer_judges ?? []).map((p) => perfLine('peer judge', p))].join('\n'));
+  if (doc.modes.peer?.turn2) parts.push(peerTable(doc.modes.peer.turn2, ', second turn (MT-bench two-turn questions)'));
+  parts.push(['cost and speed', ...doc.perf.candidates.map((p) => perfLine('candidate', p)), ...(doc.perf.second_turns ?? []).map((p) => perfLine('candidate, second turns:', p)), perfLine('judge', doc.perf.judge), ...(doc.perf.peer_judges ?? []).map((p) => perfLine('peer judge', p))].join('\n'));
   return parts.join('\n\n');
 }

@@ -50,15 +50,16 @@ ${images['arena-single-scores'] ? `<img alt="single scores" src="${images['arena
 </section>`;
 }
 
-function peerSection(result: PeerResult): string {
+/** `turn` '' for the first turn, '-turn2' for MT-bench's second (its own ids and title). */
+function peerSection(result: PeerResult, turn = ''): string {
   const pct = (v: number | null): string => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
   const rows = result.leaderboard.map((row) => `<tr><td class="num">${row.rank}</td><td>${e(row.model)}</td><td class="num">${n1(row.weighted_rating)}</td><td class="num">${n1(row.unweighted_rating)}</td><td class="num">${n2(row.judge_weight)}</td><td class="num">${row.self_preference === null ? 'n/a' : `${pct(row.self_preference)} of ${row.self_preference_n}`}</td><td class="num">${result.cost.judge_requests[row.model] ?? 0}</td></tr>`);
   const a = result.agreement;
   const rate = a.rate.map((row, i) => row.map((v, j) => (i === j ? null : v)));
-  return `<section id="arena-peer"><h3>Peer examination: every candidate judges the others</h3>
-<table id="arena-peer-leaderboard"><tr><th>rank</th><th>model</th><th>weighted rating</th><th>unweighted</th><th>judge weight</th><th>self-preference</th><th>judge requests</th></tr>${rows.join('')}</table>
+  return `<section id="arena-peer${turn}"><h3>Peer examination: every candidate judges the others${turn ? ', second turn (MT-bench two-turn questions)' : ''}</h3>
+<table id="arena-peer${turn}-leaderboard"><tr><th>rank</th><th>model</th><th>weighted rating</th><th>unweighted</th><th>judge weight</th><th>self-preference</th><th>judge requests</th></tr>${rows.join('')}</table>
 <p>Judges weighted by their own rating until stable: ${result.iterations} rounds${result.converged ? '' : ' (not converged)'}; ${result.cost.total_judge_requests} judge requests to the candidates.</p>
-<h4>Judge agreement (share of battles both judged with the same winner)</h4>${heatTable('arena-peer-agreement', 'judge \\ judge', a.judges, a.judges, rate, 1, (v) => v.toFixed(2))}
+<h4>Judge agreement (share of battles both judged with the same winner)</h4>${heatTable(`arena-peer${turn}-agreement`, 'judge \\ judge', a.judges, a.judges, rate, 1, (v) => v.toFixed(2))}
 </section>`;
 }
 
@@ -81,6 +82,7 @@ ${doc.modes.baseline?.turn2 ? pairSection('baseline', doc.modes.baseline.turn2, 
 ${doc.modes.pairwise ? pairSection('pairwise', doc.modes.pairwise, doc, images) : ''}
 ${doc.modes.pairwise?.turn2 ? pairSection('pairwise', doc.modes.pairwise.turn2, doc, images, '-turn2') : ''}
 ${doc.modes.peer ? peerSection(doc.modes.peer) : ''}
+${doc.modes.peer?.turn2 ? peerSection(doc.modes.peer.turn2, '-turn2') : ''}
 <h3>Cost and speed</h3><table id="arena-perf"><tr><th>role</th><th>name</th><th>model</th><th>requests</th><th>sent</th><th>cached</th><th>failed</th><th>latency p50 ms</th><th>TTFT p50 ms</th><th>output tokens/s</th></tr>${perf.join('')}</table>
 </section>`;
 }

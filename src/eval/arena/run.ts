@@ -127,12 +127,20 @@ export async function runArena(config: ArenaConfig, options: ArenaRunOptions): P
     const modes: ArenaDocument['modes'] = {};
     let peerPerf: EndpointPerf[] | undefined;
     if (peer) {
-      // Every candidate judges every pair of the others, in both orders; all judges work at once.
-      const asked = candidates.map((c) => peerPrompts(c.name, models, questions, answers, prompts));
-      log(`arena: peer examination, ${asked.reduce((a, p) => a + p.length, 0)} judge requests spread over ${models.length} candidates`);
+      // Every candidate judges every pair of the others, in both orders, on both turns; all judges work at once.
+      const asked1 = candidates.map((c) => peerPrompts(c.name, models, questions, answers, prompts));
+      const asked2 = candidates.map((c) => (prompts2 ? peerPrompts(c.name, models, questions2, answersTurn2, prompts2) : []));
+      const asked = asked1.map((first, i) => [...first, ...asked2[i]!]);
+      log(`arena: peer examination, ${asked.reduce((a, p) => a + p.length, 0)} judge requests spread over ${models.length} candidates${prompts2 ? ` (${asked2.reduce((a, p) => a + p.length, 0)} of them on second turns)` : ''}`);
       const runs = await Promise.all(candidates.map((c, i) => askAll(c, asked[i]!, config.judging, { ...requestOptions, log, what: 'peer verdicts' })));
-      const battles = candidates.flatMap((c, i) => collectPeerBattles(c.name, models, questions, answers, prompts, new Map<string, Reply>(asked[i]!.map((p, k) => [p, runs[i]!.replies[k]!]))));
-      modes.peer = summarizePeer(battles, models, answers, Object.fromEntries(models.map((m, i) => [m, asked[i]!.length])), config.rating);
+      const peerReplies = candidates.map((_, i) => new Map<string, Reply>(asked[i]!.map((p, k) => [p, runs[i]!.replies[k]!])));
+      const battles = candidates.flatMap((c, i) => collectPeerBattles(c.name, models, questions, answers, prompts, peerReplies[i]!));
+      modes.peer = summarizePeer(battles, models, answers, Object.fromEntries(models.map((m, i) => [m, asked1[i]!.length])), config.rating);
+      if (prompts2) {
+        // The second turn judged on its own, as the referee modes do: each judge sees the others' whole conversations.
+        const battles2 = candidates.flatMap((c, i) => collectPeerBattles(c.name, models, questions2, answersTurn2, prompts2, peerReplies[i]!));
+        modes.peer.turn2 = summarizePeer(battles2, models, answersTurn2, Object.fromEntries(models.map((m, i) => [m, asked2[i]!.length])), config.rating);
+      }
       peerPerf = runs.map((r) => r.perf);
     }
     for (const mode of config.modes) {
@@ -214,8 +222,14 @@ export function planArena(config: ArenaConfig): DryRunPlan {
   lines.push(...(judgePrompts[0] ?? '(none)').split('\n').map((line) => `  | ${line}`));
   let peerRequests = 0;
   if (config.modes.includes('peer')) {
-    for (const m of models) peerRequests += peerPrompts(m, models, questions, placeholders, prompts).length;
-    lines.push(`peer: every candidate judges every pair of the others in both orders: ${peerRequests} requests to the candidates themselves`);
+    let secondTurnPeer = 0;
+    const prompts2 = questions2.length > 0 ? loadPrompts(config.promptsTurn2, '_turn2') : null;
+    for (const m of models) {
+      peerRequests += peerPrompts(m, models, questions, placeholders, prompts).length;
+      if (prompts2) secondTurnPeer += peerPrompts(m, models, questions2, placeholders2, prompts2).length;
+    }
+    peerRequests += secondTurnPeer;
+    lines.push(`peer: every candidate judges every pair of the others in both orders: ${peerRequests} requests to the candidates themselves${secondTurnPeer > 0 ? ` (${secondTurnPeer} of them on second turns)` : ''}`);
   }
   const total = (questions.length + questions2.length) * models.length + judgePrompts.length + peerRequests;
   lines.push(`total: ${total} requests (fewer when the reply cache already holds some)`);

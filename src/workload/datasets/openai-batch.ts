@@ -1,6 +1,8 @@
 // The `openai-batch` dataset: OpenAI Batch API input lines {"custom_id", "method": "POST", "url": "/v1/...", "body": {...}}.
-// Chat bodies give their messages, completions bodies their prompt, embeddings bodies their input; max_tokens is kept.
+// Chat bodies give their messages, completions bodies their prompt, embeddings bodies their input; max_tokens and tools are kept.
 import { fromMessages, fromText, type Prompt } from '../prompts.js';
+import { DatasetImages, recordImages, splitContentParts } from '../images/dataset.js';
+import { checkTools } from '../tools.js';
 import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
 const URLS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings'];
@@ -8,6 +10,7 @@ const URLS = ['/v1/chat/completions', '/v1/completions', '/v1/embeddings'];
 export function loadOpenaiBatch(path: string, context: DatasetContext, content?: Buffer): DatasetLoad {
   const problems = new Problems();
   const prompts: Prompt[] = [];
+  const images = new DatasetImages(path);
   for (const { value, where } of readRecords(path, content, problems)) {
     const line = value as { method?: unknown; url?: unknown; body?: unknown } | null;
     if (!line || typeof line !== 'object' || Array.isArray(line)) {
@@ -34,12 +37,20 @@ export function loadOpenaiBatch(path: string, context: DatasetContext, content?:
     }
     let prompt: Prompt;
     if (line.url === '/v1/chat/completions') {
-      const messages = checkMessages(body.messages);
+      // Vision requests: image_url content parts become the prompt's images (files, URLs or data URLs).
+      const parts = splitContentParts(body.messages);
+      const promptImages = typeof parts === 'string' ? parts : recordImages({}, parts.refs, images);
+      if (typeof promptImages === 'string') {
+        problems.add(where, `body: ${promptImages}`);
+        continue;
+      }
+      const messages = checkMessages(typeof parts === 'string' ? body.messages : parts.messages);
       if (typeof messages === 'string') {
         problems.add(where, `body: ${messages}`);
         continue;
       }
       prompt = fromMessages(messages, context.counter.count);
+      if (promptImages.length > 0) prompt.images = promptImages;
     } else {
       const text = line.url === '/v1/embeddings' ? body.input : body.prompt;
       const field = line.url === '/v1/embeddings' ? 'input' : 'prompt';
@@ -50,6 +61,14 @@ export function loadOpenaiBatch(path: string, context: DatasetContext, content?:
       prompt = fromText(text, context.counter.count);
     }
     if (maxTokens !== undefined) prompt.outputTokens = maxTokens;
+    if (body.tools !== undefined) {
+      const tools = checkTools(body.tools);
+      if (typeof tools === 'string') {
+        problems.add(where, `body: ${tools}`);
+        continue;
+      }
+      prompt.tools = tools;
+    }
     prompts.push(prompt);
   }
   problems.throwIfAny(path);
