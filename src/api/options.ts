@@ -50,6 +50,10 @@ export interface RunOptions {
   imageSize?: string;
   imageFormat?: 'jpeg' | 'png';
   imagePool?: number;
+  /** Users, each a conversation loop (instead of `concurrency` and `rate`): send a turn, wait, think, next turn. */
+  users?: number;
+  /** Pause between a reply and the next turn: ms, or the flag's text ('normal:5s,2s', '1s:3s', 'exp:4s', 'data'). */
+  thinkTime?: Duration;
   /** Abort this share of requests on purpose, `cancelAfter` after their send (`cancelled_by_design`). */
   cancelRate?: number;
   cancelAfter?: Duration;
@@ -129,6 +133,7 @@ const RUN_OPTION_NAMES = [
   'timeout', 'idleTimeout', 'out', 'overwrite', 'seed', 'stream', 'preconnect', 'extraBody', 'warmup', 'insecure', 'grace', 'retries', 'maxEventBytes', 'format', 'slo', 'workers', 'shard',
   'startAt', 'serverMetrics', 'simulator', 'tools', 'toolChoice', 'responseFormat',
   'images', 'imageSize', 'imageFormat', 'imagePool',
+  'users', 'thinkTime',
 ] as const;
 
 /** Rejects option names the function does not know, so a typo is an error rather than a silent default. */
@@ -173,6 +178,8 @@ export function runOptionsToFlags(options: RunOptions, where = 'runLoad'): RunFl
     imageSize: o.imageSize,
     imageFormat: o.imageFormat,
     imagePool: text(o.imagePool),
+    users: text(o.users),
+    thinkTime: duration(o.thinkTime),
     cancelRate: text(o.cancelRate),
     cancelAfter: duration(o.cancelAfter),
     outputTokens: text(o.outputTokens),

@@ -31,6 +31,8 @@ export function parseFraction(text: string, flag: string): number {
  */
 export function basePlan(flags: RunFlags, defaultStage: string, load: { concurrency?: string; rate?: string }): RunPlan {
   const bounded = flags.requests !== undefined || flags.duration !== undefined;
+  // Stages set the load themselves (a concurrency or a rate per stage); users are a run's load shape.
+  if (flags.users !== undefined) throw new UsageError('--users shapes one run; sweep and capacity set each stage\'s load (--concurrency or --rate): drop --users');
   return toRunPlan({ ...flags, ...load, duration: bounded ? flags.duration : defaultStage });
 }
 

@@ -21,6 +21,8 @@ export function addRunOptions(command: Command): Command {
     .option('-n, --requests <n>', 'requests to send (default: 100, or 2x concurrency if larger)')
     .option('--duration <time>', 'send for this long instead of a count (e.g. 30s, 5m)')
     .option('--rate <r>', 'open loop: arrivals at r requests/s (seeded; see --arrival), --concurrency caps in-flight requests')
+    .option('--users <n>', 'n users, each a conversation loop (send a turn, wait for the reply, think, next turn; then a new conversation); instead of -c and --rate')
+    .option('--think-time <time>', 'pause between a reply and the next turn: TIME, MIN:MAX, normal:MEAN,SD, exp:MEAN (e.g. normal:5s,2s), or data (the dataset\'s recorded pauses); seeded')
     .option('--prompts <file>', 'shorthand for --dataset-path: one prompt a line, or JSONL with "prompt" or "messages"')
     .option('--input-tokens <n>', '--dataset random: prompt length in tokens: N, MIN:MAX (uniform) or normal:MEAN,SD')
     .option('--output-tokens <n>', `max_tokens: N, MIN:MAX or normal:MEAN,SD (default ${DEFAULT_OUTPUT_TOKENS}, or the dataset's recorded reply length)`)

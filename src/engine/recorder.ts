@@ -83,11 +83,19 @@ export class Recorder implements PackageGapSink {
     bump(this.series.started, this.secondOf(state.sendMs), 1);
   }
 
+  /** --think-time: one pause applied between a reply's end and the next send (a user's, never a request's time). */
+  recordThinkMs(pauseMs: number): void {
+    recordUs(this.histograms.get('think_time_ms')!, Math.max(1, pauseMs * 1000));
+  }
+
   /** Records a finished request and returns its per-request record. */
   recordEnd(state: RequestState): RequestRecord {
     const totals = this.totals;
     this.inFlight--;
     totals.last_end_epoch_ms = toEpochMs(state.endMs);
+    // Little's law: the sum of every request's time in flight over the run's duration is the mean in flight.
+    // Whole µs: integer sums are exact, so merged workers and shards add up the same in any grouping.
+    if (!Number.isNaN(state.sendMs)) totals.in_flight_us = (totals.in_flight_us ?? 0) + Math.round((state.endMs - state.sendMs) * 1000);
     const second = this.secondOf(state.endMs);
     bump(this.series.finished, second, 1);
     if (state.reconnected) totals.reconnects++;
@@ -167,6 +175,8 @@ export class Recorder implements PackageGapSink {
       invalid_reason: state.outputInvalidReason,
       input_images: state.inputImages,
       input_image_bytes: state.inputImageBytes,
+      conversation: state.conversation >= 0 ? state.conversation : null,
+      turn: state.conversation >= 0 ? Math.max(0, state.turn) : null,
       http_connect_ms: Number.isNaN(state.connectMs) ? null : round3(state.connectMs),
       http_headers_ms: Number.isNaN(state.headersMs) ? null : round3(state.headersMs - state.sendMs),
       http_first_byte_ms: Number.isNaN(state.firstByteMs) ? null : round3(state.firstByteMs - state.sendMs),

@@ -8,6 +8,7 @@ export const REQUEST_CSV_COLUMNS = [
   // New columns go at the end, so scripts reading columns by position keep working.
   'retries', 'request_id', 'usage_invalid', 'prefix_group', 'cached_tokens',
   'tool_calls', 'tool_calls_invalid', 'schema_valid', 'invalid_reason', 'input_images', 'input_image_bytes',
+  'conversation', 'turn',
   'http_connect_ms', 'http_headers_ms', 'http_first_byte_ms',
 ] as const satisfies ReadonlyArray<keyof RequestRecord>;
 

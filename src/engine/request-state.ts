@@ -23,6 +23,8 @@ export class RequestState {
   intendedMs = NaN;
   /** Multi-turn: 0 for a conversation's first turn, 1+ for later ones; -1 outside multi-turn runs. */
   turn = -1;
+  /** Conversation runs (multi-turn, --users): the index of the conversation's first request; -1 otherwise. */
+  conversation = -1;
   /** max_tokens this request asked for (null: the server's default); bounds a plausible usage count. */
   maxOutputTokens: number | null = null;
   sendMs = NaN;

@@ -7,6 +7,8 @@ import { buildSummary } from '../metrics/summary.js';
 import { workloadSummary } from '../workload/summary.js';
 import type { LoadConfig, RunOutcome } from './run.js';
 import { clientHealth } from './saturation.js';
+import { arrivalsDocument } from './arrival-series.js';
+import { describeThinkTime } from '../workload/think-time.js';
 import { redactUrl } from '../util/redact.js';
 import { DEFAULT_MAX_EVENT_BYTES } from './stream.js';
 
@@ -45,6 +47,9 @@ export function configDocument(config: LoadConfig, extra: Record<string, unknown
     ...(config.tools ? { tools: config.tools.map((tool) => tool.function.name) } : {}),
     ...(config.toolChoice ? { tool_choice: config.toolChoice } : {}),
     ...(config.responseFormat ? { response_format: config.responseFormat.name } : {}),
+    // --users: concurrency is emergent (users thinking send nothing); the summary's mean_in_flight and max_in_flight say what it was.
+    ...(config.users ? { users: config.concurrency } : {}),
+    ...(config.thinkTime ? { think_time: describeThinkTime(config.thinkTime) } : {}),
     ...extra,
   };
 }
@@ -78,6 +83,7 @@ export function buildResult(config: LoadConfig, outcome: RunOutcome, meta: Resul
     totals: outcome.totals,
     histograms,
     timeseries: outcome.timeseries,
+    ...(outcome.arrivals ? { arrivals: arrivalsDocument(outcome.arrivals) } : {}),
     client: clientHealth(outcome, delayReference(config, summary)),
   };
 }

@@ -8,6 +8,9 @@ import { arrivalStream, type ArrivalKind } from '../workload/arrivals.js';
 import { Conversation } from '../workload/conversation.js';
 import type { Prompt } from '../workload/prompts.js';
 import { WorkloadStats } from '../workload/summary.js';
+import type { ThinkTimeSpec } from '../workload/think-time.js';
+import { ThinkingUsers } from './think.js';
+import type { ArrivalCounts } from './arrival-series.js';
 import { cancelledError, createDispatcher, sendRequest, type InFlight, type PreparedRequest } from './client.js';
 import { connectOptions } from './dispatcher.js';
 import { preopenCount, WarmConnector, type ConnectionStats } from './connections.js';
@@ -92,6 +95,13 @@ export interface LoadConfig {
   toolChoice?: string | null;
   /** --response-format: the JSON Schema every answer must follow (sent as response_format, checked at the end). */
   responseFormat?: ResponseFormatSpec | null;
+  /**
+   * --users: each closed-loop slot is a user running conversations one after another (send a turn, wait for
+   * the reply, think, next turn; after the last turn, think, then a new conversation); `concurrency` is the users.
+   */
+  users?: boolean;
+  /** --think-time: the pause between a reply's end and the next turn (and, with users, the next conversation). */
+  thinkTime?: ThinkTimeSpec;
 }
 
 export interface RunHooks {
@@ -115,6 +125,8 @@ export interface RunOutcome {
   connections?: ConnectionStats;
   /** Cores the machine left idle on average during the run (null: unknown, or too short a run to tell). */
   freeCores?: number | null;
+  /** Open loop: arrivals per time bucket, as scheduled and as sent (absent in a closed loop). */
+  arrivals?: ArrivalCounts;
 }
 
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
@@ -134,6 +146,8 @@ export class LoadRun {
   private interrupted = false;
   private stopping = false;
   private graceTimer: NodeJS.Timeout | null = null;
+  /** The first error thrown by llmperf's own end-of-request work: the run stops and rethrows it. */
+  private internalError: Error | null = null;
   private readonly retryPolicy: RetryPolicy | null;
   private retriedRequests = 0;
   private retryAttempts = 0;
@@ -152,6 +166,12 @@ export class LoadRun {
   private readonly packageTokens: PackageTokenCounter | null;
   /** Tool-call and structured-output checks (null: the run sends neither). */
   private readonly checks: OutputChecks | null;
+  /** --think-time: users thinking now, each holding its scheduler slot until its pause ends (null: no think time). */
+  private readonly thinking: ThinkingUsers | null;
+  /** Conversation runs (multi-turn, --users): conversations started and requests sent as their turns. */
+  private conversations = 0;
+  private conversationTurns = 0;
+  private readonly conversationIds = new WeakMap<Conversation, number>();
 
   constructor(
     private readonly config: LoadConfig,
@@ -212,6 +232,7 @@ export class LoadRun {
     this.multiTurn = !config.bodies && config.prompts.some((prompt) => prompt.turns !== undefined);
     const anyTools = Boolean(config.tools) || config.prompts.some((prompt) => prompt.tools !== undefined);
     this.checks = anyTools || config.responseFormat ? new OutputChecks(config.tools ?? null, config.toolChoice ?? null, config.responseFormat ?? null) : null;
+    this.thinking = config.thinkTime ? new ThinkingUsers(config.thinkTime, config.seed, this.recorder) : null;
   }
 
   private prepared: Promise<void> | null = null;
@@ -247,10 +268,15 @@ export class LoadRun {
     if (this.graceTimer !== null) clearTimeout(this.graceTimer);
     await this.dispatcher.destroy().catch(() => {});
     this.connector.close();
+    if (this.internalError !== null) throw this.internalError;
     const snapshot = this.recorder.snapshot();
     snapshot.totals.workload = { ...this.workload.counters() };
     snapshot.totals.retried = this.retriedRequests;
     snapshot.totals.retry_attempts = this.retryAttempts;
+    if (this.multiTurn || this.config.users) {
+      snapshot.totals.conversations = this.conversations;
+      snapshot.totals.conversation_turns = this.conversationTurns;
+    }
     return {
       ...snapshot,
       interrupted: this.interrupted,
@@ -259,6 +285,7 @@ export class LoadRun {
       eventLoopUtilization: load.eventLoopUtilization,
       connections: this.connector.stats,
       freeCores: load.freeCores,
+      ...(this.scheduler.arrivals !== null ? { arrivals: this.scheduler.arrivals.snapshot() } : {}),
     };
   }
 
@@ -286,6 +313,7 @@ export class LoadRun {
     this.interrupted ||= interrupted;
     this.stopping = true;
     this.scheduler.stop();
+    this.thinking?.endAll(() => this.scheduler.requestEnded());
     // A request waiting to be retried is a request not yet sent again: stopping ends it with the failure it has.
     if (this.retryPolicy !== null) {
       for (const request of [...this.inFlight.values()]) (request as Partial<RetryingInFlight>).endBackoff?.();
@@ -298,6 +326,7 @@ export class LoadRun {
   cancelAll(): void {
     this.stopping = true;
     this.scheduler.stop();
+    this.thinking?.endAll(() => this.scheduler.requestEnded());
     for (const request of [...this.inFlight.values()]) request.abort(cancelledError());
   }
 
@@ -310,6 +339,7 @@ export class LoadRun {
     const prompt = this.prompts[promptIndex % this.prompts.length];
     const body = (this.bodies[promptIndex] ??= bodyWithImages(this.config, prompt));
     const conversation = this.multiTurn ? new Conversation(prompt, this.config.countTokens) : null;
+    if (this.multiTurn || this.config.users) this.conversations++;
     this.send(this.multiTurn ? this.turnIndex() : index, intendedMs, prompt, body, conversation);
   }
 
@@ -326,6 +356,11 @@ export class LoadRun {
     state.inputTokensEstimate = prompt.inputTokensEstimate;
     if (prompt.group !== undefined) state.prefixGroup = prompt.group;
     if (conversation !== null) state.turn = conversation.turn;
+    if (conversation !== null || this.config.users) {
+      this.conversationTurns++;
+      // A conversation is named by its first request's index (requests.csv's `conversation` column).
+      state.conversation = conversation === null ? index : this.conversationIds.get(conversation) ?? this.conversationIds.set(conversation, index).get(conversation)!;
+    }
     const requestedOutput = this.config.api === 'embeddings' ? null : (prompt.outputTokens ?? this.config.outputTokens);
     state.maxOutputTokens = requestedOutput;
     state.continuousUsage = this.config.continuousUsage === true;
@@ -361,6 +396,19 @@ export class LoadRun {
   }
 
   private ended(state: RequestState): void {
+    try {
+      this.settle(state);
+    } catch (error) {
+      // A bug in llmperf's own end-of-request work (a check, a hook, a tokenizer) must end the run with that
+      // error: thrown into undici's callback it was swallowed, the scheduler never heard of the end, and the run hung.
+      this.internalError ??= error instanceof Error ? error : new Error(String(error));
+      this.cancelAll();
+      setImmediate(() => this.scheduler.requestEnded());
+    }
+  }
+
+  /** A request's end: its record, the workload counters, and the next send (or the conversation's next turn). */
+  private settle(state: RequestState): void {
     this.inFlight.delete(state.index);
     const cancelTimer = this.cancelTimers.get(state.index);
     if (cancelTimer !== undefined) {
@@ -394,17 +442,38 @@ export class LoadRun {
         serverInputTokens: state.promptTokens >= 0 ? state.promptTokens : null,
       });
     }
-    // Multi-turn: the next turn goes as soon as the reply is in, with the history; a failed turn ends the conversation.
+    // Multi-turn: the next turn goes when the reply is in (after the think time), with the history; a failed turn ends the conversation.
     if (conversation !== null && record.ok && conversation.hasNextTurn && !this.stopping && performance.now() < this.deadlineMs) {
+      const recordedMs = conversation.recordedThinkMs;
       const next = conversation.next((state.contentPieces ?? []).join(''));
-      // setImmediate, as below: by then undici has freed the connection, so the turn is not queued in the pool.
-      setImmediate(() => this.send(this.turnIndex(), NaN, next, bodyWithImages(this.config, next), conversation));
+      this.afterThinking(state, recordedMs, () => this.send(this.turnIndex(), NaN, next, bodyWithImages(this.config, next), conversation));
+      return;
+    }
+    // --users: the user reads the last reply, thinks, then starts a new conversation in the same slot; a pause
+    // that no send would follow (every conversation sent, or stopping) is not taken, so the run ends on time.
+    const more = !this.stopping && !(this.scheduler instanceof ClosedLoop && this.scheduler.exhausted);
+    if (this.config.users && more) {
+      this.afterThinking(state, undefined, () => this.scheduler.requestEnded());
       return;
     }
     // Next send outside undici's callback stack, and after undici has marked the connection free: from a
     // microtask the pool still saw every connection busy and queued the request, which at 1,024 streams
     // delayed sends by ~20 ms p50 (bench/fidelity.js); from setImmediate it goes straight to the free socket.
     setImmediate(() => this.scheduler.requestEnded());
+  }
+
+  /**
+   * Runs `next` once the think time after `ended`'s reply has passed (src/engine/think.ts); without --think-time,
+   * on the next loop turn. A pause that would end past the deadline ends the user's conversation instead.
+   */
+  private afterThinking(ended: RequestState, recordedMs: number | undefined, next: () => void): void {
+    // setImmediate: by then undici has freed the connection, so the turn is not queued in the pool.
+    if (this.thinking === null) return void setImmediate(next);
+    if (this.thinking.start(ended, recordedMs, this.deadlineMs, next)) return;
+    // No send follows: a closed loop's user leaves (its slot is not refilled before the deadline); an open
+    // loop's conversation frees its place for the arrivals waiting.
+    const scheduler = this.scheduler;
+    setImmediate(() => (scheduler instanceof ClosedLoop ? scheduler.retire() : scheduler.requestEnded()));
   }
 }
 

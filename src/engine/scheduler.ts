@@ -1,6 +1,7 @@
 // Decides when each request is sent: closed loop (N in flight) or open loop (an arrival schedule with a cap).
 import { performance } from 'node:perf_hooks';
 import { createHistogram, recordUs, type Histogram } from '../metrics/histogram.js';
+import { ArrivalSeries } from './arrival-series.js';
 
 /** What the scheduler asks of the run: send request `index`, intended at `intendedMs` (NaN in closed loop). */
 export type Launch = (index: number, intendedMs: number) => void;
@@ -15,6 +16,8 @@ export interface Scheduler {
   readonly inFlight: number;
   /** Timer lateness of open-loop arrivals (µs), the client's own scheduling delay. */
   readonly scheduleLagUs: Histogram | null;
+  /** Open loop: arrivals per time bucket, as scheduled and as sent (null in a closed loop). */
+  readonly arrivals: ArrivalSeries | null;
 }
 
 /**
@@ -30,6 +33,7 @@ export class ClosedLoop implements Scheduler {
   private startMs = 0;
   private rampTimer: NodeJS.Timeout | null = null;
   readonly scheduleLagUs = null;
+  readonly arrivals = null;
 
   constructor(
     private readonly concurrency: number,
@@ -93,6 +97,20 @@ export class ClosedLoop implements Scheduler {
     this.endRamp();
   }
 
+  /** A slot leaves for good, not refilled: a user whose next send would fall after the deadline. */
+  retire(): void {
+    this.active--;
+    if (this.active === 0) {
+      this.endRamp();
+      this.onIdle();
+    }
+  }
+
+  /** Nothing more will be launched (stopped, or every request sent; the deadline is the run's to check). */
+  get exhausted(): boolean {
+    return this.stopped || this.next >= this.total;
+  }
+
   private sendNext(): void {
     if (this.stopped || this.next >= this.total || performance.now() >= this.deadlineMs) return;
     this.active++;
@@ -125,6 +143,7 @@ export class OpenLoop implements Scheduler {
   private timer: NodeJS.Timeout | null = null;
   private onIdle: () => void = () => {};
   readonly scheduleLagUs: Histogram = createHistogram();
+  readonly arrivals = new ArrivalSeries();
 
   constructor(
     private readonly nextOffsetMs: () => number,
@@ -166,6 +185,7 @@ export class OpenLoop implements Scheduler {
     const elapsedMs = performance.now() - this.startMs;
     for (let n = 0; n < MAX_ARRIVALS_PER_TICK && this.upcomingMs <= elapsedMs; n++) {
       recordUs(this.scheduleLagUs, (elapsedMs - this.upcomingMs) * 1000);
+      this.arrivals.scheduled(this.upcomingMs);
       this.waiting.push(this.next++);
       this.waitingOffsets.push(this.upcomingMs);
       this.upcomingMs = this.nextOffsetMs();
@@ -184,6 +204,7 @@ export class OpenLoop implements Scheduler {
       const index = this.waiting[this.waitingHead];
       const offsetMs = this.waitingOffsets[this.waitingHead++];
       this.active++;
+      this.arrivals.achieved(performance.now() - this.startMs);
       this.launch(index, this.startMs + offsetMs);
     }
     if (this.waitingHead > 1024 && this.waitingHead * 2 > this.waiting.length) {

@@ -1,8 +1,9 @@
 // Merges the results of several shards (or any runs) into one, losslessly: as if one client had sent it all.
 import { UsageError } from '../errors.js';
 import { decodeHistogram, mergeEncoded, summarizeUs } from './histogram.js';
-import type { ClientHealth, DistributionSummary, EncodedHistogram, LoopDelaySummary, ResultDocument, TimeseriesPoint } from './schema.js';
+import type { ArrivalsDocument, ClientHealth, DistributionSummary, EncodedHistogram, LoopDelaySummary, ResultDocument, TimeseriesPoint } from './schema.js';
 import { buildSummary, type RunTotals } from './summary.js';
+import { mergeArrivalsDocuments } from './arrivals.js';
 import { mergeSummaryExtra } from '../cluster/summary-extras.js';
 import { describeShards, shardEntries, type MergedSection } from '../cluster/merge-shards.js';
 
@@ -130,6 +131,12 @@ function mergeClient(docs: readonly ResultDocument[], histograms: Record<string,
   return { event_loop_delay_ms: loop, schedule_lag_ms: lag, saturated: docs.some((d) => d.client?.saturated), message: messages.length > 0 ? messages.join('\n') : null };
 }
 
+/** Open-loop shards' arrival curves, added bucket by bucket (absent when no input has one). */
+function mergeArrivals(docs: readonly ResultDocument[]): { arrivals?: ArrivalsDocument } {
+  const parts = docs.flatMap((d) => (d.arrivals ? [{ arrivals: d.arrivals, firstSendEpochMs: totalsOf(d).first_send_epoch_ms }] : []));
+  return parts.length === 0 ? {} : { arrivals: mergeArrivalsDocuments(parts) };
+}
+
 function mergeConfig(docs: readonly ResultDocument[], totals: RunTotals, shardCount: number): ResultDocument['config'] {
   const base = { ...docs[0]!.config };
   delete base.shard;
@@ -139,6 +146,8 @@ function mergeConfig(docs: readonly ResultDocument[], totals: RunTotals, shardCo
   return {
     ...base,
     concurrency: totals.concurrency,
+    // --users: each shard's users are its concurrency; the merged run had them all.
+    ...(base.users !== undefined ? { users: totals.concurrency } : {}),
     requests: sumNullable(numbers('requests')),
     rate: rates.every((r) => r === null || r === undefined) ? null : rates.reduce<number>((s, r) => s + (r ?? 0), 0),
     ...(numbers('prompt_count').every((n) => typeof n === 'number') ? { prompt_count: sumNullable(numbers('prompt_count')) } : {}),
@@ -236,6 +245,7 @@ export function mergeResults(inputs: readonly ResultDocument[]): ResultDocument 
     totals,
     histograms,
     timeseries: mergeTimeseries(docs, totals.first_send_epoch_ms),
+    ...mergeArrivals(docs),
     client: mergeClient(docs, histograms),
     ...mergeServerMetrics(docs, totals.first_send_epoch_ms),
     merged,

@@ -11,6 +11,7 @@ export const SCALAR_METRICS = [
   'cached_token_share', 'cache_hit_rate', 'cancelled_by_design',
   'tool_call_valid_rate', 'tool_calls_per_request', 'tool_calls_invalid', 'requests_without_tool_call', 'schema_valid_rate', 'schema_invalid',
   'input_images', 'input_image_bytes', 'input_images_per_request', 'input_image_bytes_per_request',
+  'mean_in_flight', 'max_in_flight', 'conversations', 'turns_per_conversation',
 ] as const;
 
 /** Statistics stored in every distribution summary; other `pNN` are computed from the histogram. */

@@ -55,6 +55,7 @@ export const DISTRIBUTION_KEYS = [
   'ttft_cache_hit_ms',
   'ttft_cache_miss_ms',
   'ttft_tool_call_ms',
+  'think_time_ms',
   'http_connect_ms',
   'http_headers_ms',
   'http_first_byte_ms',
@@ -170,6 +171,16 @@ export interface Summary {
   schema_checked?: number;
   schema_invalid?: number;
   schema_invalid_kinds?: Record<string, number>;
+  /**
+   * --think-time: the pauses actually applied between a reply's end and the user's next send (timer lateness
+   * included), never part of any latency. Conversation runs (multi-turn, --users): conversations started, and
+   * the turns sent per conversation on average (a deadline cuts the last ones short).
+   */
+  think_time_ms?: DistributionSummary;
+  conversations?: number;
+  turns_per_conversation?: number | null;
+  /** Requests in flight on average over the run (the sum of every request's send-to-end time / duration); max_in_flight is the peak. */
+  mean_in_flight?: number | null;
   /** Requests that met every per-request SLO, per second (null without per-request SLOs). */
   goodput?: number | null;
   /**
@@ -246,6 +257,22 @@ export interface ConnectionsDocument {
   warm_up_ms?: number;
 }
 
+/**
+ * Open-loop runs (--rate, trace replay): arrivals per time bucket since the scheduler started, as the schedule
+ * made them due and as they were sent. A send later than its bucket is schedule lag or client queueing.
+ */
+export interface ArrivalsDocument {
+  bucket_ms: number;
+  scheduled: number[];
+  achieved: number[];
+  scheduled_total: number;
+  achieved_total: number;
+  /** The largest |achieved - scheduled| in one bucket. */
+  max_bucket_deviation: number;
+  /** The largest |sent so far - due so far| at a bucket's end: requests behind (or ahead of) schedule at worst. */
+  max_cumulative_deviation: number;
+}
+
 export interface ResultDocument {
   schema: typeof RESULT_SCHEMA;
   /** The run's id (absent in results from before ids, and in eval's internal results); requests.csv rows carry it too. */
@@ -260,6 +287,8 @@ export interface ResultDocument {
   histograms: Partial<Record<DistributionKey, EncodedHistogram>>;
   timeseries: TimeseriesPoint[];
   client: ClientHealth;
+  /** Open-loop runs: the scheduled and the achieved arrival curves (absent in a closed loop). */
+  arrivals?: ArrivalsDocument;
   /** Outcomes of the run's SLOs (`--slo`, or the API's `slo` option), when it had any. */
   slo?: SloOutcome[];
   [extra: string]: unknown;
@@ -302,6 +331,9 @@ export interface RequestRecord {
   /** Images the request carried, and their file bytes (0 and 0 without images). */
   input_images?: number;
   input_image_bytes?: number;
+  /** Conversation runs (multi-turn, --users): the index of the conversation's first request, and this request's turn (0 first). */
+  conversation?: number | null;
+  turn?: number | null;
   /** TCP (+TLS) set-up of a connection this request opened, ms (null: it reused one or got a pre-opened one). */
   http_connect_ms?: number | null;
   /** From the request's write to its response headers, and to the first byte of its body, ms (null: none came). */

@@ -58,6 +58,11 @@ export interface RunTotals {
   first_send_epoch_ms: number | null;
   last_end_epoch_ms: number | null;
   max_in_flight: number;
+  /** Every request's send-to-end time, summed (whole µs): over the duration, the mean in flight. */
+  in_flight_us?: number;
+  /** Conversation runs (multi-turn, --users): conversations started, and requests sent as their turns. */
+  conversations?: number;
+  conversation_turns?: number;
 }
 
 /** Totals of a run that has sent nothing yet. */
@@ -143,6 +148,10 @@ export function buildSummary(totals: RunTotals, histograms: Partial<Record<Distr
     ...outputCheckFields(totals),
     ...imageFields(totals),
     max_in_flight: totals.max_in_flight,
+    mean_in_flight: totals.in_flight_us !== undefined && durationS > 0 ? round(totals.in_flight_us / (durationS * 1_000_000)) : null,
+    ...(totals.conversations !== undefined
+      ? { conversations: totals.conversations, turns_per_conversation: totals.conversations > 0 ? round((totals.conversation_turns ?? 0) / totals.conversations) : null }
+      : {}),
     warmup_requests: totals.warmup,
     ...(distributions as Pick<Summary, 'latency_ms' | 'ttft_ms' | 'tpot_ms' | 'itl_ms' | 'queue_ms'>),
   };

@@ -199,9 +199,45 @@ function scatterCharts(records: readonly RequestRecord[] | null): ChartSpec[] {
 }
 
 /**
+ * Open loop (--rate, trace replay): the arrivals the schedule made due per bucket against those actually sent.
+ * The two lines coincide when the client kept to the schedule; a sent line shifted right or flattened is lateness.
+ */
+function arrivalChart(result: ResultDocument): ChartSpec[] {
+  const arrivals = result.arrivals;
+  if (!arrivals || arrivals.scheduled_total + arrivals.achieved_total === 0) return [];
+  const seconds = arrivals.bucket_ms / 1000;
+  const labels = arrivals.scheduled.map((_, i) => Number((i * seconds).toPrecision(6)));
+  const trace = typeof result.config.trace_format === 'string';
+  const title = trace ? 'Arrivals: sent vs the trace' : 'Arrivals: sent vs scheduled';
+  const bucket = arrivals.bucket_ms >= 1000 ? `${arrivals.bucket_ms / 1000} s` : `${arrivals.bucket_ms} ms`;
+  return [
+    {
+      id: 'arrivals',
+      title,
+      config: {
+        type: 'line',
+        data: {
+          labels,
+          datasets: [
+            { label: trace ? `trace (scheduled, ${arrivals.scheduled_total})` : `scheduled (${arrivals.scheduled_total})`, data: arrivals.scheduled, borderColor: COLORS[3], backgroundColor: COLORS[3], stepped: true, borderDash: [6, 4], pointRadius: 0 },
+            { label: `sent (${arrivals.achieved_total})`, data: arrivals.achieved, borderColor: COLORS[0], backgroundColor: COLORS[0], stepped: true, pointRadius: 0 },
+          ],
+        },
+        options: options(title, `time since start (s; buckets of ${bucket})`, `requests per ${bucket}`),
+      },
+    },
+  ];
+}
+
+/**
  * Every chart the run's data supports; scatter plots need the request records. (The server's own metrics,
  * --server-metrics, are drawn by src/cluster/report-sections.ts as an extra section.)
  */
 export function buildCharts(result: ResultDocument, records: readonly RequestRecord[] | null): ChartSpec[] {
-  return [...CHARTED_DISTRIBUTIONS.flatMap((key) => distributionCharts(result, key)), ...overTimeCharts(result, records), ...scatterCharts(records)];
+  return [
+    ...CHARTED_DISTRIBUTIONS.flatMap((key) => distributionCharts(result, key)),
+    ...overTimeCharts(result, records),
+    ...arrivalChart(result),
+    ...scatterCharts(records),
+  ];
 }

@@ -7,6 +7,7 @@ import { prefixCacheLine } from './prefix-cache.js';
 import { itlNote, speculativeLine } from './token-level.js';
 import { outputCheckLines } from './output-checks.js';
 import { imagesLine } from './images.js';
+import { arrivalsLine, usersLine } from './load-lines.js';
 
 /** Compact tables (no rule between rows); colour only on a terminal, never in files or pipes. */
 const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
@@ -77,6 +78,7 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['TTFT, prefix-cache hit', 'ttft_cache_hit_ms'],
   ['TTFT, prefix-cache miss', 'ttft_cache_miss_ms'],
   ['Time to first tool-call byte', 'ttft_tool_call_ms'],
+  ['Think time (a pause, not latency)', 'think_time_ms'],
   ['HTTP connect (new connections)', 'http_connect_ms'],
   ['HTTP response headers', 'http_headers_ms'],
   ['HTTP first body byte', 'http_first_byte_ms'],
@@ -127,6 +129,7 @@ export function consoleReport(result: ResultDocument, labels: ConsoleLabels = 'v
   lines.push(...outputCheckLines(result));
   const images = imagesLine(result);
   if (images !== null) lines.push(images);
+  for (const line of [usersLine(result), arrivalsLine(result)]) if (line !== null) lines.push(line);
   if (result.summary.token_counts_estimated) {
     lines.push('Note: some token counts are estimates (the server sent no usage): 1 token per 4 characters.');
   }

@@ -45,6 +45,7 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
   }
   const checks = outputCheckLines(result);
   if (checks.length > 0) lines.push(...checks.map(mdCell), '');
+  lines.push(...arrivalLines(result));
   const errors = Object.entries(result.summary.errors ?? {});
   if (errors.length > 0) {
     lines.push('| error | count | sample |', '|---|---:|---|');
@@ -52,4 +53,18 @@ export function renderMarkdown(result: ResultDocument, _records: readonly Reques
     lines.push('');
   }
   return lines.join('\n');
+}
+
+/** Open loop: how closely the sends followed the schedule (report.html and charts/arrivals.png draw both curves). */
+function arrivalLines(result: ResultDocument): string[] {
+  const a = result.arrivals;
+  if (!a || a.scheduled_total === 0) return [];
+  const bucket = a.bucket_ms >= 1000 ? `${a.bucket_ms / 1000} s` : `${a.bucket_ms} ms`;
+  const source = typeof result.config.trace_format === 'string' ? 'trace' : 'schedule';
+  return [
+    `| arrivals | ${source} | sent | max deviation per ${bucket} bucket | most requests behind or ahead |`,
+    '|---|---:|---:|---:|---:|',
+    `| requests | ${a.scheduled_total} | ${a.achieved_total} | ${a.max_bucket_deviation} | ${a.max_cumulative_deviation} |`,
+    '',
+  ];
 }

@@ -55,6 +55,7 @@ function fromCells(cells: Record<string, string>): RequestRecord | null {
     ...(cells.retries !== undefined ? { retries: num(cells.retries) ?? 0 } : {}),
     ...(cells.request_id !== undefined ? { request_id: cells.request_id === '' ? null : cells.request_id } : {}),
     ...(cells.usage_invalid !== undefined ? { usage_invalid: bool(cells.usage_invalid) } : {}),
+    ...(cells.conversation !== undefined ? { conversation: num(cells.conversation), turn: num(cells.turn) } : {}),
   };
 }
 

@@ -27,6 +27,8 @@ const LABELS: Record<string, string> = {
   schema_valid_rate: 'Answers matching --response-format (share)', schema_invalid: 'Answers not matching --response-format',
   input_images: 'Input images sent', input_image_bytes: 'Input image bytes sent (files, before base64)',
   input_images_per_request: 'Input images per request (with images)', input_image_bytes_per_request: 'Input image bytes per request (with images)',
+  mean_in_flight: 'Requests in flight, mean', max_in_flight: 'Requests in flight, peak',
+  conversations: 'Conversations started', turns_per_conversation: 'Turns sent per conversation',
 };
 
 export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
@@ -39,6 +41,7 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   ttft_first_turn_ms: 'TTFT, first turn (ms)', ttft_later_turns_ms: 'TTFT, later turns (ms)',
   ttft_cache_hit_ms: 'TTFT, prefix-cache hit (ms)', ttft_cache_miss_ms: 'TTFT, prefix-cache miss (ms)',
   ttft_tool_call_ms: 'Time to first tool-call byte (ms)',
+  think_time_ms: 'Think time between turns, applied (ms)',
   http_connect_ms: 'HTTP connect, new connections only (ms)', http_headers_ms: 'HTTP response headers (ms)',
   http_first_byte_ms: 'HTTP first body byte (ms)',
 };

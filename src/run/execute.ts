@@ -12,6 +12,7 @@ import type { RequestRecord, ResultDocument } from '../metrics/schema.js';
 import { startMockInWorker, type MockServer } from '../mock/index.js';
 import { evaluateSlos, requestMeetsSlos } from '../metrics/slo.js';
 import { readRequestRecords, writeReports } from '../report/index.js';
+import { loadHeader } from './load-shape.js';
 import { redactUrl, registerSecrets, secretsOf } from '../util/redact.js';
 import { ClusterRun } from '../cluster/run-extras.js';
 import { freshOutDir, makeOutDir, newRunId, refuseReuse } from '../util/out-dir.js';
@@ -170,6 +171,8 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       tools: plan.tools,
       toolChoice: plan.toolChoice,
       responseFormat: plan.responseFormat,
+      ...(plan.users !== undefined ? { users: true } : {}),
+      ...(plan.thinkTime !== undefined ? { thinkTime: plan.thinkTime } : {}),
     };
     // The run exists before the shared instant so that it can open its connections and warm up before it (the hooks
     // are filled in below; the engine reads them only when requests end).
@@ -202,7 +205,7 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     if (plan.skippedRecords && plan.skippedRecords.length > 0) {
       hooks.onNotice?.(`Dataset: skipped ${plan.skippedRecords.length} record(s) without a usable turn, e.g. ${plan.skippedRecords.slice(0, 3).join('; ')}`);
     }
-    hooks.onNotice?.(`llmperf: ${plan.ratePerS === null ? `${plan.concurrency} concurrent` : `${plan.ratePerS} req/s`} ${plan.api} requests to ${redactUrl(baseUrl)} (model ${model})`);
+    hooks.onNotice?.(loadHeader(plan, config, redactUrl(baseUrl), model));
     const progress = watchProgress(run, expected, plan.graceMs, hooks);
     live.session?.attach(run, live.stage, model, plan.warmupRequests);
     let outcome;

@@ -12,6 +12,7 @@ import type { Prompt } from '../workload/prompts.js';
 import { checkRate } from '../workload/limits.js';
 import { loadToolsFile, parseToolChoice, type ToolSpec } from '../workload/tools.js';
 import { loadResponseFormatFile, type ResponseFormatSpec } from '../workload/response-format.js';
+import { usersPlan, type UsersPlanFields } from '../workload/users.js';
 import { refuseReuse } from '../util/out-dir.js';
 import { workloadPlan, type WorkloadFlags, type WorkloadPlanFields } from '../workload/options.js';
 import { withClusterOptions, type ClusterFlags, type ClusterPlanFields } from '../cluster/plan.js';
@@ -76,6 +77,8 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
   responseFormat?: string;
   simToolInvalidRate?: string;
   simSchemaInvalidRate?: string;
+  users?: string;
+  thinkTime?: string;
   format: string;
   slo: string[];
   workers?: string;
@@ -84,7 +87,7 @@ export interface RunFlags extends ClusterFlags, WorkloadFlags, LiveFlags {
 }
 
 /** The validated plan of a run: what the engine needs, plus where and how to report. */
-export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
+export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields, UsersPlanFields {
   /** null: start the built-in simulator. */
   baseUrl: string | null;
   model: string | undefined;
@@ -143,7 +146,10 @@ export interface RunPlan extends ClusterPlanFields, WorkloadPlanFields {
   labels: 'vllm' | 'seed';
   /** --fail-on-errors: exit 1 when the share of failed requests is above this (0..1); null: off. */
   failOnErrorRate: number | null;
+  /** -c / --max-concurrency was given (the header then names the cap as the user's). */
+  capGiven?: boolean;
   /** Lines to tell the user before the run (a pasted endpoint path, a clamped --workers). */
+
   notes?: string[];
 }
 
@@ -190,13 +196,18 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   if (flags.out !== undefined) refuseReuse(flags.out, Boolean(flags.overwrite));
   if (flags.requests && flags.duration) throw new UsageError('--requests and --duration: choose one way to bound the run');
   const trace = flags.dataset === 'trace';
+  const users = flags.users === undefined ? undefined : parsePositiveInt(flags.users, '--users');
+  if (users !== undefined) {
+    const other = flags.concurrency !== undefined ? '--concurrency' : flags.maxConcurrency !== undefined ? '--max-concurrency' : flags.rate !== undefined ? '--rate' : trace ? '--dataset trace' : null;
+    if (other !== null) throw new UsageError(`--users and ${other}: choose one; with --users, requests in flight follow from the users and their think time`);
+  }
   if (trace && flags.rate !== undefined) throw new UsageError('--dataset trace sends at the recorded times: drop --rate (use --replay-speed to scale them)');
   const ratePerS = flags.rate === undefined ? null : checkRate(parsePositiveNumber(flags.rate, '--rate'), '--rate', flags.rate);
   const cap = flags.concurrency ?? flags.maxConcurrency;
   if (flags.concurrency !== undefined && flags.maxConcurrency !== undefined && flags.concurrency !== flags.maxConcurrency) {
     throw new UsageError('--concurrency and --max-concurrency are the same setting: give one');
   }
-  const concurrency =
+  const concurrency = users !== undefined ? users :
     cap !== undefined ? parsePositiveInt(cap, flags.concurrency !== undefined ? '--concurrency' : '--max-concurrency') : ratePerS !== null || trace ? streamsAllowed(flags.url === undefined, 10_000) : 1;
   const durationMs = flags.duration ? parseDurationMs(flags.duration, '--duration') : null;
   const requests = flags.requests
@@ -210,6 +221,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
   const uniquePrompts = Math.min(10_000, requests ?? (ratePerS !== null && durationMs !== null ? Math.ceil((ratePerS * durationMs) / 1000) + 1 : 1000));
   const workload = workloadPlan(flags, { api, count: uniquePrompts, seed, parseDurationMs });
   const { prompts, source } = workload;
+  const usersFields = usersPlan(flags, users, prompts);
   // A trace is replayed whole (or its --trace-start/--trace-end window); -n sends its first n requests only.
   const runRequests = trace ? Math.min(flags.requests ? (requests as number) : Infinity, prompts.length) : requests;
   let headers: Record<string, string> = {};
@@ -237,6 +249,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     // A length distribution sets max_tokens per prompt; the run-wide value is then only a fallback nobody uses.
     outputTokens: workload.outputTokens ?? (flags.outputTokens === undefined ? DEFAULT_OUTPUT_TOKENS : null),
     ...workload.fields,
+    ...usersFields,
     headers,
     apiKey: readApiKey(flags),
     apiKeyEnv: flags.apiKeyEnv,
@@ -289,6 +302,7 @@ export function toRunPlan(flags: RunFlags): RunPlan {
     labels: parseChoice(flags.labels ?? 'vllm', '--labels', ['vllm', 'seed'] as const),
     failOnErrorRate: flags.failOnErrors === undefined ? null : parseErrorRate(flags.failOnErrors),
     notes,
+    capGiven: cap !== undefined,
   }, flags);
 }
 

@@ -18,6 +18,11 @@ export class Conversation {
     return this.turn < (this.first.turns?.length ?? 0);
   }
 
+  /** The dataset's recorded pause before the next turn (--think-time data); undefined when it has none. */
+  get recordedThinkMs(): number | undefined {
+    return this.first.thinkTimesMs?.[this.turn];
+  }
+
   /** Appends the reply and the next user turn; returns the next request's prompt (the whole history). */
   next(reply: string): Prompt {
     const user = this.first.turns![this.turn]!;

@@ -29,6 +29,8 @@ export interface Prompt {
   images?: PromptImage[];
   /** Tools this prompt is sent with (a dataset record's "tools"); they take the place of --tools for it. */
   tools?: ToolSpec[];
+  /** Multi-turn: the recorded pause (ms) before each later turn, after the previous reply (--think-time data). */
+  thinkTimesMs?: number[];
 }
 
 /** One image as requests carry it: inline bytes (a data URL) or a remote URL the server fetches. */

@@ -140,3 +140,20 @@ describe('keep-alive that the server closes (llama.cpp)', () => {
     expect(outcome.totals.succeeded).toBe(60);
   });
 });
+
+describe('a bug in llmperf\'s own end-of-request work', () => {
+  it('ends the run with that error instead of hanging it', async () => {
+    const server = await mock({ ttftMs: 5, itlMs: 1, outputTokens: 4 });
+    let seen = 0;
+    const run = runLoad(testConfig(server.url, { concurrency: 4, requests: 40 }), {
+      onRecord: () => {
+        seen++;
+        if (seen === 3) throw new Error('bookkeeping bug');
+      },
+    });
+    // Before: the throw vanished into undici's callback and the run waited for a request end forever.
+    const bounded = new Promise((_, reject) => setTimeout(() => reject(new Error('the run hung')), 20_000).unref());
+    await expect(Promise.race([run, bounded])).rejects.toThrow('bookkeeping bug');
+    expect(seen).toBeLessThan(40);
+  });
+});

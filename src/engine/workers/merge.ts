@@ -4,6 +4,7 @@ import { decodeHistogram, mergeEncoded, type Histogram } from '../../metrics/his
 import type { DistributionKey, EncodedHistogram, TimeseriesPoint } from '../../metrics/schema.js';
 import type { RunTotals } from '../../metrics/summary.js';
 import { createLiveHistogram } from '../live-histogram.js';
+import { mergeArrivalCounts, type ArrivalCounts } from '../arrival-series.js';
 import type { RunOutcome } from '../run.js';
 import type { WireOutcome } from './protocol.js';
 
@@ -110,5 +111,7 @@ export function mergeOutcomes(parts: WireOutcome[], expectedRequests: number | n
     connections: mergeConnectionStats(parts.map((p) => p.connections)),
     // Every thread measures the same machine over nearly the same window: the least idle reading is the safe one.
     freeCores: parts.some((p) => p.freeCores === null || p.freeCores === undefined) ? null : Math.min(...parts.map((p) => p.freeCores as number)),
+    // Each worker counted its share of the one schedule from the common start: bucket by bucket, they add up.
+    ...(parts.some((p) => p.arrivals) ? { arrivals: mergeArrivalCounts(parts.flatMap((p) => (p.arrivals ? [p.arrivals as ArrivalCounts] : []))) } : {}),
   };
 }

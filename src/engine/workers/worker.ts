@@ -53,6 +53,7 @@ async function main(): Promise<void> {
           scheduleLag: lag && lag.totalCount > 0 ? encodeHistogram(lag) : null,
           eventLoopDelayMs: outcome.eventLoopDelayMs,
           eventLoopUtilization: outcome.eventLoopUtilization,
+          ...(outcome.arrivals ? { arrivals: outcome.arrivals } : {}),
         },
       });
     } catch (error) {

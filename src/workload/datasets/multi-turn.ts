@@ -1,9 +1,11 @@
 // The `multi-turn` dataset: whole conversations replayed turn by turn. Records (JSONL or a JSON array) are
 // {"turns": ["first user message", "second", ...]} (optionally "system"), ShareGPT {"conversations": [...]},
 // or {"messages": [...]}; only user turns are replayed, because each reply is the model's real answer.
+// Recorded pauses between turns ("think_time_s", or message timestamps) feed --think-time data.
 import type { ChatMessage, Prompt } from '../prompts.js';
 import { fromMessages } from '../prompts.js';
 import { sharegptMessages } from './sharegpt.js';
+import { recordedThinkTimesMs } from './think-times.js';
 import { checkMessages, optionalTokens, Problems, readRecords, type DatasetContext, type DatasetLoad } from './source.js';
 
 function conversation(record: unknown): ChatMessage[] | string {
@@ -45,6 +47,12 @@ export function loadMultiTurn(path: string, context: DatasetContext, content?: B
     const system = messages.filter((m, i) => m.role === 'system' && i < messages.findIndex((x) => x.role === 'user'));
     const prompt = fromMessages([...system, { role: 'user', content: users[0]! }], context.counter.count);
     prompt.turns = users.slice(1);
+    const thinkTimes = recordedThinkTimesMs(value as Record<string, unknown>, users.length);
+    if (typeof thinkTimes === 'string') {
+      problems.add(where, thinkTimes);
+      continue;
+    }
+    if (thinkTimes !== undefined) prompt.thinkTimesMs = thinkTimes;
     if (maxTokens !== undefined) prompt.outputTokens = maxTokens;
     prompts.push(prompt);
   }
