@@ -1,8 +1,9 @@
 // One measured point in a fresh process (so peak RSS and JIT state belong to it alone); prints one JSON line.
-// Usage: node bench/point.js '{"client":"floor"|"llmperf","port":P,"tokens":N,"concurrency":C,"durationMs":D,"warmupMs":W,"workers":1}'
+// Usage: node bench/point.js '{"client":"floor"|"undici"|"undici-clients"|"llmperf","port":P,"tokens":N,"concurrency":C,"durationMs":D,"warmupMs":W,"workers":1}'
 import { performance } from 'node:perf_hooks';
 import { runFloor } from './floor-client.js';
 import { runLlmperf } from './llmperf-client.js';
+import { runUndici } from './undici-client.js';
 import { eventsPerResponse } from './sse-body.js';
 
 const args = JSON.parse(process.argv[2]);
@@ -17,10 +18,11 @@ const body = JSON.stringify({
 
 /** One run; returns counts and the CPU and wall time of the run itself. */
 async function once(durationMs) {
-  if (args.client === 'floor') {
+  if (args.client === 'floor' || args.client === 'undici' || args.client === 'undici-clients') {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = await runFloor({ host, port: args.port, path, body, concurrency: args.concurrency, durationMs });
+    const options = { host, port: args.port, path, body, concurrency: args.concurrency, durationMs };
+    const r = args.client === 'floor' ? await runFloor(options) : await runUndici({ ...options, pool: args.client === 'undici' ? 'agent' : 'clients' });
     const wallMs = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     return { ...r, packages: null, wallMs, cpuUserUs: cpu.user, cpuSystemUs: cpu.system, summaryMs: 0, client: null };
@@ -30,6 +32,9 @@ async function once(durationMs) {
     concurrency: args.concurrency,
     durationMs,
     workers: args.workers ?? 1,
+    live: args.live === true,
+    noLog: args.noLog === true,
+    thread: args.thread === true,
   });
   const s = run.result.summary;
   return {
@@ -53,6 +58,8 @@ const expectedEvents = r.responses * eventsPerResponse(args.tokens);
 const out = {
   client: args.client,
   workers: args.workers ?? 1,
+  live: args.live === true,
+  thread: args.thread === true,
   concurrency: args.concurrency,
   tokens: args.tokens,
   responses: r.responses,

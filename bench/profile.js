@@ -1,57 +1,61 @@
-// Profiles llmperf's engine over the measured window only (after warm-up) and prints the top self-time functions.
-// Usage: node bench/profile.js [tokens=16] [concurrency=64] [seconds=4]; writes bench/results/engine.cpuprofile.
+// Profiles llmperf's engine over the measured window only (after a warm-up run) and prints where the ticks went.
+// Usage: node bench/profile.js [tokens=16] [concurrency=64] [seconds=4] [--port P] [--json]; writes bench/results/engine-<tokens>x<concurrency>.cpuprofile.
+// Without --port it starts its own burst server; --json prints one JSON line (what bench/run.js reads).
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { fileURLToPath } from 'node:url';
 import { runLlmperf } from './llmperf-client.js';
+import { formatProfile, summarizeProfile } from './profile-summary.js';
 
-const [tokens = 16, concurrency = 64, seconds = 4] = process.argv.slice(2).map(Number);
-const server = fork(fileURLToPath(new URL('./burst-server.js', import.meta.url)), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
-const port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port)));
+const argv = process.argv.slice(2);
+const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : null);
+const positional = argv.filter((a, i) => !a.startsWith('--') && !(i > 0 && argv[i - 1] === '--port'));
+const [tokens = 16, concurrency = 64, seconds = 4] = positional.map(Number);
+const json = argv.includes('--json');
+const live = argv.includes('--live'); // with the --metrics-port endpoint, as bench/run.js --only live measures it
+
+let port = option('--port') === null ? null : Number(option('--port'));
+let server = null;
+if (port === null) {
+  server = fork(fileURLToPath(new URL('./burst-server.js', import.meta.url)), [], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  port = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(JSON.parse(String(d)).port)));
+}
 const baseUrl = `http://127.0.0.1:${port}/e${tokens}`;
-await runLlmperf({ baseUrl, concurrency, durationMs: 1000 });
+await runLlmperf({ baseUrl, concurrency, durationMs: 1000 }); // JIT warm-up, not profiled
 
 const session = new Session();
 session.connect();
 await session.post('Profiler.enable');
 await session.post('Profiler.setSamplingInterval', { interval: 100 });
-await session.post('Profiler.start');
-const { result } = await runLlmperf({ baseUrl, concurrency, durationMs: seconds * 1000 });
-const { profile } = await session.post('Profiler.stop');
-server.kill();
+let profile = null;
+const { result, cpuUs, wallMs } = await runLlmperf({
+  baseUrl,
+  concurrency,
+  durationMs: seconds * 1000,
+  live,
+  onRunStart: () => session.post('Profiler.start'),
+  onRunEnd: async () => {
+    profile = (await session.post('Profiler.stop')).profile;
+  },
+});
+server?.kill();
 
 const dir = fileURLToPath(new URL('./results/', import.meta.url));
 mkdirSync(dir, { recursive: true });
-writeFileSync(dir + 'engine.cpuprofile', JSON.stringify(profile));
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const self = new Map();
-let total = 0;
-profile.samples.forEach((id, i) => {
-  const frame = byId.get(id).callFrame;
-  const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}:${frame.lineNumber + 1}`;
-  const dt = profile.timeDeltas[i] ?? 0;
-  self.set(key, (self.get(key) ?? 0) + dt);
-  total += dt;
-});
-console.log(`${result.summary.succeeded} responses of ${tokens} tokens at concurrency ${concurrency}; top self time:`);
-for (const [key, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${((t / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
-
-// Inclusive time of the engine's own entry points and undici's, to split per-event from per-request costs.
-const parent = new Map();
-for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-const selfById = new Map();
-profile.samples.forEach((id, i) => selfById.set(id, (selfById.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-const inclusive = new Map();
-for (const [id, t] of selfById) {
-  const seen = new Set();
-  for (let cur = id; cur !== undefined; cur = parent.get(cur)) {
-    const frame = byId.get(cur).callFrame;
-    const key = `${frame.functionName || '(anonymous)'} ${frame.url.split('/').slice(-2).join('/')}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    inclusive.set(key, (inclusive.get(key) ?? 0) + t);
-  }
+writeFileSync(`${dir}engine-${tokens}x${concurrency}.cpuprofile`, JSON.stringify(profile));
+const summary = summarizeProfile(profile, { top: 25 });
+const responses = result.summary.succeeded;
+// The process's CPU (every thread: V8's garbage-collection helpers too) beside the main thread's profiled busy time.
+summary.processCpuMs = Math.round(cpuUs / 1000);
+summary.wallMs = Math.round(wallMs);
+summary.busyUsPerResponse = Math.round((summary.busyMs * 1000) / responses * 10) / 10;
+summary.cpuUsPerResponse = Math.round(cpuUs / responses * 10) / 10;
+if (json) {
+  process.stdout.write(JSON.stringify({ tokens, concurrency, responses, ...summary }) + '\n');
+} else {
+  console.log(`process CPU ${summary.processCpuMs} ms (all threads) over ${summary.wallMs} ms; ${summary.cpuUsPerResponse} µs CPU and ${summary.busyUsPerResponse} µs main-thread busy per response`);
+  console.log(formatProfile(`${responses} responses of ${tokens} tokens at concurrency ${concurrency}`, summary, { areas: 20, top: 25 }));
+  console.log(`profile: bench/results/engine-${tokens}x${concurrency}.cpuprofile (open in Chrome DevTools or speedscope)`);
 }
-console.log('inclusive:');
-for (const [key, t] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`${((t / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+process.exit(0);

@@ -1,5 +1,6 @@
 // `npm run bench`: llmperf's engine against the floor (node:net) on a burst server, worker scaling, timing fidelity, 10,000 streams.
-// Options: --quick (shorter points), --only throughput,workers,fidelity,waves,scale, --seconds N (per throughput point), --no-pin.
+// Options: --quick (shorter points), --only throughput,workers,live,fidelity,waves,scale, --seconds N (per throughput point),
+// --repeat N (rounds of the throughput and live points, interleaved; medians and ranges are printed), --no-pin.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -13,14 +14,16 @@ const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
 const value = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
 const quick = flag('--quick');
-const only = new Set(value('--only', 'throughput,workers,fidelity,waves,scale').split(','));
+const only = new Set(value('--only', 'throughput,workers,live,fidelity,waves,scale').split(','));
 const seconds = Number(value('--seconds', quick ? 1.5 : 3));
+const repeat = Number(value('--repeat', quick ? 1 : 2));
 const pinning = !flag('--no-pin') && hasTaskset && cores >= 2;
 const startedAt = Date.now();
 // Every part is bounded; this is the backstop for the whole run.
-const WHOLE_BENCH_LIMIT_MS = 6 * 60_000;
+// About 7 minutes on a calm 2-core machine with the default 2 rounds; a busy one takes longer.
+const WHOLE_BENCH_LIMIT_MS = 12 * 60_000;
 setTimeout(() => {
-  console.error('bench: over 6 minutes, stopping');
+  console.error('bench: over 12 minutes, stopping');
   process.exit(1);
 }, WHOLE_BENCH_LIMIT_MS).unref();
 
@@ -44,6 +47,46 @@ function point(args, coreList = null) {
   });
 }
 
+/** bench/profile.js in a fresh pinned process against the running burst server: its JSON summary, or null. */
+function profilePoint(port, tokens, concurrency, secondsEach) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [here('./profile.js'), String(tokens), String(concurrency), String(secondsEach), '--port', String(port), '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (pinning) pin(child.pid, clientCores);
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      try {
+        resolve(code === 0 ? JSON.parse(out.trim().split('\n').pop()) : null);
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+}
+
+/** Median and range of repeated measurements. */
+function spread(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], values };
+}
+
+/** bench/live-cost.js in its own process: µs of CPU per finished request for the live export's record(). */
+function liveRecordCost() {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [here('./live-cost.js')], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, REQUESTS: '100000' } });
+    let out = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.stdout.on('data', (d) => (out += d));
+    child.on('close', () => {
+      clearTimeout(timer);
+      const match = /--metrics-port:\s+[\d.]+ µs\/request wall, ([\d.]+) µs CPU/.exec(out);
+      resolve(match ? Number(match[1]) : null);
+    });
+  });
+}
+
 const results = {
   machine: {
     cpus: cores,
@@ -57,25 +100,60 @@ const results = {
   startedAt: new Date(startedAt).toISOString(),
 };
 
-if (only.has('throughput') || only.has('workers')) {
+if (only.has('throughput') || only.has('workers') || only.has('live')) {
   const server = await startBurstServer();
   say(`burst server on port ${server.port}${server.pinned ? ` pinned to core ${cores - 1}` : ''}`);
   try {
     if (only.has('throughput')) {
+      // Interleaved rounds (floor, a bare undici dispatch loop, llmperf): on a shared machine one point can be far off,
+      // so each client's median run is kept and its range printed.
       results.throughput = [];
       for (const tokens of [16, 256]) {
         for (const concurrency of [64, 1024]) {
           const row = { tokens, concurrency };
-          for (const client of ['floor', 'llmperf']) {
-            const r = await point({ client, port: server.port, tokens, concurrency, durationMs: seconds * 1000, warmupMs: 800 });
-            if (!r.eventsOk) throw new Error(`${client} at ${concurrency} x ${tokens}: event counts do not add up (${JSON.stringify(r)})`);
-            row[client] = r;
-            say(`  ${client.padEnd(7)} c=${concurrency} events/response=${tokens + 2}: ${Math.round(r.eventsPerS)} events/s, ${r.cpuUsPerEvent.toFixed(2)} us/event`);
+          const runs = { floor: [], undici: [], llmperf: [] };
+          for (let round = 0; round < repeat; round++) {
+            for (const client of Object.keys(runs)) {
+              const r = await point({ client, port: server.port, tokens, concurrency, durationMs: seconds * 1000, warmupMs: 800 });
+              if (!r.eventsOk) throw new Error(`${client} at ${concurrency} x ${tokens}: event counts do not add up (${JSON.stringify(r)})`);
+              runs[client].push(r);
+              say(`  ${client.padEnd(7)} c=${concurrency} events/response=${tokens + 2}: ${Math.round(r.eventsPerS)} events/s, ${r.cpuUsPerEvent.toFixed(2)} us/event`);
+            }
+          }
+          for (const [client, list] of Object.entries(runs)) {
+            const sorted = [...list].sort((a, b) => a.cpuUsPerEvent - b.cpuUsPerEvent);
+            row[client] = { ...sorted[Math.floor(sorted.length / 2)], range: [sorted[0].cpuUsPerEvent, sorted[sorted.length - 1].cpuUsPerEvent] };
           }
           row.ratio = row.llmperf.cpuUsPerEvent / row.floor.cpuUsPerEvent;
           results.throughput.push(row);
         }
       }
+      // Where llmperf's ticks go at short responses (the per-request path): a CPU profile of the measured window.
+      results.profiles = [];
+      for (const concurrency of [64, 1024]) {
+        const profile = await profilePoint(server.port, 16, concurrency, quick ? 1.5 : 2);
+        if (profile !== null) results.profiles.push(profile);
+      }
+    }
+    if (only.has('live')) {
+      // Issue 21: the live endpoint must not cost measurable CPU per event. Same workload with and without
+      // --metrics-port (scraped every second by another process), interleaved, `repeat` rounds; medians compared.
+      results.live = [];
+      for (const tokens of [16, 256]) {
+        const runs = { without: [], with: [] };
+        for (let round = 0; round < Math.max(2, repeat); round++) {
+          for (const live of [false, true]) {
+            const r = await point({ client: 'llmperf', port: server.port, tokens, concurrency: 64, durationMs: seconds * 1000, warmupMs: 800, live });
+            if (!r.eventsOk) throw new Error(`live=${live} at 64 x ${tokens}: event counts do not add up`);
+            runs[live ? 'with' : 'without'].push(r.cpuUsPerEvent);
+          }
+        }
+        const row = { tokens, concurrency: 64, without: spread(runs.without), with: spread(runs.with) };
+        row.difference = row.with.median / row.without.median - 1;
+        results.live.push(row);
+        say(`  live c=64 events/response=${tokens + 2}: ${row.without.median.toFixed(2)} us/event without, ${row.with.median.toFixed(2)} with --metrics-port (${(row.difference * 100).toFixed(1)}%)`);
+      }
+      results.liveRecordUs = await liveRecordCost();
     }
     if (only.has('workers')) {
       // Marginal CPU per event: (CPU of a long run - CPU of a short run) / (their event difference), so thread
@@ -85,15 +163,33 @@ if (only.has('throughput') || only.has('workers')) {
       const longMs = quick ? 2500 : 4500;
       // Two workers on the client's cores alone isolate the threads' own overhead; on every core they can add
       // throughput, but on a small machine they then share a core with the server.
-      const layouts = [{ workers: 1, coreList: null }, { workers: 2, coreList: null }, { workers: 2, coreList: `0-${cores - 1}` }];
-      for (const { workers, coreList } of layouts) {
-        const args = { client: 'llmperf', port: server.port, tokens: 256, concurrency: 256, warmupMs: 500, workers };
+      // What can be measured on this machine: the engine on the main thread, the same engine in one worker thread
+      // (what a worker adds: records and progress crossing threads), 2 and 4 workers sharing the client's core (the
+      // threads' own overhead), and 2 workers on every core (sharing one with the server on a 2-core machine).
+      const all = `0-${cores - 1}`;
+      const layouts = [
+        { label: 'main thread', workers: 1, thread: false, coreList: null },
+        { label: '1 worker thread', workers: 1, thread: true, coreList: null },
+        { label: '2 workers', workers: 2, thread: true, coreList: null },
+        { label: '4 workers', workers: 4, thread: true, coreList: null },
+        ...(cores >= 2 ? [{ label: '2 workers', workers: 2, thread: true, coreList: all }] : []),
+        ...(cores >= 4 ? [{ label: '4 workers', workers: 4, thread: true, coreList: all }] : []),
+      ];
+      for (const { label, workers, thread, coreList } of layouts) {
+        const args = { client: 'llmperf', port: server.port, tokens: 256, concurrency: 256, warmupMs: 500, workers, thread };
         const a = await point({ ...args, durationMs: shortMs }, coreList);
         const b = await point({ ...args, durationMs: longMs }, coreList);
         const cpuUs = (r) => r.cpuUserUs + r.cpuSystemUs;
         const marginal = (cpuUs(b) - cpuUs(a)) / (b.events - a.events);
-        results.workers.push({ workers, eventsPerS: b.eventsPerS, cpuUsPerEvent: b.cpuUsPerEvent, marginalCpuUsPerEvent: marginal, cores: coreList ?? clientCores });
-        say(`  llmperf --workers ${workers} on cores ${coreList ?? clientCores}: ${Math.round(b.eventsPerS)} events/s, ${marginal.toFixed(2)} us/event (marginal)`);
+        results.workers.push({ label, workers, eventsPerS: b.eventsPerS, cpuUsPerEvent: b.cpuUsPerEvent, marginalCpuUsPerEvent: marginal, cores: coreList ?? clientCores });
+        say(`  llmperf ${label} on cores ${coreList ?? clientCores}: ${Math.round(b.eventsPerS)} events/s, ${marginal.toFixed(2)} us/event (marginal)`);
+      }
+      // The model for a machine with a free core per thread: each thread spends what it spent per event on a shared core
+      // at most (sharing only adds switching), so N threads deliver N cores / that cost, until the server is the limit.
+      const base = results.workers[0].marginalCpuUsPerEvent;
+      for (const w of results.workers) {
+        w.overhead = w.marginalCpuUsPerEvent / base - 1;
+        if (w.cores === clientCores) w.modelledEventsPerS = (w.workers * 1e6) / w.marginalCpuUsPerEvent;
       }
     }
   } finally {
@@ -142,6 +238,7 @@ if (only.has('scale')) {
 }
 
 results.machine.loadAverageAtEnd = loadavg().map((x) => Math.round(x * 100) / 100);
+results.repeat = repeat;
 results.elapsedS = Math.round((Date.now() - startedAt) / 100) / 10;
 process.stdout.write(printTables(results) + '\n');
 const dir = here('./results/');

@@ -1,4 +1,5 @@
 // Formats the benchmark's results as plain-text tables (also what docs/performance.md shows).
+import { formatProfile } from './profile-summary.js';
 const fixed = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : Number(x).toFixed(digits));
 const int = (x) => (x === null || x === undefined ? '-' : Math.round(x).toLocaleString('en-US'));
 
@@ -15,15 +16,34 @@ export function printTables(results) {
     `${m.pinned ? `client on cores ${m.pinned.client}, server on core ${m.pinned.server}` : 'not pinned'}; ` +
     `load average ${m.loadAverageAtStart?.[0]} at start, ${m.loadAverageAtEnd?.[0]} at end`);
   if (results.throughput) {
-    out.push('', 'Throughput on the burst server (CPU per event is the client process, user + system):');
+    const rounds = results.throughput[0]?.llmperf.range ? ` (median of ${results.repeat ?? 1} interleaved runs; llmperf's range in brackets)` : '';
+    out.push('', `Throughput on the burst server (CPU per event is the client process, user + system)${rounds}:`);
     out.push(table(
-      ['events/resp', 'concurrency', 'floor events/s', 'floor us/event', 'llmperf events/s', 'llmperf us/event', 'ratio', 'floor RSS MB', 'llmperf RSS MB'],
-      results.throughput.map((r) => [r.tokens + 2, r.concurrency, int(r.floor.eventsPerS), fixed(r.floor.cpuUsPerEvent), int(r.llmperf.eventsPerS), fixed(r.llmperf.cpuUsPerEvent), fixed(r.ratio) + 'x', int(r.floor.peakRssMb), int(r.llmperf.peakRssMb)]),
+      ['events/resp', 'concurrency', 'floor events/s', 'floor us/event', 'undici loop us/event', 'llmperf events/s', 'llmperf us/event', 'ratio', 'floor RSS MB', 'llmperf RSS MB'],
+      results.throughput.map((r) => [r.tokens + 2, r.concurrency, int(r.floor.eventsPerS), fixed(r.floor.cpuUsPerEvent), r.undici ? fixed(r.undici.cpuUsPerEvent) : '-', int(r.llmperf.eventsPerS),
+        fixed(r.llmperf.cpuUsPerEvent) + (r.llmperf.range ? ` [${fixed(r.llmperf.range[0])}-${fixed(r.llmperf.range[1])}]` : ''), fixed(r.ratio) + 'x', int(r.floor.peakRssMb), int(r.llmperf.peakRssMb)]),
     ));
+    out.push('Targets (issue 14): llmperf at most 1.5x the floor at 18 events per response, 1.3x at 258; the undici loop (bench/undici-client.js) is undici\'s dispatch API with the floor\'s per-event work and nothing else.');
+  }
+  for (const p of results.profiles ?? []) {
+    out.push('', formatProfile(`CPU profile, llmperf at ${p.tokens + 2} events/response x ${p.concurrency} streams (bench/profile.js, measured window; ${p.cpuUsPerResponse} µs CPU per response)`, p, { areas: 9, top: 8 }));
   }
   if (results.workers) {
-    out.push('', 'Worker threads (258 events/response, concurrency 256; marginal CPU per event excludes start-up):');
-    out.push(table(['workers', 'cores', 'events/s', 'us/event (marginal)', 'us/event (whole run)'], results.workers.map((w) => [w.workers, w.cores, int(w.eventsPerS), fixed(w.marginalCpuUsPerEvent), fixed(w.cpuUsPerEvent)])));
+    out.push('', 'Worker threads (258 events/response, concurrency 256; marginal CPU per event excludes start-up; "vs main thread" is against the engine on the main thread):');
+    out.push(table(
+      ['engine', 'cores', 'events/s', 'us/event (marginal)', 'us/event (whole run)', 'vs main thread', 'modelled events/s, a free core per thread'],
+      results.workers.map((w) => [w.label ?? `${w.workers} workers`, w.cores, int(w.eventsPerS), fixed(w.marginalCpuUsPerEvent), fixed(w.cpuUsPerEvent),
+        w.overhead === undefined ? '-' : `${w.overhead >= 0 ? '+' : ''}${fixed(w.overhead * 100, 1)}%`, w.modelledEventsPerS ? int(w.modelledEventsPerS) : '-']),
+    ));
+    out.push('Model: N threads on N free cores deliver N x 1e6 / (their marginal us/event measured on one shared core) events/s, until the server is the limit; target: a worker within 10% of the main-thread engine.');
+  }
+  if (results.live) {
+    out.push('', `Live metrics cost (--metrics-port, scraped every second by another process; CPU per event, median of ${results.live[0]?.without.values.length ?? 0} interleaved runs, range in brackets; target within 3%):`);
+    out.push(table(
+      ['events/resp', 'concurrency', 'without us/event', 'with --metrics-port us/event', 'difference'],
+      results.live.map((r) => [r.tokens + 2, r.concurrency, `${fixed(r.without.median)} [${fixed(r.without.min)}-${fixed(r.without.max)}]`, `${fixed(r.with.median)} [${fixed(r.with.min)}-${fixed(r.with.max)}]`, `${r.difference >= 0 ? '+' : ''}${fixed(r.difference * 100, 1)}%`]),
+    ));
+    if (results.liveRecordUs !== null && results.liveRecordUs !== undefined) out.push(`The live export's own work per finished request (bench/live-cost.js, isolated): ${fixed(results.liveRecordUs)} µs of CPU.`);
   }
   if (results.fidelity) {
     out.push('', 'Timing fidelity against the simulator\'s own send times (reported minus true, ms; TTFT 50 ms, 100 tokens):');

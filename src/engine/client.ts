@@ -88,6 +88,12 @@ class StreamHandler implements Dispatcher.DispatchHandler {
       : codedError('LLMPERF_TIMEOUT', `no complete response within ${this.timeoutMs} ms`);
   }
 
+  /** The pool opened a connection for this request (pool.ts): its TCP (+TLS) set-up time, before the write. */
+  onConnectionOpened(setupMs: number): void {
+    // A resend after a dead keep-alive connection keeps the first set-up it paid (as it keeps the first write's time).
+    if (Number.isNaN(this.state.connectMs)) this.state.connectMs = setupMs;
+  }
+
   onConnect(abort: (reason?: Error) => void): void {
     // undici calls this on a connected socket just before it writes the request: the request's clock starts here,
     // so connection set-up (its own phase, connections.ts) and undici's queue never count as TTFT. A resend after a
@@ -164,6 +170,7 @@ class StreamHandler implements Dispatcher.DispatchHandler {
     const now = performance.now(); // clock first: parsing must never shift the timestamp
     if (this.done) return false;
     const before = this.bodyBytes;
+    if (before === 0) this.state.firstByteMs = now; // HTTP phase: once per request, a comparison per chunk
     this.bodyBytes = before + chunk.length;
     if (this.overCap(this.bodyBytes)) return false;
     if (this.inflater !== null) {

@@ -39,6 +39,9 @@ export class WarmConnector {
   readonly stats: ConnectionStats = { preopened: 0, preopenMs: 0, openedDuringRun: 0, failed: 0, connectMs: [], warmUpMs: 0 };
   /** The function to pass as undici's `connect` option. */
   readonly connect: buildConnector.connector;
+  /** Sockets handed out from the pre-opened stock: the request that got one paid no connection set-up. */
+  private readonly handedOut = new WeakSet<Socket>();
+  readonly isPreopened = (socket: NetSocket): boolean => this.handedOut.has(socket);
 
   constructor(options: buildConnector.BuildOptions) {
     this.base = buildConnector(options);
@@ -48,6 +51,8 @@ export class WarmConnector {
       for (let socket = stock?.pop(); socket !== undefined; socket = stock!.pop()) {
         if (!socket.destroyed && socket.readyState === 'open') {
           socket.removeListener('error', ignoreError);
+          socket.ref(); // undici refs and unrefs it from here on, as it does its own
+          this.handedOut.add(socket);
           // Never synchronously: undici asks for a connection from inside its resume loop, which ignores a resume
           // requested from within it, so a socket handed over at once would leave the request queued until some
           // unrelated event (measured: 90 s). A microtask hands it over as soon as that loop has returned.
@@ -93,6 +98,8 @@ export class WarmConnector {
           if (!error && socket) {
             // An idle socket's error (a reset by the server) must not crash the process; it is dropped at hand-out.
             socket.on('error', ignoreError);
+            // An idle socket in stock must not keep the process alive (a --start-at shard that fails before its start).
+            socket.unref();
             const key = originKey(opts);
             (this.stock.get(key) ?? this.stock.set(key, []).get(key)!).push(socket);
             this.stats.preopened++;

@@ -1,5 +1,7 @@
 // The undici pool a run sends through, and how its errors map to llmperf's stable error kinds.
-import { Agent, type buildConnector } from 'undici';
+import type { Socket } from 'node:net';
+import { buildConnector } from 'undici';
+import { StreamPool } from './pool.js';
 
 export interface ClientOptions {
   /** Connections per origin: the concurrency, so requests never wait for a socket inside undici. */
@@ -11,18 +13,18 @@ export interface ClientOptions {
   rejectUnauthorized: boolean;
   /** Opens the connections (connections.ts: some opened before the run); absent: undici's own, with the options above. */
   connector?: buildConnector.connector;
+  /** Which of the connector's sockets were opened before the run (no request paid their set-up). */
+  isPreopened?: (socket: Socket) => boolean;
 }
 
-export function createDispatcher(options: ClientOptions): Agent {
-  return new Agent({
-    connections: options.connections,
+export function createDispatcher(options: ClientOptions): StreamPool {
+  return new StreamPool(options.connections, {
     pipelining: 1,
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.idleTimeoutMs,
-    connect: options.connector ?? connectOptions(options),
-  });
+  }, { connect: options.connector ?? buildConnector(connectOptions(options)), isPreopened: options.isPreopened });
 }
 
 /** undici's connector options for a run: TLS verification and the connect timeout. */

@@ -179,6 +179,9 @@ export class Recorder implements PackageGapSink {
       input_image_bytes: state.inputImageBytes,
       conversation: state.conversation >= 0 ? state.conversation : null,
       turn: state.conversation >= 0 ? Math.max(0, state.turn) : null,
+      http_connect_ms: Number.isNaN(state.connectMs) ? null : round3(state.connectMs),
+      http_headers_ms: Number.isNaN(state.headersMs) ? null : round3(state.headersMs - state.sendMs),
+      http_first_byte_ms: Number.isNaN(state.firstByteMs) ? null : round3(state.firstByteMs - state.sendMs),
       model: state.model,
       url: state.url,
     };
@@ -224,6 +227,10 @@ export class Recorder implements PackageGapSink {
       recordUs(h.get('first_gap_ms')!, (state.secondPackageMs - state.firstPackageMs) * 1000);
     }
     if (!Number.isNaN(state.firstToolCallMs)) recordUs(h.get('ttft_tool_call_ms')!, (state.firstToolCallMs - state.sendMs) * 1000);
+    // HTTP phases, per request (never per chunk): connect only when this request opened its connection.
+    if (!Number.isNaN(state.connectMs)) recordUs(h.get('http_connect_ms')!, state.connectMs * 1000);
+    if (!Number.isNaN(state.headersMs)) recordUs(h.get('http_headers_ms')!, (state.headersMs - state.sendMs) * 1000);
+    if (!Number.isNaN(state.firstByteMs)) recordUs(h.get('http_first_byte_ms')!, (state.firstByteMs - state.sendMs) * 1000);
     if (!Number.isNaN(state.firstReasoningMs)) {
       recordUs(h.get('ttfrt_ms')!, (state.firstReasoningMs - state.sendMs) * 1000);
       if (!Number.isNaN(state.firstAnswerMs)) recordUs(h.get('ttfat_ms')!, (state.firstAnswerMs - state.sendMs) * 1000);

@@ -28,7 +28,11 @@ export class RequestState {
   /** max_tokens this request asked for (null: the server's default); bounds a plausible usage count. */
   maxOutputTokens: number | null = null;
   sendMs = NaN;
+  /** Set-up time (TCP, and TLS on https) of a connection opened for this request, ms; NaN when it reused one. */
+  connectMs = NaN;
   headersMs = NaN;
+  /** Arrival of the first byte of the response body (HTTP phase: the server or gateway began the body). */
+  firstByteMs = NaN;
   firstPackageMs = NaN;
   /** The second package's arrival (TTST); NaN for a one-package answer. */
   secondPackageMs = NaN;

@@ -1,6 +1,6 @@
 // Runs one load test: prompts and schedule in, plain totals, histograms and per-request records out.
 import { performance } from 'node:perf_hooks';
-import type { Agent } from 'undici';
+import type { StreamPool } from './pool.js';
 import type { Histogram } from '../metrics/histogram.js';
 import type { DistributionKey, EncodedHistogram, RequestRecord, TimeseriesPoint } from '../metrics/schema.js';
 import type { RunTotals } from '../metrics/summary.js';
@@ -146,7 +146,7 @@ export interface RunOutcome {
 /** A running load test. `stop()` ends sending; in-flight requests get `graceMs`, then are cancelled. */
 export class LoadRun {
   readonly recorder: Recorder;
-  private readonly dispatcher: Agent;
+  private readonly dispatcher: StreamPool;
   private readonly connector: WarmConnector;
   private readonly scheduler: Scheduler;
   private readonly inFlight = new Map<number, InFlight>();
@@ -211,7 +211,7 @@ export class LoadRun {
       rejectUnauthorized: config.rejectUnauthorized,
     };
     this.connector = new WarmConnector(connectOptions(clientOptions));
-    this.dispatcher = createDispatcher({ ...clientOptions, connector: this.connector.connect });
+    this.dispatcher = createDispatcher({ ...clientOptions, connector: this.connector.connect, isPreopened: this.connector.isPreopened });
     this.retryPolicy = config.retries ? { ...DEFAULT_RETRY_POLICY, retries: config.retries } : null;
     const replicas = !config.bodies && config.replicas && config.replicas.length > 1 ? config.replicas : [config.target.baseUrl];
     this.redactor = new Redactor(replicas.flatMap((baseUrl) => secretsOf({ ...config.target, baseUrl })));
@@ -265,9 +265,25 @@ export class LoadRun {
     this.thinking = config.thinkTime ? new ThinkingUsers(config.thinkTime, config.seed, this.recorder) : null;
   }
 
+  private prepared: Promise<void> | null = null;
+
+  /**
+   * Opens the first wave's connections and warms the response path, before anything is timed. `run()` does it when
+   * nobody did; --start-at calls it before waiting for the shared instant, so that instant is the first send.
+   */
+  prepare(): Promise<void> {
+    this.prepared ??= this.preconnect();
+    return this.prepared;
+  }
+
+  /** What the run knows of its connections so far (pre-opened count, set-up times). */
+  get connectionStats(): ConnectionStats {
+    return this.connector.stats;
+  }
+
   /** Runs to the end (or to an interruption) and returns plain data; the dispatcher is closed after. */
   async run(): Promise<RunOutcome> {
-    await this.preconnect();
+    await this.prepare();
     const clientLoad = startClientLoadMonitor();
     if (this.config.durationMs !== null) this.deadlineMs = performance.now() + this.config.durationMs;
     await new Promise<void>((resolve) => {

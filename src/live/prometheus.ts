@@ -7,6 +7,19 @@ import { ItlMetric, type ItlSource } from './itl-histogram.js';
 import { BUCKETS_S, COUNTERS, GAUGES, HISTOGRAMS, LABELS, type LiveLabels } from './names.js';
 import type { LiveSink, RequestSample } from './sink.js';
 
+type CounterChild = ReturnType<Counter['labels']>;
+type HistogramChild = ReturnType<Histogram['labels']>;
+interface LabelChildren {
+  /** By outcome and error kind. */
+  requests: Map<string, CounterChild>;
+  promptTokens: CounterChild;
+  generationTokens: CounterChild;
+  ttft: HistogramChild;
+  e2e: HistogramChild;
+  tpot: HistogramChild;
+  queue: HistogramChild;
+}
+
 export class PrometheusSink implements LiveSink {
   readonly registry = new Registry();
   private readonly requests: Counter;
@@ -20,6 +33,8 @@ export class PrometheusSink implements LiveSink {
   /** Scrapes served so far; the linger after a run waits for one more. */
   scrapes = 0;
   private scrapeWaiters: Array<() => void> = [];
+  /** Per label-set object (a run's labels are one object for the whole run): its resolved metric children. */
+  private readonly children = new WeakMap<LiveLabels, LabelChildren>();
 
   constructor() {
     const registers = [this.registry];
@@ -77,16 +92,46 @@ export class PrometheusSink implements LiveSink {
     this.itl.detach(labels);
   }
 
+  /**
+   * Once per finished request. prom-client hashes a label set on every call (sorting and joining its keys): the
+   * per-run children are resolved once per label set and kept, so a request costs a few bucket increments
+   * (bench/run.js --only live: the hashing was most of the live endpoint's cost at short responses).
+   */
   request(labels: LiveLabels, sample: RequestSample): void {
-    this.requests.inc({ ...labels, outcome: sample.outcome, error_kind: sample.errorKind ?? '' });
+    const children = this.childrenOf(labels);
+    const key = sample.errorKind === null ? sample.outcome : `${sample.outcome}\u0000${sample.errorKind}`;
+    let outcome = children.requests.get(key);
+    if (outcome === undefined) {
+      outcome = this.requests.labels({ ...labels, outcome: sample.outcome, error_kind: sample.errorKind ?? '' });
+      children.requests.set(key, outcome);
+    }
+    outcome.inc();
     if (sample.outcome !== 'success') return;
-    this.promptTokens.inc(labels, sample.inputTokens);
-    this.generationTokens.inc(labels, sample.outputTokens);
-    const h = this.histograms;
-    h.ttft.observe(labels, sample.ttftMs / 1000);
-    h.e2e.observe(labels, sample.latencyMs / 1000);
-    if (sample.tpotMs !== null) h.tpot.observe(labels, sample.tpotMs / 1000);
-    if (sample.queueMs !== null) h.queue.observe(labels, sample.queueMs / 1000);
+    children.promptTokens.inc(sample.inputTokens);
+    children.generationTokens.inc(sample.outputTokens);
+    children.ttft.observe(sample.ttftMs / 1000);
+    children.e2e.observe(sample.latencyMs / 1000);
+    if (sample.tpotMs !== null) children.tpot.observe(sample.tpotMs / 1000);
+    if (sample.queueMs !== null) children.queue.observe(sample.queueMs / 1000);
+  }
+
+  /** The metrics' children for one label set (one per run or sweep stage), made on first use. */
+  private childrenOf(labels: LiveLabels): LabelChildren {
+    let children = this.children.get(labels);
+    if (children === undefined) {
+      const h = this.histograms;
+      children = {
+        requests: new Map(),
+        promptTokens: this.promptTokens.labels(labels),
+        generationTokens: this.generationTokens.labels(labels),
+        ttft: h.ttft.labels(labels),
+        e2e: h.e2e.labels(labels),
+        tpot: h.tpot.labels(labels),
+        queue: h.queue.labels(labels),
+      };
+      this.children.set(labels, children);
+    }
+    return children;
   }
 
   progress(labels: LiveLabels, sentDelta: number, inFlight: number): void {

@@ -57,6 +57,9 @@ export const DISTRIBUTION_KEYS = [
   'ttft_cache_miss_ms',
   'ttft_tool_call_ms',
   'think_time_ms',
+  'http_connect_ms',
+  'http_headers_ms',
+  'http_first_byte_ms',
 ] as const;
 export type DistributionKey = (typeof DISTRIBUTION_KEYS)[number];
 
@@ -134,6 +137,16 @@ export interface Summary {
   /** TTFT of requests the server reported some cached prompt tokens for (hit), and none (miss). */
   ttft_cache_hit_ms?: DistributionSummary;
   ttft_cache_miss_ms?: DistributionSummary;
+  /**
+   * HTTP phases of successful requests, so a slow TTFT can be told from a slow network or gateway:
+   * `http_connect_ms` the TCP (and TLS) set-up of a connection the request itself opened (only requests that opened
+   * one during the run: pre-opened connections and keep-alive reuse have none; the pre-open is `client.connections`);
+   * `http_headers_ms` from the request's write to its response headers; `http_first_byte_ms` from the write to the
+   * first byte of the response body. TTFT minus first byte is the time the first event took after the body began.
+   */
+  http_connect_ms?: DistributionSummary;
+  http_headers_ms?: DistributionSummary;
+  http_first_byte_ms?: DistributionSummary;
   /** Successful requests whose usage reported prompt_tokens_details.cached_tokens, and those with at least one cached token. */
   cache_reported_requests?: number;
   cache_hit_requests?: number;
@@ -326,6 +339,11 @@ export interface RequestRecord {
   /** Conversation runs (multi-turn, --users): the index of the conversation's first request, and this request's turn (0 first). */
   conversation?: number | null;
   turn?: number | null;
+  /** TCP (+TLS) set-up of a connection this request opened, ms (null: it reused one or got a pre-opened one). */
+  http_connect_ms?: number | null;
+  /** From the request's write to its response headers, and to the first byte of its body, ms (null: none came). */
+  http_headers_ms?: number | null;
+  http_first_byte_ms?: number | null;
   /** The model (or LoRA adapter) the request asked for (--model, or one of a --model mix). */
   model?: string | null;
   /** The replica it was sent to (--url, repeated for several), credentials redacted. */

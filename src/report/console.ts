@@ -80,6 +80,9 @@ const PERCENTILE_ROWS: Array<[string, string]> = [
   ['TTFT, prefix-cache miss', 'ttft_cache_miss_ms'],
   ['Time to first tool-call byte', 'ttft_tool_call_ms'],
   ['Think time (a pause, not latency)', 'think_time_ms'],
+  ['HTTP connect (new connections)', 'http_connect_ms'],
+  ['HTTP response headers', 'http_headers_ms'],
+  ['HTTP first body byte', 'http_first_byte_ms'],
 ];
 
 /** Percentiles of every recorded distribution, in ms; empty distributions are left out. */

@@ -42,6 +42,8 @@ export const DISTRIBUTION_LABELS: Record<DistributionKey, string> = {
   ttft_cache_hit_ms: 'TTFT, prefix-cache hit (ms)', ttft_cache_miss_ms: 'TTFT, prefix-cache miss (ms)',
   ttft_tool_call_ms: 'Time to first tool-call byte (ms)',
   think_time_ms: 'Think time between turns, applied (ms)',
+  http_connect_ms: 'HTTP connect, new connections only (ms)', http_headers_ms: 'HTTP response headers (ms)',
+  http_first_byte_ms: 'HTTP first body byte (ms)',
 };
 
 export const PERCENTILE_COLUMNS = ['mean', 'stdev', 'min', 'p50', 'p90', 'p95', 'p99', 'p999', 'max', 'count'] as const;

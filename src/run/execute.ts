@@ -184,7 +184,14 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
       ...(plan.models ? { models: plan.models } : {}),
       ...(replicas ? { replicas, balance: plan.balance, sessionAffinity: plan.sessionAffinity } : {}),
     };
-    // --start-at: every shard has passed its pre-flight check; now they wait for the shared instant.
+    // The run exists before the shared instant so that it can open its connections and warm up before it (the hooks
+    // are filled in below; the engine reads them only when requests end).
+    const engineHooks: { onRecord?: (record: RequestRecord) => void } = {};
+    // --workers: the same run split over engine threads, merged into one outcome of the same form.
+    const run = plan.workers > 1 ? new WorkerRun(config, plan.workers, engineHooks) : new LoadRun(config, engineHooks);
+    // With --start-at only (a shard waiting for its start): a plain run opens them at its start, as before.
+    if (plan.startAtEpochMs != null && run instanceof LoadRun) await run.prepare();
+    // --start-at: every shard has passed its pre-flight check and opened its connections; now they wait for the shared instant.
     await cluster.beforeStart();
     const startedAt = new Date();
     const outDir = plan.outDir ?? freshOutDir(defaultOutDir(plan.models ? plan.models.map((m) => m.name).join('+') : model, startedAt));
@@ -196,17 +203,13 @@ export async function executeRun(plan: RunPlan, shared?: SharedServer, hooks: Ru
     // Goodput (vLLM's --goodput, DistServe): succeeded, non-warm-up requests meeting every per-request SLO.
     const perRequestSlos = plan.slos.filter((slo) => slo.per_request);
     let metEverySlo = 0;
-    const engineHooks = {
-      onRecord: (record: RequestRecord) => {
-        requestLog.append(record);
-        live.session?.record(record);
-        if (record.ok && record.index >= plan.warmupRequests && perRequestSlos.length > 0 && requestMeetsSlos(record, perRequestSlos)) {
-          metEverySlo++;
-        }
-      },
+    engineHooks.onRecord = (record: RequestRecord) => {
+      requestLog.append(record);
+      live.session?.record(record);
+      if (record.ok && record.index >= plan.warmupRequests && perRequestSlos.length > 0 && requestMeetsSlos(record, perRequestSlos)) {
+        metEverySlo++;
+      }
     };
-    // --workers: the same run split over engine threads, merged into one outcome of the same form.
-    const run = plan.workers > 1 ? new WorkerRun(config, plan.workers, engineHooks) : new LoadRun(config, engineHooks);
     if (plan.workers > 1) hooks.onNotice?.(`Engine on ${plan.workers} worker threads.`);
     const expected = plan.requests === null || plan.datasetKind === 'multi-turn' ? null : plan.requests + plan.warmupRequests;
     if (plan.skippedRecords && plan.skippedRecords.length > 0) {

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runLoad } from '../../src/engine/run.js';
+import { LoadRun, runLoad } from '../../src/engine/run.js';
 import { clientHealth } from '../../src/engine/saturation.js';
 import { startMockServer, type MockServer } from '../../src/mock/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -52,6 +52,22 @@ describe('pre-opened connections', () => {
     expect(outcome.connections!.failed).toBeGreaterThanOrEqual(2);
     expect(outcome.totals.failed).toBe(2);
     expect(outcome.totals.errors.connection_refused).toBe(2);
+  });
+});
+
+describe('prepare() before a shared start (--start-at)', () => {
+  it('opens the connections ahead without sending anything, and the run does not open them twice', async () => {
+    const server = await startMockServer({ port: 0, ttftMs: 5, itlMs: 1, outputTokens: 3 });
+    servers.push(server);
+    const run = new LoadRun(testConfig(server.url, { concurrency: 5, requests: 10 }));
+    await run.prepare();
+    // Open before the start, and the server has seen no request yet.
+    expect(run.connectionStats.preopened).toBe(5);
+    expect((await server.stats()).requests).toBe(0);
+    const outcome = await run.run();
+    expect(outcome.totals.succeeded).toBe(10);
+    expect(outcome.connections!.preopened).toBe(5);
+    expect(outcome.connections!.openedDuringRun).toBe(0);
   });
 });
 

@@ -1,5 +1,4 @@
 // TLS: certificates are verified unless --insecure; a self-signed server is refused with a message saying so.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -9,18 +8,8 @@ import { EXIT_RUNTIME } from '../../src/errors.js';
 import { runLoad } from '../../src/engine/run.js';
 import { testConfig } from '../helpers/config.js';
 import { runCli } from '../helpers/cli.js';
+import { selfSigned } from '../helpers/tls.js';
 import { tempDir } from './helpers.js';
-
-/** A throwaway self-signed certificate, made with the openssl command (skipped where there is none). */
-function selfSigned(): { key: Buffer; cert: Buffer } | null {
-  const dir = tempDir('llmperf-tls-');
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'], { stdio: 'ignore' });
-    return { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
-  } catch {
-    return null;
-  }
-}
 
 const credentials = selfSigned();
 let server: Server;
