@@ -1,33 +1,34 @@
 // `--metrics-port`: the live metrics in a prom-client registry, served as Prometheus text exposition over HTTP.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { UsageError } from '../errors.js';
 import { ItlMetric, type ItlSource } from './itl-histogram.js';
 import { BUCKETS_S, COUNTERS, GAUGES, HISTOGRAMS, LABELS, type LiveLabels } from './names.js';
+import { PlainCounter, PlainHistogram, type CounterSlot, type HistogramSlot } from './plain-metrics.js';
 import type { LiveSink, RequestSample } from './sink.js';
 
-type CounterChild = ReturnType<Counter['labels']>;
-type HistogramChild = ReturnType<Histogram['labels']>;
 interface LabelChildren {
   /** By outcome and error kind. */
-  requests: Map<string, CounterChild>;
-  promptTokens: CounterChild;
-  generationTokens: CounterChild;
-  ttft: HistogramChild;
-  e2e: HistogramChild;
-  tpot: HistogramChild;
-  queue: HistogramChild;
+  requests: Map<string, CounterSlot>;
+  promptTokens: CounterSlot;
+  generationTokens: CounterSlot;
+  ttft: HistogramSlot;
+  e2e: HistogramSlot;
+  tpot: HistogramSlot;
+  queue: HistogramSlot;
 }
 
 export class PrometheusSink implements LiveSink {
   readonly registry = new Registry();
-  private readonly requests: Counter;
+  // Per finished request: plain numbers read at scrape time (plain-metrics.ts says why not prom-client's own).
+  private readonly requests: PlainCounter;
+  private readonly promptTokens: PlainCounter;
+  private readonly generationTokens: PlainCounter;
+  private readonly histograms: Record<'ttft' | 'tpot' | 'e2e' | 'queue', PlainHistogram>;
+  // Once a second (progress): prom-client's own.
   private readonly sent: Counter;
-  private readonly promptTokens: Counter;
-  private readonly generationTokens: Counter;
   private readonly inFlight: Gauge;
-  private readonly histograms: Record<'ttft' | 'tpot' | 'e2e' | 'queue', Histogram>;
   private readonly itl: ItlMetric;
   private server: Server | null = null;
   /** Scrapes served so far; the linger after a run waits for one more. */
@@ -39,16 +40,17 @@ export class PrometheusSink implements LiveSink {
   constructor() {
     const registers = [this.registry];
     const labelNames = [...LABELS];
-    this.requests = new Counter({ ...COUNTERS.requests, labelNames: [...labelNames, 'outcome', 'error_kind'], registers });
+    this.requests = new PlainCounter(COUNTERS.requests.name, COUNTERS.requests.help);
     this.sent = new Counter({ ...COUNTERS.sent, labelNames, registers });
-    this.promptTokens = new Counter({ ...COUNTERS.promptTokens, labelNames, registers });
-    this.generationTokens = new Counter({ ...COUNTERS.generationTokens, labelNames, registers });
+    this.promptTokens = new PlainCounter(COUNTERS.promptTokens.name, COUNTERS.promptTokens.help);
+    this.generationTokens = new PlainCounter(COUNTERS.generationTokens.name, COUNTERS.generationTokens.help);
     this.inFlight = new Gauge({ ...GAUGES.inFlight, labelNames, registers });
-    const histogram = (key: keyof typeof BUCKETS_S & keyof typeof HISTOGRAMS) =>
-      new Histogram({ ...HISTOGRAMS[key], buckets: [...BUCKETS_S[key]], labelNames, registers });
-    this.histograms = { ttft: histogram('ttft'), tpot: new Histogram({ ...HISTOGRAMS.tpot, buckets: [...BUCKETS_S.itl], labelNames, registers }), e2e: histogram('e2e'), queue: histogram('queue') };
+    const histogram = (key: keyof typeof HISTOGRAMS, bounds: readonly number[]) => new PlainHistogram(HISTOGRAMS[key].name, HISTOGRAMS[key].help, bounds);
+    this.histograms = { ttft: histogram('ttft', BUCKETS_S.ttft), tpot: histogram('tpot', BUCKETS_S.itl), e2e: histogram('e2e', BUCKETS_S.e2e), queue: histogram('queue', BUCKETS_S.queue) };
     this.itl = new ItlMetric(HISTOGRAMS.itl.name, HISTOGRAMS.itl.help, BUCKETS_S.itl);
-    this.registry.registerMetric(this.itl as never);
+    for (const metric of [this.requests, this.promptTokens, this.generationTokens, this.histograms.ttft, this.itl, this.histograms.tpot, this.histograms.e2e, this.histograms.queue]) {
+      this.registry.registerMetric(metric as never);
+    }
   }
 
   /** Starts serving GET /metrics (and / for a pointer); a port in use is a usage error naming the flag. */
@@ -92,42 +94,41 @@ export class PrometheusSink implements LiveSink {
     this.itl.detach(labels);
   }
 
-  /**
-   * Once per finished request. prom-client hashes a label set on every call (sorting and joining its keys): the
-   * per-run children are resolved once per label set and kept, so a request costs a few bucket increments
-   * (bench/run.js --only live: the hashing was most of the live endpoint's cost at short responses).
-   */
+  /** Once per finished request: a few additions into the run's own slots, no label hashing. */
   request(labels: LiveLabels, sample: RequestSample): void {
     const children = this.childrenOf(labels);
     const key = sample.errorKind === null ? sample.outcome : `${sample.outcome}\u0000${sample.errorKind}`;
     let outcome = children.requests.get(key);
     if (outcome === undefined) {
-      outcome = this.requests.labels({ ...labels, outcome: sample.outcome, error_kind: sample.errorKind ?? '' });
+      const full = { ...labels, outcome: sample.outcome, error_kind: sample.errorKind ?? '' };
+      outcome = this.requests.slot(JSON.stringify(full), () => full);
       children.requests.set(key, outcome);
     }
-    outcome.inc();
+    outcome.value++;
     if (sample.outcome !== 'success') return;
-    children.promptTokens.inc(sample.inputTokens);
-    children.generationTokens.inc(sample.outputTokens);
-    children.ttft.observe(sample.ttftMs / 1000);
-    children.e2e.observe(sample.latencyMs / 1000);
-    if (sample.tpotMs !== null) children.tpot.observe(sample.tpotMs / 1000);
-    if (sample.queueMs !== null) children.queue.observe(sample.queueMs / 1000);
+    children.promptTokens.value += sample.inputTokens;
+    children.generationTokens.value += sample.outputTokens;
+    const h = this.histograms;
+    h.ttft.observe(children.ttft, sample.ttftMs / 1000);
+    h.e2e.observe(children.e2e, sample.latencyMs / 1000);
+    if (sample.tpotMs !== null) h.tpot.observe(children.tpot, sample.tpotMs / 1000);
+    if (sample.queueMs !== null) h.queue.observe(children.queue, sample.queueMs / 1000);
   }
 
-  /** The metrics' children for one label set (one per run or sweep stage), made on first use. */
+  /** The metrics' slots for one label set (one per run or sweep stage), made on first use. */
   private childrenOf(labels: LiveLabels): LabelChildren {
     let children = this.children.get(labels);
     if (children === undefined) {
       const h = this.histograms;
+      const key = JSON.stringify(labels);
       children = {
         requests: new Map(),
-        promptTokens: this.promptTokens.labels(labels),
-        generationTokens: this.generationTokens.labels(labels),
-        ttft: h.ttft.labels(labels),
-        e2e: h.e2e.labels(labels),
-        tpot: h.tpot.labels(labels),
-        queue: h.queue.labels(labels),
+        promptTokens: this.promptTokens.slot(key, () => ({ ...labels })),
+        generationTokens: this.generationTokens.slot(key, () => ({ ...labels })),
+        ttft: h.ttft.slot(labels),
+        e2e: h.e2e.slot(labels),
+        tpot: h.tpot.slot(labels),
+        queue: h.queue.slot(labels),
       };
       this.children.set(labels, children);
     }
