@@ -78,7 +78,8 @@ it('a model the simulator makes slower shows in its own TTFT, not in the others\
   const result = doc(config, await runLoad(config));
   const a = result.by_model!.a!.summary.ttft_ms;
   const b = result.by_model!.b!.summary.ttft_ms;
-  expect(b.min!).toBeGreaterThan(60);
+  // Every b request waited its 60 ms; Node's timers round to whole milliseconds, so one may fire up to 1 ms early (CI read 59.97).
+  expect(b.min!).toBeGreaterThan(59);
   // The split is what shows it: the medians differ by about the 58 ms of extra prefill (machine lag adds to both).
   expect(b.p50! - a.p50!).toBeGreaterThan(30);
 });
