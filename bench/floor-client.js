@@ -1,6 +1,7 @@
 // The floor: the least work any correct client must do per event in Node (node:net keep-alive, split SSE, JSON.parse each event).
 import { connect } from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
+import { splitSseEvents } from './sse-split.js';
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 
@@ -72,18 +73,7 @@ export function runFloor({ host, port, path, body, concurrency, durationMs, time
           chunk = buf.subarray(end + 4);
         }
         remaining -= chunk.length;
-        text += decoder.write(chunk);
-        let start = 0;
-        for (let sep = text.indexOf('\n\n'); sep >= 0; sep = text.indexOf('\n\n', start)) {
-          const event = text.slice(start, sep);
-          start = sep + 2;
-          if (event.startsWith('data: ')) {
-            const data = event.slice(6);
-            if (data !== '[DONE]') JSON.parse(data);
-            totals.events++;
-          }
-        }
-        text = start === 0 ? text : text.slice(start);
+        text = splitSseEvents(text + decoder.write(chunk), totals);
         if (remaining <= 0) {
           totals.responses++;
           send();

@@ -1,6 +1,7 @@
 // A minimal undici dispatch loop: what undici's per-request path costs when nothing else is done (SSE split + JSON.parse per event, as the floor).
 import { StringDecoder } from 'node:string_decoder';
 import { Agent, Client } from 'undici';
+import { splitSseEvents } from './sse-split.js';
 
 /**
  * `concurrency` requests in flight through undici's raw dispatch API until `durationMs` passes. `pool`: 'agent' sends
@@ -42,18 +43,7 @@ export function runUndici({ host, port, path, body, concurrency, durationMs, poo
           return true;
         },
         onData(chunk) {
-          text += decoder.write(chunk);
-          let start = 0;
-          for (let sep = text.indexOf('\n\n'); sep >= 0; sep = text.indexOf('\n\n', start)) {
-            const event = text.slice(start, sep);
-            start = sep + 2;
-            if (event.startsWith('data: ')) {
-              const data = event.slice(6);
-              if (data !== '[DONE]') JSON.parse(data);
-              totals.events++;
-            }
-          }
-          text = start === 0 ? text : text.slice(start);
+          text = splitSseEvents(text + decoder.write(chunk), totals);
           return true;
         },
         onComplete() {

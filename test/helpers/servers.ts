@@ -15,7 +15,6 @@ const chunk = (content: string) =>
 
 export async function startBadServer(kind: Misbehaviour): Promise<TestServer> {
   let count = 0;
-  const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     if (req.url?.endsWith('/models')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: [{ id: 'bad' }] }));
@@ -50,21 +49,8 @@ export async function startBadServer(kind: Misbehaviour): Promise<TestServer> {
       }
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests: () => count,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  const { url, close } = await listenOnLoopback(server);
+  return { url, requests: () => count, close };
 }
 
 /**
